@@ -1,0 +1,160 @@
+// The libvirt adapter against libvirt's in-process test:/// driver: real
+// libvirt API calls and error codes, a fake hypervisor. Each test gets its
+// own node file so tests do not share state.
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/virt/libvirt_hypervisor.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace vmctl {
+namespace {
+
+constexpr const char* kNode = R"(<node>
+  <domain type='test'>
+    <name>alpha</name>
+    <memory unit='MiB'>128</memory>
+    <vcpu>2</vcpu>
+    <os><type>hvm</type></os>
+  </domain>
+  <pool type='dir'>
+    <name>default</name>
+    <target><path>/default-pool</path></target>
+  </pool>
+</node>
+)";
+
+class AdapterTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char pattern[] = "/tmp/vmctl-adapter-XXXXXX";
+        m_dir = ::mkdtemp(pattern);
+        const std::string node = m_dir + "/node.xml";
+        std::ofstream(node) << kNode;
+        hv = virt::connect("test://" + node);
+    }
+    void TearDown() override {
+        hv.reset();
+        std::filesystem::remove_all(m_dir);
+    }
+
+    std::string vm_xml(const std::string& name, const Labels& labels = {}) {
+        VmSpec spec;
+        spec.name = name;
+        spec.vcpus = 1;
+        spec.memory_bytes = 64ULL << 20;
+        spec.metadata = {"tiny", "", "2026-11-27T00:00:00Z", labels};
+        std::string xml = build_domain_xml(spec, {"/k", "/i", "", "/d.qcow2", m_dir + "/" + name + ".log"});
+        // The test driver only runs domains of its own type.
+        xml.replace(xml.find("type=\"qemu\""), 11, "type=\"test\"");
+        return xml;
+    }
+
+    static ErrorKind failure(const std::function<void()>& call, int* libvirt_code = nullptr) {
+        try {
+            call();
+        } catch (const Error& e) {
+            if (libvirt_code != nullptr)
+                *libvirt_code = e.libvirt_code();
+            return e.kind();
+        }
+        return ErrorKind::Internal;
+    }
+
+    std::string m_dir;
+    std::unique_ptr<Hypervisor> hv;
+};
+
+TEST_F(AdapterTest, ListsDomainsFromOneBulkCall) {
+    const auto rows = hv->list_domains();
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].name, "alpha");
+    EXPECT_EQ(rows[0].state, DomainState::Running);
+    EXPECT_EQ(rows[0].vcpus, 2u);
+    EXPECT_EQ(rows[0].memory_bytes, 128ULL << 20);
+    EXPECT_FALSE(rows[0].has_vmctl_metadata);
+}
+
+TEST_F(AdapterTest, MissingDomainIsNotFoundWithTheLibvirtCode) {
+    EXPECT_FALSE(hv->domain_exists("nope"));
+    int code = 0;
+    EXPECT_EQ(failure([&] { hv->domain_state("nope"); }, &code), ErrorKind::NotFound);
+    EXPECT_EQ(code, 42);  // VIR_ERR_NO_DOMAIN
+}
+
+TEST_F(AdapterTest, DefinesVmctlDomainsAndReadsTheirMetadataBack) {
+    hv->define_domain(vm_xml("web", {{"owner", "alice"}}));
+    EXPECT_TRUE(hv->domain_exists("web"));
+    EXPECT_EQ(hv->domain_state("web"), DomainState::ShutOff);
+    const auto facts = parse_domain_xml(hv->domain_xml("web"));
+    EXPECT_TRUE(facts.has_vmctl_metadata);
+    EXPECT_EQ(facts.metadata.labels.at("owner"), "alice");
+    for (const auto& row : hv->list_domains()) {
+        if (row.name != "web")
+            continue;
+        EXPECT_TRUE(row.has_vmctl_metadata);
+        EXPECT_EQ(row.metadata.image, "tiny");
+        EXPECT_EQ(row.metadata.labels.at("owner"), "alice");
+    }
+}
+
+TEST_F(AdapterTest, LifecycleAndInvalidStates) {
+    hv->define_domain(vm_xml("web"));
+    hv->start_domain("web");
+    EXPECT_EQ(hv->domain_state("web"), DomainState::Running);
+    // The test driver reports this as an internal error (QEMU's says
+    // "operation invalid"); either way it is a typed failure with libvirt's message.
+    int code = 0;
+    EXPECT_NE(failure([&] { hv->start_domain("web"); }, &code), ErrorKind::Internal);
+    EXPECT_NE(code, 0);
+    hv->shutdown_domain("web");
+    EXPECT_EQ(hv->domain_state("web"), DomainState::ShutOff);
+    EXPECT_EQ(failure([&] { hv->destroy_domain("web"); }), ErrorKind::InvalidState);  // not running
+    hv->undefine_domain("web");
+    EXPECT_FALSE(hv->domain_exists("web"));
+}
+
+TEST_F(AdapterTest, InvalidXmlIsRefused) {
+    EXPECT_NE(failure([&] { hv->define_domain("<domain type='test'><name>x</name></doma"); }),
+              ErrorKind::Internal);
+}
+
+TEST_F(AdapterTest, PoolsAndVolumes) {
+    hv->ensure_pool("vmctl", m_dir + "/pool");
+    hv->ensure_pool("vmctl", m_dir + "/pool");  // a second call changes nothing
+    const VolumeFacts volume = hv->create_volume("vmctl", "web-disk0.qcow2", 1ULL << 30);
+    EXPECT_EQ(volume.capacity_bytes, 1ULL << 30);
+    EXPECT_EQ(hv->list_volumes("vmctl").size(), 1u);
+    ASSERT_TRUE(hv->volume_by_path(volume.path));
+    int code = 0;
+    EXPECT_NE(failure([&] { hv->create_volume("vmctl", "web-disk0.qcow2", 1ULL << 30); }, &code),
+              ErrorKind::Internal);
+    EXPECT_NE(code, 0);
+    hv->delete_volume(volume.path);
+    EXPECT_FALSE(hv->volume_by_path(volume.path));
+    EXPECT_TRUE(hv->list_volumes("no-such-pool").empty());
+}
+
+TEST_F(AdapterTest, VersionsAreReported) {
+    const auto v = hv->versions();
+    EXPECT_FALSE(v.libvirt_library.empty());
+    EXPECT_EQ(v.uri.rfind("test://", 0), 0u);
+}
+
+TEST(AdapterConnect, UnreachableDaemonIsUnreachable) {
+    try {
+        virt::connect("qemu+unix:///system?socket=/nonexistent/libvirt-sock");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Unreachable);
+    }
+    EXPECT_FALSE(virt::answers("qemu+unix:///system?socket=/nonexistent/libvirt-sock"));
+}
+
+}  // namespace
+}  // namespace vmctl

@@ -1,0 +1,105 @@
+#include "e2e_env.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#ifndef VMCTL_BINARY
+#define VMCTL_BINARY "vmctl"
+#endif
+
+namespace vmctl::e2e {
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Removes leftovers of earlier runs once per test program, and at exit.
+struct CleanupAtExit : ::testing::Environment {
+    void SetUp() override { remove_test_vms(); }
+    void TearDown() override { remove_test_vms(); }
+};
+const auto* const kCleanup = ::testing::AddGlobalTestEnvironment(new CleanupAtExit);
+
+}  // namespace
+
+std::string quote(const std::string& word) {
+    std::string quoted = "'";
+    for (char c : word) {
+        if (c == '\'')
+            quoted += "'\\''";
+        else
+            quoted += c;
+    }
+    return quoted + "'";
+}
+
+RunResult shell(const std::string& command) {
+    const std::string err_file = "/tmp/vmctl-e2e-stderr-" + std::to_string(::getpid());
+    RunResult result;
+    FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
+    if (pipe == nullptr)
+        return result;
+    std::array<char, 4096> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+        result.out.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.err = slurp(err_file);
+    std::filesystem::remove(err_file);
+    return result;
+}
+
+RunResult vmctl(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    std::string command;
+    for (const auto& assignment : env)
+        command += assignment + " ";
+    command += quote(VMCTL_BINARY);
+    for (const auto& arg : args)
+        command += " " + quote(arg);
+    return shell(command + " </dev/null");
+}
+
+std::string vm_name(const std::string& suffix) { return kPrefix + suffix; }
+
+void remove_test_vms() {
+    const RunResult list = shell("virsh -q list --all --name");
+    std::istringstream names(list.out);
+    for (std::string name; std::getline(names, name);) {
+        if (name.rfind(kPrefix, 0) != 0)
+            continue;
+        const RunResult removed = vmctl({"delete", name, "--force"});
+        if (removed.exit_code != 0)  // not a vmctl VM: remove it with virsh
+            shell("virsh destroy " + quote(name) + " >/dev/null; virsh undefine " + quote(name) + " >/dev/null");
+    }
+}
+
+void require_environment() {
+    const RunResult doctor = vmctl({"doctor"});
+    ASSERT_EQ(doctor.exit_code, 0) << "the end-to-end tier needs root, a running libvirtd and the tiny image; "
+                                      "run scripts/test.sh, which prepares them.\n"
+                                   << doctor.out << doctor.err;
+}
+
+bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (vmctl({"logs", name}).out.find(needle) != std::string::npos)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return false;
+}
+
+}  // namespace vmctl::e2e

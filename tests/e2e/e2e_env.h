@@ -1,0 +1,42 @@
+#pragma once
+
+// Helpers for end-to-end tests: run the built vmctl binary as a user would,
+// against the real libvirt daemon and QEMU, and clean up every VM the tests
+// made (all named with kPrefix) even when a test fails.
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace vmctl::e2e {
+
+inline constexpr const char* kPrefix = "vmctl-e2e-";
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs `vmctl ARGS...` with extra environment assignments ("VMCTL_HOME=/x").
+RunResult vmctl(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+
+// Runs a shell command line, capturing stdout and stderr.
+RunResult shell(const std::string& command);
+
+// Single-quotes a word for /bin/sh.
+std::string quote(const std::string& word);
+
+// kPrefix + suffix: a VM name the cleanup will find.
+std::string vm_name(const std::string& suffix);
+
+// Removes every domain named with kPrefix, with its volumes and logs.
+void remove_test_vms();
+
+// Fails the test loudly (never skips) when the e2e environment is missing.
+void require_environment();
+
+// Polls `vmctl logs NAME` until `needle` appears; false after `timeout`.
+bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout);
+
+}  // namespace vmctl::e2e

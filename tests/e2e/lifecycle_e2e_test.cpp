@@ -1,0 +1,154 @@
+// A real guest under QEMU, driven only through the vmctl binary.
+
+#include "e2e_env.h"
+#include "vmctl/core/guest_protocol.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace vmctl::e2e {
+namespace {
+
+class LifecycleE2E : public ::testing::Test {
+protected:
+    void SetUp() override { require_environment(); }
+    void TearDown() override { remove_test_vms(); }
+};
+
+std::optional<ReadyLine> ready_in(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (auto ready = parse_ready_line(line))
+            return ready;
+    return std::nullopt;
+}
+
+TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
+    const std::string name = vm_name("life");
+    const RunResult created = vmctl({"create", name, "--memory", "256M", "--label", "owner=e2e"});
+    ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
+    const auto ready = ready_in(created.out);
+    ASSERT_TRUE(ready) << created.out;
+    EXPECT_EQ(ready->cpus, 1u);
+    EXPECT_GT(ready->mem_kb, 150u * 1024);
+    EXPECT_LE(ready->mem_kb, 256u * 1024);
+    EXPECT_NE(created.out.find("boot to ready"), std::string::npos);
+    EXPECT_NE(created.err.find("TCG"), std::string::npos) << "the accelerator choice is explained";
+
+    // info --json: the facts a student looks at.
+    const RunResult info = vmctl({"info", name, "--json"});
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    const auto facts = nlohmann::json::parse(info.out);
+    EXPECT_EQ(facts["state"], "running");
+    EXPECT_EQ(facts["accelerator"], "tcg");
+    EXPECT_EQ(facts["vcpus"], 1);
+    EXPECT_EQ(facts["memory_bytes"], 256 << 20);
+    EXPECT_EQ(facts["labels"]["owner"], "e2e");
+    ASSERT_TRUE(facts["qemu_pid"].is_number()) << info.out;
+    EXPECT_TRUE(std::filesystem::exists("/proc/" + std::to_string(facts["qemu_pid"].get<int>())));
+    ASSERT_EQ(facts["disks"].size(), 1u);
+    EXPECT_EQ(facts["disks"][0]["capacity_bytes"], 1 << 30);
+    const std::string disk = facts["disks"][0]["path"];
+    EXPECT_TRUE(std::filesystem::exists(disk));
+
+    // The human-readable forms work too.
+    EXPECT_EQ(vmctl({"info", name}).exit_code, 0);
+    const RunResult listed = vmctl({"list", "--json"});
+    ASSERT_EQ(listed.exit_code, 0);
+    bool found = false;
+    for (const auto& row : nlohmann::json::parse(listed.out))
+        if (row["name"] == name) {
+            found = true;
+            EXPECT_EQ(row["state"], "running");
+            EXPECT_EQ(row["labels"]["owner"], "e2e");
+        }
+    EXPECT_TRUE(found);
+    EXPECT_NE(vmctl({"list"}).out.find(name), std::string::npos);
+
+    // The guest's heartbeat keeps coming on the serial console.
+    EXPECT_TRUE(wait_for_log(name, "HB boot=" + ready->boot_id + " seq=2", std::chrono::seconds(30)));
+
+    // The domain XML validates against libvirt's schema.
+    const RunResult xml = vmctl({"xml", name});
+    ASSERT_EQ(xml.exit_code, 0);
+    EXPECT_EQ(shell("printf '%s' " + quote(xml.out) + " | virt-xml-validate - domain").exit_code, 0);
+
+    // Clean shutdown by the ACPI power button, then boot again: a new boot id.
+    const RunResult stopped = vmctl({"stop", name});
+    ASSERT_EQ(stopped.exit_code, 0) << stopped.out << stopped.err;
+    EXPECT_EQ(nlohmann::json::parse(vmctl({"info", name, "--json"}).out)["state"], "shut off");
+    const RunResult started = vmctl({"start", name});
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    const auto second = ready_in(started.out);
+    ASSERT_TRUE(second);
+    EXPECT_NE(second->boot_id, ready->boot_id);
+
+    // Reboot waits for a new boot.
+    const RunResult rebooted = vmctl({"reboot", name});
+    ASSERT_EQ(rebooted.exit_code, 0) << rebooted.err;
+    const auto third = ready_in(rebooted.out);
+    ASSERT_TRUE(third);
+    EXPECT_NE(third->boot_id, second->boot_id);
+
+    // A running VM is not deleted without --force; with it, nothing remains.
+    EXPECT_EQ(vmctl({"delete", name}).exit_code, 6);
+    EXPECT_EQ(nlohmann::json::parse(vmctl({"info", name, "--json"}).out)["state"], "running");
+    const RunResult deleted = vmctl({"delete", name, "--force"});
+    ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+    EXPECT_NE(shell("virsh dominfo " + quote(name)).exit_code, 0);
+    EXPECT_FALSE(std::filesystem::exists(disk));
+    EXPECT_EQ(shell("virsh vol-list vmctl").out.find(name), std::string::npos);
+}
+
+TEST_F(LifecycleE2E, StartupScriptRunsInTheGuestAndWritesToItsDisk) {
+    const std::string name = vm_name("script");
+    const std::string script = "/tmp/" + name + ".sh";
+    std::ofstream(script) << "#!/bin/sh\necho hello-from-$(hostname 2>/dev/null || echo guest)\n"
+                             "echo persisted > /data/marker && cat /data/marker\n";
+    const RunResult created = vmctl({"create", name, "--startup-script", script, "--disk-size", "64M"});
+    std::filesystem::remove(script);
+    ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
+    EXPECT_TRUE(wait_for_log(name, "startup: hello-from-", std::chrono::seconds(30)));
+    EXPECT_TRUE(wait_for_log(name, "startup: persisted", std::chrono::seconds(30)));
+    EXPECT_TRUE(wait_for_log(name, "vmctl-guest: startup-script exit=0", std::chrono::seconds(30)));
+}
+
+TEST_F(LifecycleE2E, DestroyPullsThePlugAndKeepsTheDisk) {
+    const std::string name = vm_name("plug");
+    ASSERT_EQ(vmctl({"create", name, "--no-wait"}).exit_code, 0);
+    const RunResult destroyed = vmctl({"destroy", name});
+    ASSERT_EQ(destroyed.exit_code, 0) << destroyed.err;
+    const auto facts = nlohmann::json::parse(vmctl({"info", name, "--json"}).out);
+    EXPECT_EQ(facts["state"], "shut off");
+    EXPECT_TRUE(std::filesystem::exists(facts["disks"][0]["path"].get<std::string>()));
+    EXPECT_EQ(vmctl({"destroy", name}).exit_code, 0) << "already stopped is not an error";
+}
+
+TEST_F(LifecycleE2E, VmsDefinedWithVirshAreListedToo) {
+    const std::string name = vm_name("virsh");
+    const std::string xml = "/tmp/" + name + ".xml";
+    std::ofstream(xml) << "<domain type='qemu'><name>" << name
+                       << "</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+                          "<os><type arch='x86_64' machine='pc'>hvm</type></os></domain>";
+    ASSERT_EQ(shell("virsh define " + quote(xml)).exit_code, 0);
+    std::filesystem::remove(xml);
+    bool found = false;
+    for (const auto& row : nlohmann::json::parse(vmctl({"list", "--json"}).out))
+        if (row["name"] == name) {
+            found = true;
+            EXPECT_FALSE(row["managed_by_vmctl"].get<bool>());
+            EXPECT_EQ(row["state"], "shut off");
+            EXPECT_EQ(row["memory_bytes"], 64 << 20);
+        }
+    EXPECT_TRUE(found);
+    const RunResult info = vmctl({"info", name});
+    EXPECT_EQ(info.exit_code, 0);
+    EXPECT_NE(info.out.find("not made by vmctl"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vmctl::e2e

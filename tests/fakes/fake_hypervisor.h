@@ -1,0 +1,200 @@
+#pragma once
+
+// An in-memory Hypervisor for unit tests: domains and volumes live in maps,
+// "starting" a domain writes the guest's ready line into its serial log, and
+// any method can be made to fail once.
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/hypervisor.h"
+
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+namespace vmctl::testing {
+
+class FakeHypervisor : public Hypervisor {
+public:
+    struct Domain {
+        std::string xml;
+        DomainState state = DomainState::ShutOff;
+        int boots = 0;
+    };
+
+    std::map<std::string, Domain> domains;
+    std::map<std::string, VolumeFacts> volumes;  // by path
+    std::set<std::string> pools;
+    std::string fail_on;              // the method that throws next ("start_domain")
+    bool guest_ignores_acpi = false;  // shutdown_domain does nothing
+    bool guest_boots = true;          // start writes the ready line
+
+    HypervisorVersions versions() override { return {"fake:///", "9.0.0", "9.0.0", "7.2.0", "fakehost"}; }
+
+    bool domain_exists(const std::string& name) override {
+        maybe_fail("domain_exists");
+        return domains.count(name) != 0;
+    }
+
+    void define_domain(const std::string& xml) override {
+        maybe_fail("define_domain");
+        const DomainFacts facts = parse_domain_xml(xml);
+        domains[facts.name].xml = xml;
+    }
+
+    void start_domain(const std::string& name) override {
+        maybe_fail("start_domain");
+        Domain& d = get(name);
+        if (d.state != DomainState::ShutOff)
+            throw Error(ErrorKind::InvalidState, "domain is already running");
+        d.state = DomainState::Running;
+        boot(name, d, /*truncate=*/true);
+    }
+
+    void shutdown_domain(const std::string& name) override {
+        maybe_fail("shutdown_domain");
+        Domain& d = running(name);
+        if (!guest_ignores_acpi)
+            d.state = DomainState::ShutOff;
+    }
+
+    void reboot_domain(const std::string& name) override {
+        maybe_fail("reboot_domain");
+        boot(name, running(name), /*truncate=*/false);
+    }
+
+    void destroy_domain(const std::string& name) override {
+        maybe_fail("destroy_domain");
+        running(name).state = DomainState::ShutOff;
+    }
+
+    void undefine_domain(const std::string& name) override {
+        maybe_fail("undefine_domain");
+        get(name);
+        domains.erase(name);
+    }
+
+    DomainState domain_state(const std::string& name) override { return get(name).state; }
+
+    std::string domain_xml(const std::string& name) override { return get(name).xml; }
+
+    std::vector<DomainSummary> list_domains() override {
+        std::vector<DomainSummary> rows;
+        for (const auto& [name, d] : domains) {
+            const DomainFacts facts = parse_domain_xml(d.xml);
+            rows.push_back({name, facts.uuid, d.state, facts.vcpus, facts.memory_bytes, facts.has_vmctl_metadata,
+                            facts.metadata});
+        }
+        return rows;
+    }
+
+    void ensure_pool(const std::string& pool, const std::string& directory) override {
+        maybe_fail("ensure_pool");
+        pools.insert(pool);
+        m_pool_dir = directory;
+    }
+
+    VolumeFacts create_volume(const std::string& pool, const std::string& name, std::uint64_t capacity) override {
+        maybe_fail("create_volume");
+        if (pools.count(pool) == 0)
+            throw Error(ErrorKind::NotFound, "no pool " + pool);
+        VolumeFacts v{name, m_pool_dir + "/" + name, capacity, 0};
+        if (volumes.count(v.path) != 0)
+            throw Error(ErrorKind::AlreadyExists, "volume exists");
+        volumes[v.path] = v;
+        return v;
+    }
+
+    std::optional<VolumeFacts> volume_by_path(const std::string& path) override {
+        auto it = volumes.find(path);
+        if (it == volumes.end())
+            return std::nullopt;
+        return it->second;
+    }
+
+    void delete_volume(const std::string& path) override {
+        maybe_fail("delete_volume");
+        if (volumes.erase(path) == 0)
+            throw Error(ErrorKind::NotFound, "no volume " + path);
+    }
+
+    std::vector<VolumeFacts> list_volumes(const std::string&) override {
+        std::vector<VolumeFacts> result;
+        for (const auto& [path, v] : volumes)
+            result.push_back(v);
+        return result;
+    }
+
+    void attach_console(const std::string& name, int, int, char) override { running(name); }
+
+private:
+    void maybe_fail(const std::string& method) {
+        if (fail_on == method) {
+            fail_on.clear();
+            throw Error(ErrorKind::OperationFailed, "injected failure in " + method);
+        }
+    }
+
+    Domain& get(const std::string& name) {
+        auto it = domains.find(name);
+        if (it == domains.end())
+            throw Error(ErrorKind::NotFound, "there is no VM named '" + name + "'");
+        return it->second;
+    }
+
+    Domain& running(const std::string& name) {
+        Domain& d = get(name);
+        if (d.state != DomainState::Running)
+            throw Error(ErrorKind::InvalidState, "domain is not running");
+        return d;
+    }
+
+    // Writes what the tiny image's init prints, with a boot id per boot.
+    void boot(const std::string& name, Domain& d, bool truncate) {
+        if (!guest_boots)
+            return;
+        const DomainFacts facts = parse_domain_xml(d.xml);
+        if (facts.serial_log.empty())
+            return;
+        ++d.boots;
+        std::ofstream log(facts.serial_log, truncate ? std::ios::trunc : std::ios::app);
+        log << "Linux booting...\n"
+            << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
+            << " mem_kb=" << facts.memory_bytes / 1024 << "\n"
+            << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";
+    }
+
+    std::string m_pool_dir = "/fake/pool";
+};
+
+// Lends a FakeHypervisor to code that wants to own its Hypervisor (the CLI's
+// factory), so a test can look at the fake's state after each command.
+class BorrowedHypervisor : public Hypervisor {
+public:
+    explicit BorrowedHypervisor(Hypervisor& inner) : m_inner(inner) {}
+    HypervisorVersions versions() override { return m_inner.versions(); }
+    bool domain_exists(const std::string& n) override { return m_inner.domain_exists(n); }
+    void define_domain(const std::string& xml) override { m_inner.define_domain(xml); }
+    void start_domain(const std::string& n) override { m_inner.start_domain(n); }
+    void shutdown_domain(const std::string& n) override { m_inner.shutdown_domain(n); }
+    void reboot_domain(const std::string& n) override { m_inner.reboot_domain(n); }
+    void destroy_domain(const std::string& n) override { m_inner.destroy_domain(n); }
+    void undefine_domain(const std::string& n) override { m_inner.undefine_domain(n); }
+    DomainState domain_state(const std::string& n) override { return m_inner.domain_state(n); }
+    std::string domain_xml(const std::string& n) override { return m_inner.domain_xml(n); }
+    std::vector<DomainSummary> list_domains() override { return m_inner.list_domains(); }
+    void ensure_pool(const std::string& p, const std::string& d) override { m_inner.ensure_pool(p, d); }
+    VolumeFacts create_volume(const std::string& p, const std::string& n, std::uint64_t c) override {
+        return m_inner.create_volume(p, n, c);
+    }
+    std::optional<VolumeFacts> volume_by_path(const std::string& p) override { return m_inner.volume_by_path(p); }
+    void delete_volume(const std::string& p) override { m_inner.delete_volume(p); }
+    std::vector<VolumeFacts> list_volumes(const std::string& p) override { return m_inner.list_volumes(p); }
+    void attach_console(const std::string& n, int i, int o, char e) override { m_inner.attach_console(n, i, o, e); }
+
+private:
+    Hypervisor& m_inner;
+};
+
+}  // namespace vmctl::testing

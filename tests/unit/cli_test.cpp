@@ -1,0 +1,133 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/cli/command.h"
+#include "vmctl/core/error.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+// Runs the CLI as main() would, with `fake` lent as the hypervisor.
+class CliTest : public ::testing::Test {
+protected:
+    TempHome home;
+    FakeHypervisor fake;
+    std::ostringstream out;
+    std::ostringstream err;
+    int connects = 0;
+
+    int run(const cli::Args& args) {
+        out.str("");
+        err.str("");
+        return cli::run_cli(args, out, err, [this](const std::string& uri) -> std::unique_ptr<Hypervisor> {
+            ++connects;
+            if (uri == "fake:///down")
+                throw Error(ErrorKind::Unreachable, "could not connect to libvirt at fake:///down");
+            return std::make_unique<testing::BorrowedHypervisor>(fake);
+        });
+    }
+};
+
+TEST_F(CliTest, HelpNeedsNoConnection) {
+    EXPECT_EQ(run({"help"}), 0);
+    EXPECT_NE(out.str().find("create"), std::string::npos);
+    EXPECT_EQ(run({"create", "--help"}), 0);
+    EXPECT_NE(out.str().find("--machine-type"), std::string::npos);
+    EXPECT_EQ(run({"help", "delete"}), 0);
+    EXPECT_NE(out.str().find("--force"), std::string::npos);
+    EXPECT_EQ(run({"--version"}), 0);
+    EXPECT_EQ(out.str().rfind("vmctl ", 0), 0u);
+    EXPECT_EQ(connects, 0);
+}
+
+TEST_F(CliTest, EveryCommandHasHelp) {
+    for (const auto& command : cli::command_table()) {
+        EXPECT_EQ(run({std::string(command.name), "--help"}), 0) << command.name;
+        EXPECT_FALSE(out.str().empty()) << command.name;
+    }
+    EXPECT_EQ(connects, 0);
+}
+
+TEST_F(CliTest, UnknownCommandSuggestsTheClosest) {
+    EXPECT_EQ(run({"crate", "web"}), exit_code(ErrorKind::Usage));
+    EXPECT_NE(err.str().find("did you mean 'vmctl create'"), std::string::npos);
+    // One line, starting with "error:".
+    EXPECT_EQ(err.str().rfind("error: ", 0), 0u);
+    const std::string message = err.str();
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1);
+}
+
+TEST_F(CliTest, UnknownOptionSuggestsTheClosest) {
+    EXPECT_EQ(run({"create", "web", "--machinetype", "e2-micro"}), exit_code(ErrorKind::Usage));
+    EXPECT_NE(err.str().find("--machine-type"), std::string::npos);
+}
+
+TEST_F(CliTest, BadValuesHaveTheirOwnExitCode) {
+    EXPECT_EQ(run({"create", "Web"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--memory", "512"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_NE(err.str().find("512M"), std::string::npos);
+    EXPECT_EQ(run({"create", "web", "--cpus", "-1"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--cpus", "two"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--label", "Owner=x"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--machine-type", "e2-mini"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--accel", "hvf"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--startup-script", "/no/such/file"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"create", "web", "--image", "windows"}), exit_code(ErrorKind::ImageMissing));
+    EXPECT_EQ(run({"create"}), exit_code(ErrorKind::Usage));
+    EXPECT_EQ(run({"create", "a", "b"}), exit_code(ErrorKind::Usage));
+}
+
+TEST_F(CliTest, ExitCodesAreDistinct) {
+    std::set<int> codes;
+    for (ErrorKind kind : {ErrorKind::Internal, ErrorKind::Usage, ErrorKind::InvalidArgument, ErrorKind::NotFound,
+                           ErrorKind::AlreadyExists, ErrorKind::InvalidState, ErrorKind::Unreachable,
+                           ErrorKind::ImageMissing, ErrorKind::Timeout, ErrorKind::Unsupported,
+                           ErrorKind::HostCheckFailed, ErrorKind::OperationFailed})
+        EXPECT_TRUE(codes.insert(exit_code(kind)).second) << kind_name(kind);
+    EXPECT_EQ(codes.count(0), 0u);
+}
+
+TEST_F(CliTest, UnreachableLibvirtSaysHowToStartIt) {
+    EXPECT_EQ(run({"list", "--connect", "fake:///down"}), exit_code(ErrorKind::Unreachable));
+    EXPECT_NE(err.str().find("could not connect"), std::string::npos);
+}
+
+TEST_F(CliTest, CreateThenListAndInfoAsJson) {
+    EXPECT_EQ(run({"create", "web", "--label", "owner=alice", "--connect", "fake:///"}), 0) << err.str();
+    EXPECT_NE(out.str().find("vmctl-guest: ready boot=web-boot-1"), std::string::npos);
+    EXPECT_NE(out.str().find("boot to ready"), std::string::npos);
+
+    EXPECT_EQ(run({"list", "--json"}), 0);
+    const auto rows = nlohmann::json::parse(out.str());
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0]["name"], "web");
+    EXPECT_EQ(rows[0]["state"], "running");
+    EXPECT_EQ(rows[0]["labels"]["owner"], "alice");
+
+    EXPECT_EQ(run({"info", "web", "--json"}), 0);
+    const auto info = nlohmann::json::parse(out.str());
+    EXPECT_EQ(info["accelerator"], "tcg");
+    EXPECT_EQ(info["memory_bytes"], 256 << 20);
+    EXPECT_EQ(info["disks"][0]["capacity_bytes"], 1 << 30);
+
+    EXPECT_EQ(run({"create", "web"}), exit_code(ErrorKind::AlreadyExists));
+    EXPECT_EQ(run({"delete", "web"}), exit_code(ErrorKind::InvalidState));
+    EXPECT_EQ(run({"info", "nope"}), exit_code(ErrorKind::NotFound));
+    EXPECT_EQ(run({"delete", "web", "--force"}), 0);
+    EXPECT_TRUE(fake.domains.empty());
+}
+
+TEST_F(CliTest, EmptyListSaysHowToStart) {
+    EXPECT_EQ(run({"list"}), 0);
+    EXPECT_NE(out.str().find("vmctl create"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vmctl

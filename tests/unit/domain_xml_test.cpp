@@ -1,0 +1,119 @@
+#include "vmctl/core/domain_xml.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#ifndef VMCTL_TEST_DATA
+#define VMCTL_TEST_DATA "tests/data"
+#endif
+
+namespace vmctl {
+namespace {
+
+VmSpec basic_spec() {
+    VmSpec spec;
+    spec.name = "web-1";
+    spec.vcpus = 2;
+    spec.memory_bytes = 256ULL << 20;
+    spec.disk_bytes = 1ULL << 30;
+    spec.accel = Accel::Tcg;
+    spec.metadata.image = "tiny";
+    spec.metadata.machine_type = "e2-micro";
+    spec.metadata.created_at = "2026-11-27T21:00:00Z";
+    spec.metadata.labels = {{"owner", "alice"}, {"tier", "web"}};
+    return spec;
+}
+
+DomainFiles basic_files() {
+    return {"/var/lib/vmctl/images/tiny/vmlinux", "/var/lib/vmctl/images/tiny/initrd.img",
+            "quiet mitigations=off", "/var/lib/vmctl/pool/web-1-disk0.qcow2",
+            "/var/lib/vmctl/logs/web-1.serial.log"};
+}
+
+// Compares with tests/data/NAME; VMCTL_UPDATE_GOLDEN=1 rewrites the file.
+void expect_golden(const std::string& name, const std::string& actual) {
+    const std::string path = std::string(VMCTL_TEST_DATA) + "/" + name;
+    if (std::getenv("VMCTL_UPDATE_GOLDEN") != nullptr) {
+        std::ofstream(path) << actual;
+        return;
+    }
+    std::ifstream in(path);
+    ASSERT_TRUE(in) << "missing golden file " << path << " (run with VMCTL_UPDATE_GOLDEN=1)";
+    std::stringstream expected;
+    expected << in.rdbuf();
+    EXPECT_EQ(actual, expected.str()) << "golden file " << path;
+}
+
+TEST(DomainXml, MatchesGoldenFile) { expect_golden("domain-basic.xml", build_domain_xml(basic_spec(), basic_files())); }
+
+TEST(DomainXml, KvmGetsHostCpu) {
+    VmSpec spec = basic_spec();
+    spec.accel = Accel::Kvm;
+    const std::string xml = build_domain_xml(spec, basic_files());
+    EXPECT_NE(xml.find("<domain type=\"kvm\">"), std::string::npos);
+    EXPECT_NE(xml.find("host-passthrough"), std::string::npos);
+}
+
+TEST(DomainXml, HostileStringsComeOutEscaped) {
+    VmSpec spec = basic_spec();
+    spec.startup_script = "#!/bin/sh\necho '</entry></sysinfo><devices>' && echo \"a&b\" > /data/x\n";
+    DomainFiles files = basic_files();
+    files.disk = "/tmp/evil\"'<&>.qcow2";
+    const std::string xml = build_domain_xml(spec, files);
+    expect_golden("domain-hostile.xml", xml);
+    EXPECT_EQ(xml.find("</entry></sysinfo><devices>"), std::string::npos);
+    // What goes in comes back out unchanged.
+    const DomainFacts facts = parse_domain_xml(xml);
+    EXPECT_EQ(facts.startup_script, spec.startup_script);
+    ASSERT_EQ(facts.disks.size(), 1u);
+    EXPECT_EQ(facts.disks[0].path, files.disk);
+}
+
+TEST(DomainXml, RoundTripsTheFactsVmctlNeeds) {
+    const DomainFacts facts = parse_domain_xml(build_domain_xml(basic_spec(), basic_files()));
+    EXPECT_EQ(facts.name, "web-1");
+    EXPECT_EQ(facts.type, "qemu");
+    EXPECT_EQ(facts.vcpus, 2u);
+    EXPECT_EQ(facts.memory_bytes, 256ULL << 20);
+    EXPECT_EQ(facts.serial_log, "/var/lib/vmctl/logs/web-1.serial.log");
+    EXPECT_TRUE(facts.has_vmctl_metadata);
+    EXPECT_EQ(facts.metadata.image, "tiny");
+    EXPECT_EQ(facts.metadata.machine_type, "e2-micro");
+    EXPECT_EQ(facts.metadata.created_at, "2026-11-27T21:00:00Z");
+    EXPECT_EQ(facts.metadata.labels.at("owner"), "alice");
+}
+
+TEST(DomainXml, ReadsMetadataUnderAnyPrefixAsLibvirtReturnsIt) {
+    // libvirt may hand back vmctl's element with the prefix it was defined with.
+    const std::string xml = R"(<domain type='qemu'><name>x</name><memory unit='MiB'>512</memory>
+      <vcpu current='1'>4</vcpu>
+      <metadata><v:vm xmlns:v="https://vmctl.dev/xmlns/vm/1"><v:image>tiny</v:image>
+      <v:labels><v:label key="k" value="v"/></v:labels></v:vm></metadata></domain>)";
+    const DomainFacts facts = parse_domain_xml(xml);
+    EXPECT_TRUE(facts.has_vmctl_metadata);
+    EXPECT_EQ(facts.metadata.image, "tiny");
+    EXPECT_EQ(facts.metadata.labels.at("k"), "v");
+    EXPECT_EQ(facts.memory_bytes, 512ULL << 20);
+    EXPECT_EQ(facts.vcpus, 1u);
+    EXPECT_EQ(facts.max_vcpus, 4u);
+}
+
+TEST(DomainXml, ForeignDomainHasNoVmctlMetadata) {
+    const DomainFacts facts = parse_domain_xml("<domain type='kvm'><name>other</name></domain>");
+    EXPECT_FALSE(facts.has_vmctl_metadata);
+    EXPECT_EQ(facts.name, "other");
+}
+
+TEST(MetadataXml, RoundTrips) {
+    VmMetadata metadata{"tiny", "e2-small", "2026-01-01T00:00:00Z", {{"group", "web"}}};
+    const VmMetadata back = parse_metadata_xml(build_metadata_xml(metadata));
+    EXPECT_EQ(back.image, "tiny");
+    EXPECT_EQ(back.machine_type, "e2-small");
+    EXPECT_EQ(back.labels, metadata.labels);
+}
+
+}  // namespace
+}  // namespace vmctl

@@ -1,0 +1,117 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/core/error.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/delete.h"
+#include "vmctl/ops/info.h"
+#include "vmctl/ops/lifecycle.h"
+
+#include <gtest/gtest.h>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+class LifecycleTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ops::CreateOptions o;
+        o.name = "web";
+        ops::create_vm(hv, env, o, [](std::string_view) {});
+    }
+
+    TempHome home;
+    FakeHypervisor hv;
+    ops::Environment env = home.env();
+    std::chrono::seconds timeout{2};
+};
+
+TEST_F(LifecycleTest, StopAndStartAgain) {
+    EXPECT_FALSE(ops::stop_vm(hv, "web", timeout).already_stopped);
+    EXPECT_EQ(hv.domains.at("web").state, DomainState::ShutOff);
+    EXPECT_TRUE(ops::stop_vm(hv, "web", timeout).already_stopped);
+    const auto started = ops::start_vm(hv, "web", true, timeout);
+    ASSERT_TRUE(started.ready);
+    EXPECT_EQ(started.ready->parsed->boot_id, "web-boot-2");
+    EXPECT_TRUE(ops::start_vm(hv, "web", true, timeout).already_running);
+}
+
+TEST_F(LifecycleTest, GuestIgnoringThePowerButtonTimesOutWithAFix) {
+    hv.guest_ignores_acpi = true;
+    try {
+        ops::stop_vm(hv, "web", std::chrono::seconds(1));
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Timeout);
+        EXPECT_NE(e.hint().find("vmctl destroy web"), std::string::npos);
+    }
+    EXPECT_EQ(hv.domains.at("web").state, DomainState::Running);
+}
+
+TEST_F(LifecycleTest, RebootWaitsForANewBoot) {
+    const auto result = ops::reboot_vm(hv, "web", true, timeout);
+    ASSERT_TRUE(result.ready);
+    EXPECT_EQ(result.ready->parsed->boot_id, "web-boot-2");
+}
+
+TEST_F(LifecycleTest, RebootOfAStoppedVmIsAnInvalidState) {
+    ops::destroy_vm(hv, "web");
+    try {
+        ops::reboot_vm(hv, "web", true, timeout);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+    }
+}
+
+TEST_F(LifecycleTest, DeleteOfARunningVmNeedsForceAndKeepsEverything) {
+    try {
+        ops::delete_vm(hv, env, "web", false);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(e.hint().find("--force"), std::string::npos);
+    }
+    EXPECT_EQ(hv.domains.count("web"), 1u);
+    EXPECT_EQ(hv.volumes.size(), 1u);
+}
+
+TEST_F(LifecycleTest, DeleteRemovesDomainAndVolumes) {
+    const auto result = ops::delete_vm(hv, env, "web", true);
+    EXPECT_TRUE(result.was_running);
+    EXPECT_EQ(result.removed_volumes.size(), 1u);
+    EXPECT_TRUE(hv.domains.empty());
+    EXPECT_TRUE(hv.volumes.empty());
+}
+
+TEST_F(LifecycleTest, DeleteKeepsDisksOutsideThePool) {
+    ops::destroy_vm(hv, "web");
+    std::string& xml = hv.domains.at("web").xml;
+    const std::string path = parse_domain_xml(xml).disks.at(0).path;
+    xml.replace(xml.find(path), path.size(), "/srv/shared.qcow2");
+    const auto result = ops::delete_vm(hv, env, "web", false);
+    EXPECT_EQ(result.kept_disks, std::vector<std::string>{"/srv/shared.qcow2"});
+    EXPECT_EQ(hv.volumes.size(), 1u);  // the pool volume is not the VM's disk any more
+}
+
+TEST_F(LifecycleTest, UnknownVmIsNotFound) {
+    try {
+        ops::vm_info(hv, env, "nope");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    }
+}
+
+TEST_F(LifecycleTest, InfoReportsDisksWithSizes) {
+    const auto info = ops::vm_info(hv, env, "web");
+    EXPECT_EQ(info.state, DomainState::Running);
+    ASSERT_EQ(info.disks.size(), 1u);
+    ASSERT_TRUE(info.disks[0].volume);
+    EXPECT_EQ(info.disks[0].volume->capacity_bytes, 1ULL << 30);
+}
+
+}  // namespace
+}  // namespace vmctl

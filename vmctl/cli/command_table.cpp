@@ -1,0 +1,53 @@
+#include "vmctl/cli/command.h"
+#include "vmctl/cli/commands/commands.h"
+
+#include "vmctl/core/suggest.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace vmctl::cli {
+namespace {
+
+constexpr std::array<Command, 14> kCommands{{
+    {"create", "create and start a VM, and wait until it is ready", commands::create},
+    {"list", "list VMs with their state, size and labels", commands::list},
+    {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
+    {"start", "start a stopped VM", commands::start},
+    {"stop", "ask a VM to shut down (ACPI power button) and wait", commands::stop},
+    {"reboot", "ask a VM to reboot and wait until it is ready again", commands::reboot},
+    {"destroy", "pull the plug: stop a VM at once (its disk is kept)", commands::destroy},
+    {"delete", "remove a VM and its disks", commands::remove},
+    {"logs", "print a VM's serial console log (-f to follow)", commands::logs},
+    {"console", "attach to a VM's serial console (Ctrl-] leaves)", commands::console},
+    {"xml", "print a VM's libvirt domain XML", commands::xml},
+    {"doctor", "check this host and say how to fix what is missing", commands::doctor},
+    {"help", "show help for vmctl or for one command", commands::help},
+    {"version", "show vmctl's version", commands::version},
+}};
+
+}  // namespace
+
+std::span<const Command> command_table() { return kCommands; }
+
+Error unknown_command(std::string_view name) {
+    std::vector<std::string> names;
+    for (const Command& c : kCommands)
+        names.emplace_back(c.name);
+    std::string hint = "see 'vmctl help' for the list of commands";
+    if (auto close = closest_match(name, names))
+        hint = fmt::format("did you mean 'vmctl {}'? ({})", *close, hint);
+    return Error(ErrorKind::Usage, fmt::format("unknown command '{}'", name), hint);
+}
+
+const Command* find_command(std::string_view name) {
+    for (const Command& command : kCommands)
+        if (command.name == name)
+            return &command;
+    return nullptr;
+}
+
+}  // namespace vmctl::cli

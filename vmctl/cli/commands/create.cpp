@@ -1,0 +1,97 @@
+#include "vmctl/cli/command_line.h"
+#include "vmctl/cli/commands/commands.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/machine_type.h"
+#include "vmctl/core/size.h"
+#include "vmctl/host/files.h"
+#include "vmctl/ops/create.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+namespace vmctl::cli::commands {
+namespace {
+
+std::string machine_type_help() {
+    std::string text = "size preset: ";
+    bool first = true;
+    for (const MachineType& type : machine_types()) {
+        text += fmt::format("{}{} ({})", first ? "" : ", ", type.name, type.description);
+        first = false;
+    }
+    return text + "; without it: 1 vCPU, 256 MiB";
+}
+
+std::string read_startup_script(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the startup script '{}' is not a readable file", path),
+                    "give the path of a shell script, e.g. --startup-script ./hello.sh");
+    return host::read_file_or(path, "");
+}
+
+}  // namespace
+
+int create(Context& context, const Args& args) {
+    CommandLine cli("create NAME [options]",
+                    "Creates a VM with its own disk, starts it, and waits until the guest prints its ready line.\n"
+                    "The flags are spelled like `gcloud compute instances create`.");
+    cli.positional("NAME", 1, "the VM's name: 1-63 of a-z, 0-9 and '-', starting with a letter");
+    cli.add()("machine-type", po::value<std::string>(), machine_type_help().c_str())(
+        "cpus", po::value<int>(), "number of vCPUs (overrides the machine type)")(
+        "memory", po::value<std::string>(), "memory, e.g. 512M or 1G (overrides the machine type)")(
+        "disk-size", po::value<std::string>(), "size of the VM's disk, e.g. 2G (default 1G)")(
+        "image", po::value<std::string>()->default_value("tiny"), "guest image to boot")(
+        "startup-script", po::value<std::string>(), "shell script the guest runs after it boots")(
+        "accel", po::value<std::string>()->default_value("auto"),
+        "auto, kvm or tcg: auto uses KVM only where it really works")(
+        "label", po::value<std::vector<std::string>>(), "KEY=VALUE label (repeatable)")(
+        "no-wait", "return once the VM is started, without waiting for it to be ready")(
+        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line");
+    cli.examples("  vmctl create hello\n"
+                 "  vmctl create web --machine-type e2-small --label tier=frontend\n"
+                 "  vmctl create db --cpus 2 --memory 512M --disk-size 4G --startup-script ./setup.sh\n");
+    if (!cli.parse(args, context.out()))
+        return 0;
+
+    ops::CreateOptions options;
+    options.name = cli.required("NAME");
+    if (auto type = cli.get_optional<std::string>("machine-type"))
+        options.machine_type = *type;
+    if (auto cpus = cli.get_optional<int>("cpus")) {
+        if (*cpus < 1 || *cpus > static_cast<int>(ops::kMaxVcpus))
+            throw Error(ErrorKind::InvalidArgument, fmt::format("--cpus {} is out of range", *cpus),
+                        fmt::format("choose between 1 and {}", ops::kMaxVcpus));
+        options.vcpus = static_cast<unsigned>(*cpus);
+    }
+    if (auto memory = cli.get_optional<std::string>("memory"))
+        options.memory_bytes = parse_size(*memory, "--memory");
+    if (auto disk = cli.get_optional<std::string>("disk-size"))
+        options.disk_bytes = parse_size(*disk, "--disk-size");
+    options.image = cli.get<std::string>("image");
+    if (auto script = cli.get_optional<std::string>("startup-script"))
+        options.startup_script = read_startup_script(*script);
+    options.accel = parse_accel_request(cli.get<std::string>("accel"));
+    options.labels = parse_labels(cli.get_optional<std::vector<std::string>>("label").value_or(Args{}));
+    options.wait = !cli.has("no-wait");
+    options.ready_timeout = std::chrono::seconds(cli.get<unsigned>("timeout"));
+
+    const ops::CreateResult result =
+        ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
+    auto& out = context.out();
+    if (result.ready) {
+        out << result.ready_line << '\n';
+        out << fmt::format("VM '{}' is running under {}: define {:.2f} s, start {:.2f} s, boot to ready {:.2f} s\n",
+                           result.name, accel_name(result.accel.accel), result.define_seconds, result.start_seconds,
+                           result.boot_seconds);
+    } else {
+        out << fmt::format("VM '{}' is starting under {} (define {:.2f} s, start {:.2f} s); "
+                           "see it boot with 'vmctl logs {} -f'\n",
+                           result.name, accel_name(result.accel.accel), result.define_seconds, result.start_seconds,
+                           result.name);
+    }
+    return 0;
+}
+
+}  // namespace vmctl::cli::commands

@@ -1,0 +1,60 @@
+#include "vmctl/cli/context.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/host/host_facts.h"
+#include "vmctl/host/paths.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <ostream>
+
+namespace vmctl::cli {
+
+std::string default_uri() {
+    for (const char* name : {"VMCTL_URI", "LIBVIRT_DEFAULT_URI"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr && *value != '\0')
+            return value;
+    }
+    return host::is_root() ? "qemu:///system" : "qemu:///session";
+}
+
+Context::Context(std::ostream& out, std::ostream& err, std::string uri_override, HypervisorFactory factory)
+    : m_out(out), m_err(err), m_uri(uri_override.empty() ? default_uri() : std::move(uri_override)),
+      m_factory(std::move(factory)) {}
+
+Hypervisor& Context::hypervisor() {
+    if (!m_hypervisor) {
+        try {
+            m_hypervisor = m_factory(m_uri);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Unreachable || !e.hint().empty())
+                throw;
+            const bool system = m_uri.rfind("qemu:///system", 0) == 0;
+            std::string hint = system ? fmt::format("start it with: {}{}/scripts/prepare-host.sh",
+                                                    host::is_root() ? "" : "sudo ", host::source_dir())
+                                      : "check the URI given with --connect or VMCTL_URI";
+            if (system && !host::is_root())
+                hint += " (or use your own VMs with --connect qemu:///session)";
+            throw Error(ErrorKind::Unreachable, e.what(), hint, e.libvirt_code());
+        }
+    }
+    return *m_hypervisor;
+}
+
+const ops::Environment& Context::env() {
+    if (!m_env) {
+        m_env = std::make_unique<ops::Environment>();
+        m_env->uri = m_uri;
+        m_env->paths = host::default_paths();
+        m_env->cpu = host::probe_cpu();
+    }
+    return *m_env;
+}
+
+ops::Progress Context::progress() {
+    return [this](std::string_view line) { m_err << line << std::endl; };
+}
+
+}  // namespace vmctl::cli

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "vmctl/core/hypervisor.h"
+#include "vmctl/ops/environment.h"
+
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+namespace vmctl::cli {
+
+// Opens a Hypervisor for a URI: the libvirt adapter in the real binary, an
+// in-memory fake in unit tests.
+using HypervisorFactory = std::function<std::unique_ptr<Hypervisor>(const std::string& uri)>;
+
+// What every subcommand gets: where to write, and the hypervisor, connected
+// on first use so that commands that need no daemon never open one.
+class Context {
+public:
+    Context(std::ostream& out, std::ostream& err, std::string uri_override, HypervisorFactory factory);
+
+    std::ostream& out() { return m_out; }
+    std::ostream& err() { return m_err; }
+
+    // The connection, opened once per run; throws Error(Unreachable) with the
+    // command that starts libvirt when the daemon does not answer.
+    Hypervisor& hypervisor();
+
+    // The URI in use: --connect, then VMCTL_URI, then LIBVIRT_DEFAULT_URI,
+    // then qemu:///system for root and qemu:///session for other users.
+    const std::string& uri() const { return m_uri; }
+
+    const ops::Environment& env();
+
+    // Progress lines for a waiting person go to stderr, never to stdout.
+    ops::Progress progress();
+
+private:
+    std::ostream& m_out;
+    std::ostream& m_err;
+    std::string m_uri;
+    HypervisorFactory m_factory;
+    std::unique_ptr<Hypervisor> m_hypervisor;
+    std::unique_ptr<ops::Environment> m_env;
+};
+
+// The default URI for this user, as described above (without --connect).
+std::string default_uri();
+
+}  // namespace vmctl::cli

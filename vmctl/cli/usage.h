@@ -1,0 +1,10 @@
+#pragma once
+
+#include <ostream>
+
+namespace vmctl::cli {
+
+// `vmctl help`: the command table, the global options and where to start.
+void print_usage(std::ostream& out);
+
+}  // namespace vmctl::cli

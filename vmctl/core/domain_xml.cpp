@@ -1,0 +1,245 @@
+#include "vmctl/core/domain_xml.h"
+
+#include "vmctl/core/error.h"
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include <sstream>
+#include <string_view>
+
+namespace vmctl {
+namespace {
+
+std::string to_string(const pugi::xml_node& node) {
+    std::ostringstream out;
+    node.print(out, "  ", pugi::format_indent, pugi::encoding_utf8);
+    return out.str();
+}
+
+std::string qualified(std::string_view local) { return fmt::format("{}:{}", kMetadataPrefix, local); }
+
+void append_text(pugi::xml_node parent, const char* name, const std::string& text) {
+    parent.append_child(name).text().set(text.c_str());
+}
+
+void append_metadata(pugi::xml_node parent, const VmMetadata& metadata) {
+    pugi::xml_node vm = parent.append_child(qualified("vm").c_str());
+    vm.append_attribute(fmt::format("xmlns:{}", kMetadataPrefix).c_str()) = kMetadataNamespace;
+    append_text(vm, qualified("image").c_str(), metadata.image);
+    if (!metadata.machine_type.empty())
+        append_text(vm, qualified("machine-type").c_str(), metadata.machine_type);
+    append_text(vm, qualified("created").c_str(), metadata.created_at);
+    pugi::xml_node labels = vm.append_child(qualified("labels").c_str());
+    for (const auto& [key, value] : metadata.labels) {
+        pugi::xml_node label = labels.append_child(qualified("label").c_str());
+        label.append_attribute("key") = key.c_str();
+        label.append_attribute("value") = value.c_str();
+    }
+}
+
+// libvirt hands metadata back with whatever prefix it was stored under, so
+// elements are matched by local name within the vmctl element.
+std::string_view local_name(const char* name) {
+    std::string_view view(name);
+    const auto colon = view.find(':');
+    return colon == std::string_view::npos ? view : view.substr(colon + 1);
+}
+
+pugi::xml_node child_local(const pugi::xml_node& node, std::string_view local) {
+    for (pugi::xml_node child : node.children())
+        if (child.type() == pugi::node_element && local_name(child.name()) == local)
+            return child;
+    return {};
+}
+
+VmMetadata read_metadata(const pugi::xml_node& vm) {
+    VmMetadata metadata;
+    metadata.image = child_local(vm, "image").text().as_string();
+    metadata.machine_type = child_local(vm, "machine-type").text().as_string();
+    metadata.created_at = child_local(vm, "created").text().as_string();
+    for (pugi::xml_node label : child_local(vm, "labels").children()) {
+        if (label.type() == pugi::node_element && local_name(label.name()) == "label")
+            metadata.labels[label.attribute("key").as_string()] = label.attribute("value").as_string();
+    }
+    return metadata;
+}
+
+// Finds vmctl's element among <metadata>'s children by its namespace URI.
+pugi::xml_node find_vmctl_metadata(const pugi::xml_node& metadata) {
+    for (pugi::xml_node child : metadata.children()) {
+        if (child.type() != pugi::node_element)
+            continue;
+        for (pugi::xml_attribute attr : child.attributes()) {
+            std::string_view attr_name(attr.name());
+            if (attr_name.rfind("xmlns", 0) == 0 && std::string_view(attr.value()) == kMetadataNamespace)
+                return child;
+        }
+    }
+    return {};
+}
+
+std::uint64_t to_bytes(const pugi::xml_node& node) {
+    const std::uint64_t value = node.text().as_ullong();
+    const std::string_view unit = node.attribute("unit").as_string("KiB");
+    if (unit == "b" || unit == "bytes")
+        return value;
+    if (unit == "KiB" || unit == "k" || unit == "K")
+        return value * 1024;
+    if (unit == "MiB" || unit == "M")
+        return value * 1024 * 1024;
+    if (unit == "GiB" || unit == "G")
+        return value * 1024 * 1024 * 1024;
+    if (unit == "KB")
+        return value * 1000;
+    if (unit == "MB")
+        return value * 1000 * 1000;
+    if (unit == "GB")
+        return value * 1000 * 1000 * 1000;
+    return value * 1024;
+}
+
+}  // namespace
+
+std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
+    pugi::xml_document doc;
+    pugi::xml_node domain = doc.append_child("domain");
+    domain.append_attribute("type") = domain_type(spec.accel);
+    append_text(domain, "name", spec.name);
+    append_text(domain, "title", fmt::format("vmctl VM {}", spec.name));
+
+    append_metadata(domain.append_child("metadata"), spec.metadata);
+
+    const std::string memory_kib = std::to_string(spec.memory_bytes / 1024);
+    pugi::xml_node memory = domain.append_child("memory");
+    memory.append_attribute("unit") = "KiB";
+    memory.text().set(memory_kib.c_str());
+    pugi::xml_node current = domain.append_child("currentMemory");
+    current.append_attribute("unit") = "KiB";
+    current.text().set(memory_kib.c_str());
+    pugi::xml_node vcpu = domain.append_child("vcpu");
+    vcpu.append_attribute("placement") = "static";
+    vcpu.text().set(spec.vcpus);
+
+    if (!spec.startup_script.empty()) {
+        // fw_cfg carries the script into the guest without any side file,
+        // so it survives migration and shows up in `vmctl xml`.
+        pugi::xml_node sysinfo = domain.append_child("sysinfo");
+        sysinfo.append_attribute("type") = "fwcfg";
+        pugi::xml_node entry = sysinfo.append_child("entry");
+        entry.append_attribute("name") = kStartupScriptFwCfg;
+        entry.text().set(spec.startup_script.c_str());
+    }
+
+    pugi::xml_node os = domain.append_child("os");
+    pugi::xml_node type = os.append_child("type");
+    type.append_attribute("arch") = "x86_64";
+    type.append_attribute("machine") = "pc";
+    type.text().set("hvm");
+    append_text(os, "kernel", files.kernel);
+    append_text(os, "initrd", files.initrd);
+    std::string cmdline = "console=ttyS0";
+    if (!files.kernel_args.empty())
+        cmdline += " " + files.kernel_args;
+    append_text(os, "cmdline", cmdline);
+
+    // ACPI stays on: `vmctl stop` presses the virtual power button.
+    domain.append_child("features").append_child("acpi");
+    if (spec.accel == Accel::Kvm) {
+        domain.append_child("cpu").append_attribute("mode") = "host-passthrough";
+    }
+    pugi::xml_node clock = domain.append_child("clock");
+    clock.append_attribute("offset") = "utc";
+    append_text(domain, "on_poweroff", "destroy");
+    append_text(domain, "on_reboot", "restart");
+    append_text(domain, "on_crash", "destroy");
+
+    pugi::xml_node devices = domain.append_child("devices");
+    pugi::xml_node disk = devices.append_child("disk");
+    disk.append_attribute("type") = "file";
+    disk.append_attribute("device") = "disk";
+    pugi::xml_node driver = disk.append_child("driver");
+    driver.append_attribute("name") = "qemu";
+    driver.append_attribute("type") = "qcow2";
+    disk.append_child("source").append_attribute("file") = files.disk.c_str();
+    pugi::xml_node target = disk.append_child("target");
+    target.append_attribute("dev") = "vda";
+    target.append_attribute("bus") = "virtio";
+
+    pugi::xml_node serial = devices.append_child("serial");
+    serial.append_attribute("type") = "pty";
+    pugi::xml_node log = serial.append_child("log");
+    log.append_attribute("file") = files.serial_log.c_str();
+    log.append_attribute("append") = "off";
+    serial.append_child("target").append_attribute("port") = "0";
+    pugi::xml_node console = devices.append_child("console");
+    console.append_attribute("type") = "pty";
+    pugi::xml_node console_target = console.append_child("target");
+    console_target.append_attribute("type") = "serial";
+    console_target.append_attribute("port") = "0";
+
+    devices.append_child("memballoon").append_attribute("model") = "virtio";
+    return to_string(doc);
+}
+
+std::string build_metadata_xml(const VmMetadata& metadata) {
+    pugi::xml_document doc;
+    append_metadata(doc, metadata);
+    return to_string(doc.first_child());
+}
+
+VmMetadata parse_metadata_xml(const std::string& xml) {
+    pugi::xml_document doc;
+    if (!doc.load_string(xml.c_str()))
+        return {};
+    return read_metadata(doc.document_element());
+}
+
+DomainFacts parse_domain_xml(const std::string& xml) {
+    pugi::xml_document doc;
+    const pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
+    if (!parsed)
+        throw Error(ErrorKind::Internal, fmt::format("libvirt returned domain XML that does not parse: {}",
+                                                     parsed.description()));
+    const pugi::xml_node domain = doc.child("domain");
+    DomainFacts facts;
+    facts.name = domain.child("name").text().as_string();
+    facts.uuid = domain.child("uuid").text().as_string();
+    facts.type = domain.attribute("type").as_string();
+    const pugi::xml_node vcpu = domain.child("vcpu");
+    facts.max_vcpus = vcpu.text().as_uint();
+    facts.vcpus = vcpu.attribute("current").as_uint(facts.max_vcpus);
+    facts.max_memory_bytes = to_bytes(domain.child("memory"));
+    facts.memory_bytes =
+        domain.child("currentMemory") ? to_bytes(domain.child("currentMemory")) : facts.max_memory_bytes;
+
+    for (pugi::xml_node disk : domain.child("devices").children("disk")) {
+        DiskFacts d;
+        d.device = disk.attribute("device").as_string("disk");
+        d.target = disk.child("target").attribute("dev").as_string();
+        d.format = disk.child("driver").attribute("type").as_string();
+        const pugi::xml_node source = disk.child("source");
+        d.path = source.attribute("file").as_string(source.attribute("dev").as_string());
+        facts.disks.push_back(std::move(d));
+    }
+    for (pugi::xml_node serial : domain.child("devices").children("serial")) {
+        if (const char* file = serial.child("log").attribute("file").as_string(); *file != '\0') {
+            facts.serial_log = file;
+            break;
+        }
+    }
+    for (pugi::xml_node sysinfo : domain.children("sysinfo")) {
+        if (std::string_view(sysinfo.attribute("type").as_string()) != "fwcfg")
+            continue;
+        for (pugi::xml_node entry : sysinfo.children("entry"))
+            if (std::string_view(entry.attribute("name").as_string()) == kStartupScriptFwCfg)
+                facts.startup_script = entry.text().as_string();
+    }
+    if (pugi::xml_node vm = find_vmctl_metadata(domain.child("metadata"))) {
+        facts.has_vmctl_metadata = true;
+        facts.metadata = read_metadata(vm);
+    }
+    return facts;
+}
+
+}  // namespace vmctl

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "vmctl/core/vm_spec.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmctl {
+
+// Builds the libvirt domain XML for a new VM. Every user-supplied string (name,
+// labels, startup script) goes through the XML library, so it is escaped.
+// The result validates against libvirt's domain schema (virt-xml-validate).
+std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files);
+
+// Builds only vmctl's <metadata> child element, for libvirt's metadata API.
+std::string build_metadata_xml(const VmMetadata& metadata);
+
+// Reads vmctl's metadata element (as build_metadata_xml writes it, or as
+// libvirt returns it); missing fields stay empty.
+VmMetadata parse_metadata_xml(const std::string& xml);
+
+struct DiskFacts {
+    std::string target;  // "vda"
+    std::string path;    // the host file
+    std::string format;  // "qcow2"
+    std::string device;  // "disk" or "cdrom"
+};
+
+// The facts vmctl reads back from any domain's XML, vmctl-made or not.
+struct DomainFacts {
+    std::string name;
+    std::string uuid;
+    std::string type;  // libvirt domain type: "qemu" (TCG) or "kvm"
+    unsigned vcpus = 0;
+    unsigned max_vcpus = 0;
+    std::uint64_t memory_bytes = 0;      // current (balloon) memory
+    std::uint64_t max_memory_bytes = 0;  // memory fixed at definition
+    std::vector<DiskFacts> disks;
+    std::string serial_log;      // empty when the serial port is not logged
+    std::string startup_script;  // empty when none
+    bool has_vmctl_metadata = false;
+    VmMetadata metadata;
+};
+
+// Parses a domain XML document; throws Error(Internal) if it is not XML.
+DomainFacts parse_domain_xml(const std::string& xml);
+
+}  // namespace vmctl

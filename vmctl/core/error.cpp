@@ -1,0 +1,47 @@
+#include "vmctl/core/error.h"
+
+#include <utility>
+
+namespace vmctl {
+
+int exit_code(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::Internal: return 1;
+    case ErrorKind::Usage: return 2;
+    case ErrorKind::InvalidArgument: return 3;
+    case ErrorKind::NotFound: return 4;
+    case ErrorKind::AlreadyExists: return 5;
+    case ErrorKind::InvalidState: return 6;
+    case ErrorKind::Unreachable: return 7;
+    case ErrorKind::ImageMissing: return 8;
+    case ErrorKind::Timeout: return 9;
+    case ErrorKind::Unsupported: return 10;
+    case ErrorKind::HostCheckFailed: return 11;
+    case ErrorKind::OperationFailed: return 12;
+    }
+    return 1;
+}
+
+const char* kind_name(ErrorKind kind) {
+    switch (kind) {
+    case ErrorKind::Internal: return "internal";
+    case ErrorKind::Usage: return "usage";
+    case ErrorKind::InvalidArgument: return "invalid-argument";
+    case ErrorKind::NotFound: return "not-found";
+    case ErrorKind::AlreadyExists: return "already-exists";
+    case ErrorKind::InvalidState: return "invalid-state";
+    case ErrorKind::Unreachable: return "unreachable";
+    case ErrorKind::ImageMissing: return "image-missing";
+    case ErrorKind::Timeout: return "timeout";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::HostCheckFailed: return "host-check-failed";
+    case ErrorKind::OperationFailed: return "operation-failed";
+    }
+    return "internal";
+}
+
+Error::Error(ErrorKind kind, std::string message, std::string hint, int libvirt_code)
+    : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)),
+      m_libvirt_code(libvirt_code) {}
+
+}  // namespace vmctl

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vmctl {
+
+// The tiny image's init prints this line once on the serial console when the
+// guest is up: "vmctl-guest: ready boot=<id> kernel=<release> cpus=<n> mem_kb=<n>".
+inline constexpr const char* kReadyPrefix = "vmctl-guest: ready";
+
+struct ReadyLine {
+    std::string boot_id;
+    std::string kernel;
+    unsigned cpus = 0;
+    std::uint64_t mem_kb = 0;
+};
+
+// Parses a ready line; nothing when the line is not one.
+std::optional<ReadyLine> parse_ready_line(std::string_view line);
+
+// The heartbeat the guest prints every second: "HB boot=<id> seq=<n>".
+struct Heartbeat {
+    std::string boot_id;
+    std::uint64_t seq = 0;
+};
+
+std::optional<Heartbeat> parse_heartbeat(std::string_view line);
+
+}  // namespace vmctl

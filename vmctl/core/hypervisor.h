@@ -1,0 +1,76 @@
+#pragma once
+
+#include "vmctl/core/vm_spec.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmctl {
+
+enum class DomainState { Running, Paused, ShutOff, ShuttingDown, Crashed, Suspended, Other };
+
+// "running", "shut off", ...: the words virsh uses, so students can compare.
+const char* state_name(DomainState state);
+
+// One row of `vmctl list`: what a single bulk query returns for each domain.
+struct DomainSummary {
+    std::string name;
+    std::string uuid;
+    DomainState state = DomainState::Other;
+    unsigned vcpus = 0;
+    std::uint64_t memory_bytes = 0;
+    bool has_vmctl_metadata = false;  // false for a domain made with virsh
+    VmMetadata metadata;
+};
+
+struct VolumeFacts {
+    std::string name;
+    std::string path;
+    std::uint64_t capacity_bytes = 0;
+    std::uint64_t allocation_bytes = 0;
+};
+
+struct HypervisorVersions {
+    std::string uri;
+    std::string libvirt_library;  // "9.0.0"
+    std::string libvirt_daemon;
+    std::string hypervisor;       // QEMU's version
+    std::string hostname;
+};
+
+// The seam between vmctl and the hypervisor. The libvirt adapter implements it
+// over one connection; unit tests use an in-memory fake. Every method throws
+// vmctl::Error with a kind (NotFound, InvalidState, ...) when it fails.
+class Hypervisor {
+public:
+    virtual ~Hypervisor() = default;
+
+    virtual HypervisorVersions versions() = 0;
+
+    // Domains, by name.
+    virtual bool domain_exists(const std::string& name) = 0;
+    virtual void define_domain(const std::string& xml) = 0;
+    virtual void start_domain(const std::string& name) = 0;
+    virtual void shutdown_domain(const std::string& name) = 0;  // asks the guest (ACPI button)
+    virtual void reboot_domain(const std::string& name) = 0;
+    virtual void destroy_domain(const std::string& name) = 0;   // pulls the plug
+    virtual void undefine_domain(const std::string& name) = 0;  // also drops snapshot metadata
+    virtual DomainState domain_state(const std::string& name) = 0;
+    virtual std::string domain_xml(const std::string& name) = 0;
+    virtual std::vector<DomainSummary> list_domains() = 0;
+
+    // Storage: vmctl keeps every disk as a volume in a directory pool of its own.
+    virtual void ensure_pool(const std::string& pool, const std::string& directory) = 0;
+    virtual VolumeFacts create_volume(const std::string& pool, const std::string& name,
+                                      std::uint64_t capacity_bytes) = 0;
+    virtual std::optional<VolumeFacts> volume_by_path(const std::string& path) = 0;
+    virtual void delete_volume(const std::string& path) = 0;
+    virtual std::vector<VolumeFacts> list_volumes(const std::string& pool) = 0;
+
+    // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
+    virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;
+};
+
+}  // namespace vmctl

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vmctl {
+
+// Throws Error(InvalidArgument) unless `name` is 1 to 63 characters of
+// [a-z0-9-], starting with a letter and not ending with '-' (the rule cloud
+// providers use for instance names, and safe in file and volume names).
+void validate_vm_name(std::string_view name);
+
+// Labels are KEY=VALUE pairs, spelled as cloud labels are: keys start with a
+// letter, keys and values use [a-z0-9_-] and are at most 63 characters.
+using Labels = std::map<std::string, std::string>;
+
+// Parses "KEY=VALUE" (throws Error(InvalidArgument) with the rule when it is not one).
+std::pair<std::string, std::string> parse_label(std::string_view text);
+
+// Parses every --label occurrence; a key given twice is an error.
+Labels parse_labels(const std::vector<std::string>& texts);
+
+}  // namespace vmctl

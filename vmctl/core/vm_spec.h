@@ -1,0 +1,47 @@
+#pragma once
+
+#include "vmctl/core/accel.h"
+#include "vmctl/core/names.h"
+
+#include <cstdint>
+#include <string>
+
+namespace vmctl {
+
+// vmctl's own facts about a VM, kept in the domain XML's <metadata> under
+// vmctl's namespace so that they travel with the domain (no side files).
+struct VmMetadata {
+    std::string image;         // "tiny"
+    std::string machine_type;  // "e2-micro", or empty when sized by --cpus/--memory
+    std::string created_at;    // ISO 8601, UTC
+    Labels labels;
+};
+
+// Everything needed to define a new VM, already validated and normalised.
+struct VmSpec {
+    std::string name;
+    unsigned vcpus = 1;
+    std::uint64_t memory_bytes = 0;
+    std::uint64_t disk_bytes = 0;
+    Accel accel = Accel::Tcg;
+    std::string startup_script;  // contents, passed to the guest by QEMU fw_cfg
+    VmMetadata metadata;
+};
+
+// Where the host keeps the files a domain refers to.
+struct DomainFiles {
+    std::string kernel;       // uncompressed ELF vmlinux (PVH boot)
+    std::string initrd;
+    std::string kernel_args;  // the image's recommended args; console= is added
+    std::string disk;         // the VM's qcow2 volume
+    std::string serial_log;   // the serial console log, written by virtlogd
+};
+
+// The XML namespace of vmctl's <metadata> element.
+inline constexpr const char* kMetadataNamespace = "https://vmctl.dev/xmlns/vm/1";
+inline constexpr const char* kMetadataPrefix = "vmctl";
+
+// The fw_cfg entry holding the startup script; the tiny image's init runs it.
+inline constexpr const char* kStartupScriptFwCfg = "opt/vmctl/startup-script";
+
+}  // namespace vmctl

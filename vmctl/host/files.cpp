@@ -1,0 +1,52 @@
+#include "vmctl/host/files.h"
+
+#include "vmctl/core/error.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace vmctl::host {
+
+std::string read_file_or(const std::string& path, const std::string& fallback) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return fallback;
+    std::ostringstream content;
+    content << in.rdbuf();
+    return content.str();
+}
+
+std::string trim(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {};
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+std::string manifest_value(std::string_view text, std::string_view key) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(start, end - start);
+        if (line.size() > key.size() && line.substr(0, key.size()) == key && line[key.size()] == '=')
+            return trim(line.substr(key.size() + 1));
+        start = end + 1;
+    }
+    return {};
+}
+
+void make_dirs(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not create directory {}: {}", dir, ec.message()),
+                    "check the permissions of its parent, or set VMCTL_HOME to a directory you own");
+}
+
+}  // namespace vmctl::host

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vmctl::host {
+
+// The whole file, or `fallback` when it cannot be read.
+std::string read_file_or(const std::string& path, const std::string& fallback);
+
+// The value of `key` in "key=value" lines, or "".
+std::string manifest_value(std::string_view text, std::string_view key);
+
+std::string trim(std::string_view text);
+
+// Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
+void make_dirs(const std::string& dir);
+
+}  // namespace vmctl::host

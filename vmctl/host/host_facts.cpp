@@ -1,0 +1,67 @@
+#include "vmctl/host/host_facts.h"
+
+#include "vmctl/host/files.h"
+
+#include <fcntl.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+namespace vmctl::host {
+
+HostCpuFacts probe_cpu() {
+    HostCpuFacts facts;
+    const int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        facts.kvm_device_usable = true;
+        ::close(fd);
+    }
+    std::istringstream cpuinfo(read_file_or("/proc/cpuinfo", ""));
+    for (std::string line; std::getline(cpuinfo, line);) {
+        if (line.rfind("flags", 0) != 0)
+            continue;
+        std::istringstream flags(line.substr(line.find(':') + 1));
+        for (std::string flag; flags >> flag;)
+            if (flag == "vmx" || flag == "svm")
+                facts.cpu_has_virt_flag = true;
+        break;  // every CPU lists the same flags
+    }
+    return facts;
+}
+
+std::uint64_t available_memory_bytes() {
+    std::istringstream meminfo(read_file_or("/proc/meminfo", ""));
+    for (std::string key; meminfo >> key;) {
+        std::uint64_t value = 0;
+        meminfo >> value;
+        if (key == "MemAvailable:")
+            return value * 1024;
+        meminfo.ignore(64, '\n');
+    }
+    return 0;
+}
+
+std::uint64_t free_disk_bytes(const std::string& path) {
+    std::filesystem::path probe(path);
+    std::error_code ec;
+    while (!probe.empty() && !std::filesystem::exists(probe, ec))
+        probe = probe.parent_path();
+    struct statvfs stats {};
+    if (::statvfs(probe.empty() ? "/" : probe.c_str(), &stats) != 0)
+        return 0;
+    return static_cast<std::uint64_t>(stats.f_bavail) * stats.f_frsize;
+}
+
+bool on_path(const std::string& program) {
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');)
+        if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0)
+            return true;
+    return false;
+}
+
+}  // namespace vmctl::host

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vmctl::host {
+
+// Where vmctl keeps its files on this host. VMCTL_HOME overrides the data
+// directory; otherwise root uses /var/lib/vmctl and other users
+// $XDG_DATA_HOME/vmctl (~/.local/share/vmctl), matching qemu:///session.
+struct Paths {
+    std::string data_dir;
+    std::string pool_dir;                 // the libvirt storage pool 'vmctl'
+    std::string logs_dir;                 // serial console logs
+    std::vector<std::string> image_dirs;  // searched in order for built images
+};
+
+Paths default_paths();
+
+// The storage pool vmctl owns.
+inline constexpr const char* kPoolName = "vmctl";
+
+// The directory holding vmctl's sources (set at build time), for hints that
+// name a script to run.
+std::string source_dir();
+
+// True when the process runs as root.
+bool is_root();
+
+}  // namespace vmctl::host

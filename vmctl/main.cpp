@@ -1,0 +1,12 @@
+// vmctl's executable: a thin driver. Everything it does lives in the
+// libraries; main only wires the real libvirt adapter into the CLI.
+
+#include "vmctl/cli/command.h"
+#include "vmctl/virt/libvirt_hypervisor.h"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    const vmctl::cli::Args args(argv + 1, argv + argc);
+    return vmctl::cli::run_cli(args, std::cout, std::cerr, vmctl::virt::connect);
+}

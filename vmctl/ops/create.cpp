@@ -1,0 +1,145 @@
+#include "vmctl/ops/create.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/machine_type.h"
+#include "vmctl/core/names.h"
+#include "vmctl/core/size.h"
+#include "vmctl/host/files.h"
+#include "vmctl/host/images.h"
+#include "vmctl/ops/rollback.h"
+#include "vmctl/ops/wait.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <filesystem>
+
+namespace vmctl::ops {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void check_script(const std::string& script) {
+    if (script.size() > kMaxStartupScriptBytes)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("the startup script is {} bytes; the limit is {}", script.size(),
+                                kMaxStartupScriptBytes),
+                    "keep the startup script short, or have it fetch the rest");
+    for (unsigned char c : script) {
+        // XML cannot carry most control characters; a text script has none.
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+            throw Error(ErrorKind::InvalidArgument, "the startup script contains binary (control) characters",
+                        "give a plain text shell script");
+    }
+}
+
+}  // namespace
+
+std::string now_iso8601() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
+ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu, const std::string& now_iso) {
+    validate_vm_name(options.name);
+    VmSpec spec;
+    spec.name = options.name;
+    spec.vcpus = kDefaultVcpus;
+    spec.memory_bytes = kDefaultMemoryBytes;
+    if (!options.machine_type.empty()) {
+        const MachineType& type = find_machine_type(options.machine_type);
+        spec.vcpus = type.vcpus;
+        spec.memory_bytes = type.memory_bytes;
+        spec.metadata.machine_type = std::string(type.name);
+    }
+    if (options.vcpus) {
+        if (*options.vcpus < 1 || *options.vcpus > kMaxVcpus)
+            throw Error(ErrorKind::InvalidArgument, fmt::format("--cpus {} is out of range", *options.vcpus),
+                        fmt::format("choose between 1 and {}", kMaxVcpus));
+        spec.vcpus = *options.vcpus;
+    }
+    if (options.memory_bytes)
+        spec.memory_bytes = *options.memory_bytes;
+    check_size_range(spec.memory_bytes, kMinMemoryBytes, kMaxMemoryBytes, "--memory");
+    spec.disk_bytes = options.disk_bytes != 0 ? options.disk_bytes : kDefaultDiskBytes;
+    check_size_range(spec.disk_bytes, kMinDiskBytes, kMaxDiskBytes, "--disk-size");
+    check_script(options.startup_script);
+    spec.startup_script = options.startup_script;
+
+    const AccelChoice accel = choose_accel(options.accel, cpu);
+    spec.accel = accel.accel;
+    spec.metadata.image = options.image;
+    spec.metadata.created_at = now_iso;
+    spec.metadata.labels = options.labels;
+    return {spec, accel};
+}
+
+CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
+                       const Progress& progress) {
+    ResolvedSpec resolved = resolve_spec(options, env.cpu, now_iso8601());
+    const VmSpec& spec = resolved.spec;
+    const host::ImageFiles image = host::find_image(options.image, env.paths.image_dirs);
+    if (hv.domain_exists(spec.name))
+        throw Error(ErrorKind::AlreadyExists, fmt::format("a VM named '{}' already exists", spec.name),
+                    fmt::format("choose another name, or remove it first with 'vmctl delete {} --force'", spec.name));
+
+    CreateResult result;
+    result.name = spec.name;
+    result.accel = resolved.accel;
+    progress(fmt::format("accelerator: {}", resolved.accel.reason));
+
+    Rollback rollback;
+    host::make_dirs(env.paths.logs_dir);
+    hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
+    const VolumeFacts volume = hv.create_volume(host::kPoolName, spec.name + "-disk0.qcow2", spec.disk_bytes);
+    rollback.add("remove the disk volume", [&hv, path = volume.path] { hv.delete_volume(path); });
+    result.disk_path = volume.path;
+
+    DomainFiles files;
+    files.kernel = image.kernel;
+    files.initrd = image.initrd;
+    files.kernel_args = image.kernel_args;
+    files.disk = volume.path;
+    files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
+    rollback.add("remove the serial log", [path = files.serial_log] {
+        std::error_code ec;
+        std::filesystem::remove(path, ec);
+    });
+
+    auto started_at = Clock::now();
+    hv.define_domain(build_domain_xml(spec, files));
+    rollback.add("remove the VM definition", [&hv, name = spec.name] { hv.undefine_domain(name); });
+    result.define_seconds = seconds_since(started_at);
+
+    started_at = Clock::now();
+    hv.start_domain(spec.name);
+    rollback.add("stop the VM", [&hv, name = spec.name] {
+        if (hv.domain_state(name) != DomainState::ShutOff)
+            hv.destroy_domain(name);
+    });
+    result.start_seconds = seconds_since(started_at);
+
+    if (options.wait) {
+        progress(fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
+                             accel_name(resolved.accel.accel)));
+        started_at = Clock::now();
+        const ReadyWait ready = wait_for_ready(hv, spec.name, files.serial_log, options.ready_timeout);
+        result.boot_seconds = seconds_since(started_at);
+        result.ready_line = ready.line;
+        result.ready = ready.parsed;
+    }
+    rollback.commit();
+    return result;
+}
+
+}  // namespace vmctl::ops

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "vmctl/core/accel.h"
+#include "vmctl/core/guest_protocol.h"
+#include "vmctl/core/hypervisor.h"
+#include "vmctl/core/vm_spec.h"
+#include "vmctl/ops/environment.h"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmctl::ops {
+
+// What `vmctl create` was asked for, parsed but not yet resolved against the
+// machine types and the host.
+struct CreateOptions {
+    std::string name;
+    std::string machine_type;                  // empty: vmctl's default size
+    std::optional<unsigned> vcpus;             // overrides the machine type
+    std::optional<std::uint64_t> memory_bytes;  // overrides the machine type
+    std::uint64_t disk_bytes = 0;               // 0: the default
+    std::string image = "tiny";
+    std::string startup_script;  // contents
+    AccelRequest accel = AccelRequest::Auto;
+    Labels labels;
+    bool wait = true;
+    std::chrono::seconds ready_timeout{180};
+};
+
+// Limits on what a VM may be given; sizes outside them are refused with the range.
+inline constexpr unsigned kMaxVcpus = 16;
+inline constexpr std::uint64_t kMinMemoryBytes = 64ULL << 20;
+inline constexpr std::uint64_t kMaxMemoryBytes = 64ULL << 30;
+inline constexpr std::uint64_t kMinDiskBytes = 16ULL << 20;
+inline constexpr std::uint64_t kMaxDiskBytes = 2ULL << 40;
+inline constexpr std::size_t kMaxStartupScriptBytes = 32 * 1024;
+
+struct ResolvedSpec {
+    VmSpec spec;
+    AccelChoice accel;
+};
+
+// Turns options into a full VM spec: machine type, defaults, ranges, the
+// accelerator for this host, and the metadata. Pure; throws Error on bad input.
+ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu, const std::string& now_iso);
+
+struct CreateResult {
+    std::string name;
+    AccelChoice accel;
+    std::string disk_path;
+    std::optional<ReadyLine> ready;  // empty with --no-wait
+    std::string ready_line;
+    double define_seconds = 0;
+    double start_seconds = 0;
+    double boot_seconds = 0;  // start returned -> ready line seen
+};
+
+// Creates and starts the VM and waits for the guest's ready line. On any
+// failure it removes what it made (domain, volume, log) before rethrowing.
+CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
+                       const Progress& progress);
+
+// The current time as ISO 8601 UTC ("2026-11-27T21:05:00Z").
+std::string now_iso8601();
+
+}  // namespace vmctl::ops

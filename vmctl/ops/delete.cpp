@@ -1,0 +1,52 @@
+#include "vmctl/ops/delete.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace vmctl::ops {
+namespace {
+
+bool inside(const std::string& path, const std::string& dir) {
+    const std::filesystem::path parent = std::filesystem::path(path).lexically_normal().parent_path();
+    return parent == std::filesystem::path(dir).lexically_normal();
+}
+
+}  // namespace
+
+DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool force) {
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    DeleteResult result;
+    const DomainState state = hv.domain_state(name);
+    if (state != DomainState::ShutOff) {
+        if (!force)
+            throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is {}", name, state_name(state)),
+                        fmt::format("stop it first ('vmctl stop {}') or delete it anyway with --force", name));
+        result.was_running = true;
+        hv.destroy_domain(name);
+    }
+    hv.undefine_domain(name);
+    for (const DiskFacts& disk : facts.disks) {
+        if (disk.device != "disk" || disk.path.empty())
+            continue;
+        // Only volumes in vmctl's own pool belong to the VM; an ISO or a disk
+        // someone attached by hand may be shared, so it stays.
+        if (!inside(disk.path, env.paths.pool_dir) || !hv.volume_by_path(disk.path)) {
+            result.kept_disks.push_back(disk.path);
+            continue;
+        }
+        hv.delete_volume(disk.path);
+        result.removed_volumes.push_back(disk.path);
+    }
+    if (!facts.serial_log.empty() && inside(facts.serial_log, env.paths.logs_dir)) {
+        std::error_code ec;
+        std::filesystem::remove(facts.serial_log, ec);
+    }
+    return result;
+}
+
+}  // namespace vmctl::ops

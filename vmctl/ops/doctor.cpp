@@ -1,0 +1,81 @@
+#include "vmctl/ops/doctor.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/core/size.h"
+#include "vmctl/host/host_facts.h"
+#include "vmctl/host/images.h"
+#include "vmctl/host/paths.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+namespace vmctl::ops {
+namespace {
+
+std::string prepare_command() {
+    return fmt::format("{}{}/scripts/prepare-host.sh", host::is_root() ? "" : "sudo ", host::source_dir());
+}
+
+}  // namespace
+
+std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_error, const Environment& env) {
+    std::vector<DoctorCheck> checks;
+
+    if (hv != nullptr) {
+        const HypervisorVersions v = hv->versions();
+        checks.push_back({"libvirt", true,
+                          fmt::format("{} answers (library {}, daemon {}, host {})", v.uri, v.libvirt_library,
+                                      v.libvirt_daemon, v.hostname),
+                          {}});
+        checks.push_back({"qemu", !v.hypervisor.empty() && v.hypervisor != "unknown",
+                          fmt::format("QEMU {}", v.hypervisor), prepare_command()});
+    } else {
+        checks.push_back({"libvirt", false, fmt::format("{} does not answer: {}", env.uri, connect_error),
+                          prepare_command()});
+        const bool qemu = host::on_path("qemu-system-x86_64");
+        checks.push_back({"qemu", qemu, qemu ? "qemu-system-x86_64 is installed" : "qemu-system-x86_64 is missing",
+                          prepare_command()});
+    }
+
+    const AccelChoice accel = choose_accel(AccelRequest::Auto, env.cpu);
+    checks.push_back({"accelerator", true, fmt::format("VMs will use {}", accel.reason), {}});
+
+    if (hv != nullptr) {
+        const auto volumes = hv->list_volumes(host::kPoolName);
+        const bool pool_dir = std::filesystem::exists(env.paths.pool_dir);
+        checks.push_back({"storage pool", true,
+                          pool_dir ? fmt::format("pool '{}' at {} holds {} volume(s)", host::kPoolName,
+                                                 env.paths.pool_dir, volumes.size())
+                                   : fmt::format("pool '{}' will be made at {} by the first 'vmctl create'",
+                                                 host::kPoolName, env.paths.pool_dir),
+                          {}});
+    }
+
+    for (const auto& image : host::known_images()) {
+        try {
+            const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
+            checks.push_back({fmt::format("image {}", image), true,
+                              fmt::format("built at {} (kernel {})", files.dir, files.kernel_release), {}});
+        } catch (const Error& e) {
+            checks.push_back({fmt::format("image {}", image), false, e.what(), host::build_command(image)});
+        }
+    }
+
+    constexpr std::uint64_t kMinFreeDisk = 2 * GiB;
+    const std::uint64_t disk = host::free_disk_bytes(env.paths.data_dir);
+    checks.push_back({"free disk", disk >= kMinFreeDisk,
+                      fmt::format("{} free for {} (vmctl wants {})", format_size(disk), env.paths.data_dir,
+                                  format_size(kMinFreeDisk)),
+                      fmt::format("free some space, e.g. remove unused VMs: vmctl list, then vmctl delete NAME")});
+
+    constexpr std::uint64_t kMinFreeMemory = 512 * MiB;
+    const std::uint64_t memory = host::available_memory_bytes();
+    checks.push_back({"free memory", memory >= kMinFreeMemory,
+                      fmt::format("{} available (a tiny VM needs 256 MiB)", format_size(memory)),
+                      "stop VMs you do not use: vmctl stop NAME"});
+    return checks;
+}
+
+}  // namespace vmctl::ops

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "vmctl/core/accel.h"
+#include "vmctl/host/paths.h"
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace vmctl::ops {
+
+// What the operations need to know about this host besides the hypervisor:
+// where files live, what the CPU can do, and which URI is in use.
+struct Environment {
+    std::string uri;
+    host::Paths paths;
+    HostCpuFacts cpu;
+};
+
+// Progress messages for a person waiting ("booting under TCG..."); the CLI
+// prints them to stderr so they never mix with results.
+using Progress = std::function<void(std::string_view)>;
+
+}  // namespace vmctl::ops

@@ -1,0 +1,23 @@
+#include "vmctl/ops/info.h"
+
+#include "vmctl/host/process.h"
+
+namespace vmctl::ops {
+
+VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name) {
+    VmInfo info;
+    info.facts = parse_domain_xml(hv.domain_xml(name));
+    info.state = hv.domain_state(name);
+    for (const DiskFacts& disk : info.facts.disks)
+        info.disks.push_back({disk, disk.path.empty() ? std::nullopt : hv.volume_by_path(disk.path)});
+    if (info.state != DomainState::ShutOff) {
+        info.qemu_pid = host::qemu_pid(env.uri, name);
+        if (info.qemu_pid) {
+            info.uptime = host::process_age(*info.qemu_pid);
+            info.qemu_rss_bytes = host::process_rss_bytes(*info.qemu_pid);
+        }
+    }
+    return info;
+}
+
+}  // namespace vmctl::ops

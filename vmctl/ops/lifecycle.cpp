@@ -1,0 +1,86 @@
+#include "vmctl/ops/lifecycle.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+
+#include <fmt/format.h>
+
+namespace vmctl::ops {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string serial_log_of(Hypervisor& hv, const std::string& name) {
+    return parse_domain_xml(hv.domain_xml(name)).serial_log;
+}
+
+}  // namespace
+
+StartResult start_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout) {
+    StartResult result;
+    if (hv.domain_state(name) != DomainState::ShutOff) {
+        result.already_running = true;
+        return result;
+    }
+    const std::string log = serial_log_of(hv, name);
+    const auto started = Clock::now();
+    hv.start_domain(name);
+    if (wait && !log.empty()) {
+        result.ready = wait_for_ready(hv, name, log, timeout);
+        result.boot_seconds = seconds_since(started);
+    }
+    return result;
+}
+
+StopResult stop_vm(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout) {
+    StopResult result;
+    if (hv.domain_state(name) == DomainState::ShutOff) {
+        result.already_stopped = true;
+        return result;
+    }
+    const auto started = Clock::now();
+    hv.shutdown_domain(name);
+    if (!wait_for_shutoff(hv, name, timeout))
+        throw Error(ErrorKind::Timeout,
+                    fmt::format("VM '{}' did not shut down within {} s after its power button was pressed", name,
+                                timeout.count()),
+                    fmt::format("its guest may ignore ACPI; pull the plug with 'vmctl destroy {}'", name));
+    result.seconds = seconds_since(started);
+    return result;
+}
+
+StopResult destroy_vm(Hypervisor& hv, const std::string& name) {
+    StopResult result;
+    if (hv.domain_state(name) == DomainState::ShutOff) {
+        result.already_stopped = true;
+        return result;
+    }
+    const auto started = Clock::now();
+    hv.destroy_domain(name);
+    result.seconds = seconds_since(started);
+    return result;
+}
+
+StartResult reboot_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout) {
+    if (hv.domain_state(name) != DomainState::Running)
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is not running, so it cannot reboot", name),
+                    fmt::format("start it with 'vmctl start {}'", name));
+    const std::string log = serial_log_of(hv, name);
+    const std::string old_boot = last_boot_id(log);
+    const auto started = Clock::now();
+    hv.reboot_domain(name);
+    StartResult result;
+    if (wait && !log.empty()) {
+        // A reboot keeps the same QEMU process, so the log still holds the old
+        // boot's ready line: wait for one with a new boot id.
+        result.ready = wait_for_ready(hv, name, log, timeout, old_boot);
+        result.boot_seconds = seconds_since(started);
+    }
+    return result;
+}
+
+}  // namespace vmctl::ops

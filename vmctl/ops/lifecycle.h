@@ -1,0 +1,36 @@
+#pragma once
+
+#include "vmctl/core/hypervisor.h"
+#include "vmctl/ops/wait.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace vmctl::ops {
+
+struct StartResult {
+    bool already_running = false;
+    std::optional<ReadyWait> ready;  // empty with --no-wait or when already running
+    double boot_seconds = 0;
+};
+
+// Starts a stopped VM and, if `wait`, waits for its ready line.
+StartResult start_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout);
+
+struct StopResult {
+    bool already_stopped = false;
+    double seconds = 0;
+};
+
+// Presses the VM's power button and waits until it is off. Throws
+// Error(Timeout) if the guest ignores it, suggesting `vmctl destroy`.
+StopResult stop_vm(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout);
+
+// Pulls the plug: the VM stops at once, like pulling a server's power cord.
+StopResult destroy_vm(Hypervisor& hv, const std::string& name);
+
+// Asks the guest to reboot (ACPI), then waits for the new boot's ready line if `wait`.
+StartResult reboot_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout);
+
+}  // namespace vmctl::ops

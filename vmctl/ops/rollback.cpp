@@ -1,0 +1,24 @@
+#include "vmctl/ops/rollback.h"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace vmctl::ops {
+
+void Rollback::add(std::string what, std::function<void()> undo) {
+    m_steps.emplace_back(std::move(what), std::move(undo));
+}
+
+Rollback::~Rollback() {
+    for (auto it = m_steps.rbegin(); it != m_steps.rend(); ++it) {
+        try {
+            spdlog::debug("undo: {}", it->first);
+            it->second();
+        } catch (const std::exception& e) {
+            spdlog::warn("could not {} while cleaning up: {}", it->first, e.what());
+        }
+    }
+}
+
+}  // namespace vmctl::ops

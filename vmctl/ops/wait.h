@@ -1,0 +1,31 @@
+#pragma once
+
+#include "vmctl/core/guest_protocol.h"
+#include "vmctl/core/hypervisor.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace vmctl::ops {
+
+struct ReadyWait {
+    std::string line;
+    std::optional<ReadyLine> parsed;
+};
+
+// Waits for the guest's ready line in its serial log. Throws Error(Timeout)
+// after `timeout`, or Error(InvalidState) at once if the VM stops meanwhile,
+// each with the command that shows the console log.
+// A ready line whose boot id is `not_boot_id` (an earlier boot, still in the
+// log after a reboot) does not count.
+ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
+                         std::chrono::seconds timeout, const std::string& not_boot_id = {});
+
+// The boot id of the last ready line in the log, or "".
+std::string last_boot_id(const std::string& serial_log);
+
+// Waits until the VM is shut off; false after `timeout`.
+bool wait_for_shutoff(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout);
+
+}  // namespace vmctl::ops

@@ -1,0 +1,334 @@
+#include "vmctl/virt/libvirt_hypervisor.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/storage_xml.h"
+#include "vmctl/virt/console.h"
+#include "vmctl/virt/handles.h"
+#include "vmctl/virt/libvirt_error.h"
+
+#include <libvirt/virterror.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+namespace vmctl::virt {
+namespace {
+
+std::string version_string(unsigned long version) {
+    if (version == 0)
+        return "unknown";
+    return fmt::format("{}.{}.{}", version / 1000000, (version / 1000) % 1000, version % 1000);
+}
+
+DomainState to_state(int state) {
+    switch (state) {
+    case VIR_DOMAIN_RUNNING:
+    case VIR_DOMAIN_BLOCKED: return DomainState::Running;
+    case VIR_DOMAIN_PAUSED: return DomainState::Paused;
+    case VIR_DOMAIN_SHUTDOWN: return DomainState::ShuttingDown;
+    case VIR_DOMAIN_SHUTOFF: return DomainState::ShutOff;
+    case VIR_DOMAIN_CRASHED: return DomainState::Crashed;
+    case VIR_DOMAIN_PMSUSPENDED: return DomainState::Suspended;
+    default: return DomainState::Other;
+    }
+}
+
+VolumeFacts volume_facts(virStorageVolPtr volume) {
+    VolumeFacts facts;
+    facts.name = virStorageVolGetName(volume);
+    facts.path = take_string(virStorageVolGetPath(volume));
+    virStorageVolInfo info{};
+    if (virStorageVolGetInfo(volume, &info) == 0) {
+        facts.capacity_bytes = info.capacity;
+        facts.allocation_bytes = info.allocation;
+    }
+    return facts;
+}
+
+class LibvirtHypervisor final : public Hypervisor {
+public:
+    LibvirtHypervisor(ConnectHandle conn, std::string uri) : m_conn(std::move(conn)), m_uri(std::move(uri)) {}
+
+    HypervisorVersions versions() override {
+        HypervisorVersions v;
+        v.uri = take_string(virConnectGetURI(m_conn.get()));
+        unsigned long lib = 0;
+        virGetVersion(&lib, nullptr, nullptr);
+        v.libvirt_library = version_string(lib);
+        unsigned long daemon = 0;
+        if (virConnectGetLibVersion(m_conn.get(), &daemon) == 0)
+            v.libvirt_daemon = version_string(daemon);
+        unsigned long hv = 0;
+        if (virConnectGetVersion(m_conn.get(), &hv) == 0)
+            v.hypervisor = version_string(hv);
+        v.hostname = take_string(virConnectGetHostname(m_conn.get()));
+        return v;
+    }
+
+    bool domain_exists(const std::string& name) override {
+        DomainHandle dom(virDomainLookupByName(m_conn.get(), name.c_str()));
+        if (dom)
+            return true;
+        const virError* err = virGetLastError();
+        if (err != nullptr && err->code == VIR_ERR_NO_DOMAIN) {
+            virResetLastError();
+            return false;
+        }
+        throw last_error(fmt::format("look up VM '{}'", name));
+    }
+
+    void define_domain(const std::string& xml) override {
+        DomainHandle dom(virDomainDefineXMLFlags(m_conn.get(), xml.c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
+        if (!dom)
+            throw last_error("define the VM");
+    }
+
+    void start_domain(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        if (virDomainCreate(dom.get()) < 0)
+            throw last_error(fmt::format("start VM '{}'", name));
+    }
+
+    void shutdown_domain(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        if (virDomainShutdownFlags(dom.get(), VIR_DOMAIN_SHUTDOWN_DEFAULT) < 0)
+            throw last_error(fmt::format("ask VM '{}' to shut down", name));
+    }
+
+    void reboot_domain(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        if (virDomainReboot(dom.get(), VIR_DOMAIN_REBOOT_DEFAULT) < 0)
+            throw last_error(fmt::format("reboot VM '{}'", name));
+    }
+
+    void destroy_domain(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        if (virDomainDestroy(dom.get()) < 0)
+            throw last_error(fmt::format("stop VM '{}'", name));
+    }
+
+    void undefine_domain(const std::string& name) override {
+        // vmctl's guests boot by BIOS and keep snapshots inside their qcow2
+        // disks, so only the metadata of saves and snapshots has to go too.
+        const unsigned flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA;
+        const DomainHandle dom = lookup(name);
+        if (virDomainUndefineFlags(dom.get(), flags) < 0)
+            throw last_error(fmt::format("remove VM '{}'", name));
+    }
+
+    DomainState domain_state(const std::string& name) override {
+        int state = 0;
+        const DomainHandle dom = lookup(name);
+        if (virDomainGetState(dom.get(), &state, nullptr, 0) < 0)
+            throw last_error(fmt::format("read the state of VM '{}'", name));
+        return to_state(state);
+    }
+
+    std::string domain_xml(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        char* xml = virDomainGetXMLDesc(dom.get(), 0);
+        if (xml == nullptr)
+            throw last_error(fmt::format("read the XML of VM '{}'", name));
+        return take_string(xml);
+    }
+
+    std::vector<DomainSummary> list_domains() override {
+        // One bulk call for state, vCPUs and memory of every domain; only the
+        // metadata needs a call per domain.
+        virDomainStatsRecordPtr* records = nullptr;
+        const unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BALLOON;
+        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &records, 0);
+        if (count < 0) {
+            const virError* err = virGetLastError();
+            if (err != nullptr && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_OPERATION_UNSUPPORTED))
+                return list_domains_one_by_one();
+            throw last_error("list VMs");
+        }
+        std::vector<DomainSummary> result;
+        result.reserve(static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) {
+            const virDomainStatsRecordPtr record = records[i];
+            DomainSummary row;
+            row.name = virDomainGetName(record->dom);
+            row.uuid = uuid_of(record->dom);
+            for (int p = 0; p < record->nparams; ++p) {
+                const virTypedParameter& param = record->params[p];
+                const std::string_view field(param.field);
+                if (field == "state.state")
+                    row.state = to_state(param.value.i);
+                else if (field == "vcpu.current")
+                    row.vcpus = param.value.ui;
+                else if (field == "balloon.current")
+                    row.memory_bytes = param.value.ul * 1024;
+            }
+            if (row.vcpus == 0)  // drivers that report only the state (test:///)
+                fill_from_info(record->dom, row);
+            read_metadata(record->dom, row);
+            result.push_back(std::move(row));
+        }
+        virDomainStatsRecordListFree(records);
+        return result;
+    }
+
+    void ensure_pool(const std::string& pool_name, const std::string& directory) override {
+        PoolHandle pool(virStoragePoolLookupByName(m_conn.get(), pool_name.c_str()));
+        if (!pool) {
+            virResetLastError();
+            spdlog::info("defining storage pool '{}' at {}", pool_name, directory);
+            pool.reset(virStoragePoolDefineXML(m_conn.get(), build_dir_pool_xml(pool_name, directory).c_str(), 0));
+            if (!pool)
+                throw last_error(fmt::format("define storage pool '{}'", pool_name));
+            if (virStoragePoolBuild(pool.get(), 0) < 0)
+                throw last_error(fmt::format("create the directory of storage pool '{}'", pool_name));
+            virStoragePoolSetAutostart(pool.get(), 1);
+        }
+        if (virStoragePoolIsActive(pool.get()) != 1) {
+            if (virStoragePoolCreate(pool.get(), 0) < 0)
+                throw last_error(fmt::format("start storage pool '{}'", pool_name));
+        } else if (virStoragePoolRefresh(pool.get(), 0) < 0) {
+            throw last_error(fmt::format("refresh storage pool '{}'", pool_name));
+        }
+    }
+
+    VolumeFacts create_volume(const std::string& pool_name, const std::string& name,
+                              std::uint64_t capacity_bytes) override {
+        PoolHandle pool(virStoragePoolLookupByName(m_conn.get(), pool_name.c_str()));
+        if (!pool)
+            throw last_error(fmt::format("find storage pool '{}'", pool_name));
+        const std::string xml = build_qcow2_volume_xml(name, capacity_bytes);
+        VolumeHandle volume(virStorageVolCreateXML(pool.get(), xml.c_str(), 0));
+        if (!volume)
+            throw last_error(fmt::format("create volume '{}'", name));
+        return volume_facts(volume.get());
+    }
+
+    std::optional<VolumeFacts> volume_by_path(const std::string& path) override {
+        VolumeHandle volume(virStorageVolLookupByPath(m_conn.get(), path.c_str()));
+        if (!volume) {
+            virResetLastError();
+            return std::nullopt;
+        }
+        return volume_facts(volume.get());
+    }
+
+    void delete_volume(const std::string& path) override {
+        VolumeHandle volume(virStorageVolLookupByPath(m_conn.get(), path.c_str()));
+        if (!volume)
+            throw last_error(fmt::format("find volume {}", path));
+        if (virStorageVolDelete(volume.get(), 0) < 0)
+            throw last_error(fmt::format("delete volume {}", path));
+    }
+
+    std::vector<VolumeFacts> list_volumes(const std::string& pool_name) override {
+        PoolHandle pool(virStoragePoolLookupByName(m_conn.get(), pool_name.c_str()));
+        if (!pool) {
+            virResetLastError();
+            return {};
+        }
+        virStorageVolPtr* volumes = nullptr;
+        const int count = virStoragePoolListAllVolumes(pool.get(), &volumes, 0);
+        if (count < 0)
+            throw last_error(fmt::format("list the volumes of pool '{}'", pool_name));
+        std::vector<VolumeFacts> result;
+        for (int i = 0; i < count; ++i) {
+            VolumeHandle volume(volumes[i]);
+            result.push_back(volume_facts(volume.get()));
+        }
+        std::free(volumes);
+        return result;
+    }
+
+    void attach_console(const std::string& name, int in_fd, int out_fd, char escape) override {
+        const DomainHandle dom = lookup(name);
+        run_console(m_conn.get(), dom.get(), name, in_fd, out_fd, escape);
+    }
+
+private:
+    DomainHandle lookup(const std::string& name) {
+        DomainHandle dom(virDomainLookupByName(m_conn.get(), name.c_str()));
+        if (!dom) {
+            const virError* err = virGetLastError();
+            if (err != nullptr && err->code == VIR_ERR_NO_DOMAIN)
+                throw Error(ErrorKind::NotFound, fmt::format("there is no VM named '{}'", name),
+                            "see the VMs with 'vmctl list'", VIR_ERR_NO_DOMAIN);
+            throw last_error(fmt::format("look up VM '{}'", name));
+        }
+        return dom;
+    }
+
+    static std::string uuid_of(virDomainPtr dom) {
+        char uuid[VIR_UUID_STRING_BUFLEN] = {};
+        virDomainGetUUIDString(dom, uuid);
+        return uuid;
+    }
+
+    static void fill_from_info(virDomainPtr dom, DomainSummary& row) {
+        virDomainInfo info{};
+        if (virDomainGetInfo(dom, &info) < 0)
+            throw last_error(fmt::format("read VM '{}'", row.name));
+        row.state = to_state(info.state);
+        row.vcpus = info.nrVirtCpu;
+        row.memory_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
+    }
+
+    static void read_metadata(virDomainPtr dom, DomainSummary& row) {
+        char* xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, kMetadataNamespace, 0);
+        if (xml == nullptr) {
+            // A domain made with virsh has no vmctl metadata; that is not an error.
+            virResetLastError();
+            return;
+        }
+        row.has_vmctl_metadata = true;
+        row.metadata = parse_metadata_xml(take_string(xml));
+    }
+
+    std::vector<DomainSummary> list_domains_one_by_one() {
+        virResetLastError();
+        virDomainPtr* domains = nullptr;
+        const int count = virConnectListAllDomains(m_conn.get(), &domains, 0);
+        if (count < 0)
+            throw last_error("list VMs");
+        std::vector<DomainSummary> result;
+        for (int i = 0; i < count; ++i) {
+            DomainHandle dom(domains[i]);
+            DomainSummary row;
+            row.name = virDomainGetName(dom.get());
+            row.uuid = uuid_of(dom.get());
+            fill_from_info(dom.get(), row);
+            read_metadata(dom.get(), row);
+            result.push_back(std::move(row));
+        }
+        std::free(domains);
+        return result;
+    }
+
+    ConnectHandle m_conn;
+    std::string m_uri;
+};
+
+}  // namespace
+
+std::unique_ptr<Hypervisor> connect(const std::string& uri) {
+    silence_default_error_printer();
+    // The console's stream needs an event loop; it must be registered before
+    // the connection opens. It costs nothing while no one runs it.
+    static const bool registered = virEventRegisterDefaultImpl() == 0;
+    (void)registered;
+    ConnectHandle conn(virConnectOpen(uri.c_str()));
+    if (!conn) {
+        const Error cause = last_error(fmt::format("connect to libvirt at {}", uri));
+        throw Error(ErrorKind::Unreachable, cause.what(), {}, cause.libvirt_code());
+    }
+    return std::make_unique<LibvirtHypervisor>(std::move(conn), uri);
+}
+
+bool answers(const std::string& uri) {
+    silence_default_error_printer();
+    ConnectHandle conn(virConnectOpen(uri.c_str()));
+    virResetLastError();
+    return static_cast<bool>(conn);
+}
+
+}  // namespace vmctl::virt
