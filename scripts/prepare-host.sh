@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Prepares this machine for vmctl: Debian packages, the users and groups
+# Debian's QEMU driver expects, libvirt's directories, and the virtlogd and
+# libvirtd daemons when nothing (no systemd) starts them. Idempotent: a second
+# run only checks. Needs root; a non-root user can run VMs with
+# qemu:///session once root has installed the packages.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  cmake g++ make pkg-config
+  libvirt-dev libboost-program-options-dev libspdlog-dev libfmt-dev
+  libpugixml-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  # run
+  libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
+  qemu-system-x86 qemu-utils
+  # the tiny guest image recipe
+  busybox-static cpio xz-utils gzip
+  # simulated hosts and benchmarks
+  iproute2 hyperfine bc
+)
+
+say() { printf 'prepare-host: %s\n' "$*"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  missing=$(dpkg-query -W -f='${Status}\n' "${PACKAGES[@]}" 2>/dev/null | grep -vc 'install ok installed' || true)
+  if [ "$missing" != "0" ]; then
+    say "some packages are missing; ask an administrator to run: sudo $0"
+    exit 1
+  fi
+  say "packages are installed; as a normal user vmctl uses qemu:///session (no daemon to start)"
+  exit 0
+fi
+
+# 1. Packages, installed only when one is missing (apt-get update is slow).
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]}"
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. The user and groups that libvirt-daemon-system would create: Debian's
+#    QEMU driver runs guests as libvirt-qemu and refuses to start without it.
+for group in kvm libvirt libvirt-qemu; do
+  getent group "$group" >/dev/null || groupadd --system "$group"
+done
+if ! getent passwd libvirt-qemu >/dev/null; then
+  useradd --system --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin \
+    --gid libvirt-qemu --groups kvm libvirt-qemu
+fi
+mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/lib/libvirt/images /var/cache/libvirt /run/libvirt
+mkdir -p /var/lib/vmctl/pool /var/lib/vmctl/logs /var/lib/vmctl/images
+chmod 755 /var/lib/vmctl /var/lib/vmctl/images
+
+# 3. The daemons. Under systemd they are socket-activated; otherwise start
+#    them here, once. A daemon that already answers is left alone.
+answers() { timeout 10 virsh -q -c qemu:///system version >/dev/null 2>&1; }
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+if answers; then
+  say "libvirtd answers at qemu:///system"
+  exit 0
+fi
+if [ -d /run/systemd/system ]; then
+  systemctl start virtlogd.socket libvirtd.socket libvirtd.service
+else
+  alive /run/virtlogd.pid || { say "starting virtlogd"; virtlogd -d; }
+  alive /run/libvirtd.pid || { say "starting libvirtd"; libvirtd -d; }
+fi
+for _ in $(seq 1 50); do
+  answers && { say "libvirtd answers at qemu:///system"; exit 0; }
+  sleep 0.2
+done
+say "libvirtd did not answer; see /var/log/libvirt/libvirtd.log"
+exit 1

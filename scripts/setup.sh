@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The quickstart: prepares the host, builds vmctl and the tiny guest image,
+# puts vmctl on the PATH, then boots a first VM, "hello", and shows it running
+# with its ready line. Idempotent: a second run is quick and changes nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+say() { printf '\n== %s\n' "$*"; }
+
+say "preparing the host"
+scripts/prepare-host.sh
+
+say "building vmctl"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" --target vmctl | grep -Ev '^\[|^(Consolidate|Scanning)' || true
+
+say "building the tiny guest image"
+images/tiny/build.sh
+
+if [ "$(id -u)" -eq 0 ]; then bindir=/usr/local/bin; else bindir="$HOME/.local/bin"; fi
+mkdir -p "$bindir"
+if [ "$(readlink -f "$bindir/vmctl" 2>/dev/null)" != "$repo/build/vmctl" ]; then
+  ln -sf "$repo/build/vmctl" "$bindir/vmctl"
+fi
+case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: add $bindir to your PATH" ;; esac
+export PATH="$bindir:$PATH"
+
+say "booting a first VM"
+state=$(vmctl info hello --json 2>/dev/null | sed -n 's/.*"state": "\(.*\)".*/\1/p' || true)
+case "$state" in
+  "") vmctl create hello --label owner=quickstart ;;
+  running) echo "VM 'hello' is already running; its ready line:"; vmctl logs hello | grep -m1 'vmctl-guest: ready' ;;
+  *) vmctl start hello ;;
+esac
+
+say "your VMs"
+vmctl list
+cat <<'MSG'
+
+Next: 'vmctl console hello' (Ctrl-] leaves), 'vmctl info hello', 'vmctl logs hello -f',
+'vmctl stop hello', 'vmctl delete hello'. 'vmctl help' lists every command.
+MSG
