@@ -65,6 +65,7 @@ TEST(DomainXml, HostileStringsComeOutEscaped) {
     const std::string xml = build_domain_xml(spec, files);
     expect_golden("domain-hostile.xml", xml);
     EXPECT_EQ(xml.find("</entry></sysinfo><devices>"), std::string::npos);
+    EXPECT_EQ(xml.find("&amp;&amp;"), std::string::npos) << "the script is base64 in fw_cfg";
     // What goes in comes back out unchanged.
     const DomainFacts facts = parse_domain_xml(xml);
     EXPECT_EQ(facts.startup_script, spec.startup_script);

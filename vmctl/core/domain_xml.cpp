@@ -1,5 +1,6 @@
 #include "vmctl/core/domain_xml.h"
 
+#include "vmctl/core/base64.h"
 #include "vmctl/core/error.h"
 
 #include <fmt/format.h>
@@ -123,12 +124,14 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
     if (!spec.startup_script.empty()) {
         // fw_cfg carries the script into the guest without any side file,
-        // so it survives migration and shows up in `vmctl xml`.
+        // so it survives migration. It is base64: libvirt 9.0 hands an
+        // entry's text to QEMU still XML-escaped ("&amp;"), so the value must
+        // hold no character that XML escapes.
         pugi::xml_node sysinfo = domain.append_child("sysinfo");
         sysinfo.append_attribute("type") = "fwcfg";
         pugi::xml_node entry = sysinfo.append_child("entry");
         entry.append_attribute("name") = kStartupScriptFwCfg;
-        entry.text().set(spec.startup_script.c_str());
+        entry.text().set(base64_encode(spec.startup_script).c_str());
     }
 
     pugi::xml_node os = domain.append_child("os");
@@ -233,7 +236,7 @@ DomainFacts parse_domain_xml(const std::string& xml) {
             continue;
         for (pugi::xml_node entry : sysinfo.children("entry"))
             if (std::string_view(entry.attribute("name").as_string()) == kStartupScriptFwCfg)
-                facts.startup_script = entry.text().as_string();
+                facts.startup_script = base64_decode(entry.text().as_string()).value_or("");
     }
     if (pugi::xml_node vm = find_vmctl_metadata(domain.child("metadata"))) {
         facts.has_vmctl_metadata = true;

@@ -41,7 +41,8 @@ struct DomainFiles {
 inline constexpr const char* kMetadataNamespace = "https://vmctl.dev/xmlns/vm/1";
 inline constexpr const char* kMetadataPrefix = "vmctl";
 
-// The fw_cfg entry holding the startup script; the tiny image's init runs it.
+// The fw_cfg entry holding the startup script, base64-encoded; the tiny
+// image's init decodes and runs it.
 inline constexpr const char* kStartupScriptFwCfg = "opt/vmctl/startup-script";
 
 }  // namespace vmctl
