@@ -117,6 +117,20 @@ TEST_F(LifecycleE2E, StartupScriptRunsInTheGuestAndWritesToItsDisk) {
     EXPECT_TRUE(wait_for_log(name, "vmctl-guest: startup-script exit=0", std::chrono::seconds(30)));
 }
 
+TEST_F(LifecycleE2E, ConsoleGivesAShellAndCtrlBracketLeaves) {
+    const std::string name = vm_name("console");
+    ASSERT_EQ(vmctl({"create", name}).exit_code, 0);
+    // `script` gives vmctl a real terminal; the guest's shell computes 6*7, so
+    // the answer can only come from inside the guest. \035 is Ctrl-].
+    const RunResult session =
+        shell("(sleep 2; printf 'echo console-$((6*7))\\r'; sleep 3; printf '\\035') | timeout 60 script -q -c " +
+              quote(std::string(VMCTL_BINARY) + " console " + name) + " /dev/null");
+    EXPECT_EQ(session.exit_code, 0) << session.out << session.err;
+    EXPECT_NE(session.out.find("console-42"), std::string::npos) << session.out;
+    EXPECT_EQ(nlohmann::json::parse(vmctl({"info", name, "--json"}).out)["state"], "running")
+        << "leaving the console leaves the VM running";
+}
+
 TEST_F(LifecycleE2E, DestroyPullsThePlugAndKeepsTheDisk) {
     const std::string name = vm_name("plug");
     ASSERT_EQ(vmctl({"create", name, "--no-wait"}).exit_code, 0);

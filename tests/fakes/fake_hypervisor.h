@@ -8,7 +8,9 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/hypervisor.h"
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 #include <string>
@@ -92,14 +94,14 @@ public:
     void ensure_pool(const std::string& pool, const std::string& directory) override {
         maybe_fail("ensure_pool");
         pools.insert(pool);
-        m_pool_dir = directory;
+        m_pool_dirs[pool] = directory;
     }
 
     VolumeFacts create_volume(const std::string& pool, const std::string& name, std::uint64_t capacity) override {
         maybe_fail("create_volume");
         if (pools.count(pool) == 0)
             throw Error(ErrorKind::NotFound, "no pool " + pool);
-        VolumeFacts v{name, m_pool_dir + "/" + name, capacity, 0};
+        VolumeFacts v{name, m_pool_dirs[pool] + "/" + name, capacity, 0};
         if (volumes.count(v.path) != 0)
             throw Error(ErrorKind::AlreadyExists, "volume exists");
         volumes[v.path] = v;
@@ -127,6 +129,128 @@ public:
     }
 
     void attach_console(const std::string& name, int, int, char) override { running(name); }
+
+    void set_metadata(const std::string& name, const VmMetadata& metadata) override {
+        maybe_fail("set_metadata");
+        Domain& d = get(name);
+        DomainFacts facts = parse_domain_xml(d.xml);
+        // Rewrite only the labels element: good enough for the tests' domains.
+        const auto begin = d.xml.find("<vmctl:labels");
+        const auto end_tag = std::string("</vmctl:labels>");
+        auto end = d.xml.find(end_tag);
+        std::string labels = "<vmctl:labels>";
+        for (const auto& [k, v] : metadata.labels)
+            labels += "<vmctl:label key=\"" + k + "\" value=\"" + v + "\" />";
+        labels += end_tag;
+        if (begin != std::string::npos) {
+            if (end == std::string::npos) {  // <vmctl:labels /> when empty
+                end = d.xml.find("/>", begin);
+                d.xml.replace(begin, end + 2 - begin, labels);
+            } else {
+                d.xml.replace(begin, end + end_tag.size() - begin, labels);
+            }
+        }
+    }
+
+    // A snapshot keeps the domain's state and XML, so a revert restores both.
+    struct Snapshot {
+        SnapshotInfo info;
+        DomainState state;
+        std::string xml;
+    };
+    std::map<std::string, std::vector<Snapshot>> snapshots;
+    long long clock = 1000;
+    bool revert_fails_after_resize = true;
+
+    void create_snapshot(const std::string& name, const std::string& snapshot_xml) override {
+        maybe_fail("create_snapshot");
+        Domain& d = get(name);
+        SnapshotInfo info = parse_snapshot_xml(snapshot_xml);
+        auto& list = snapshots[name];
+        for (auto& s : list) {
+            if (s.info.name == info.name)
+                throw Error(ErrorKind::OperationFailed, "snapshot exists");
+            if (s.info.current)
+                info.parent = s.info.name;
+            s.info.current = false;
+        }
+        const DomainFacts facts = parse_domain_xml(d.xml);
+        info.created = ++clock;
+        info.state = d.state == DomainState::Running ? "running" : "shutoff";
+        info.current = true;
+        info.vcpus = facts.vcpus;
+        info.memory_bytes = facts.memory_bytes;
+        list.push_back({info, d.state, d.xml});
+    }
+
+    std::vector<SnapshotInfo> list_snapshots(const std::string& name) override {
+        get(name);
+        std::vector<SnapshotInfo> result;
+        for (const auto& s : snapshots[name])
+            result.push_back(s.info);
+        return result;
+    }
+
+    void revert_snapshot(const std::string& name, const std::string& snapshot) override {
+        maybe_fail("revert_snapshot");
+        Domain& d = get(name);
+        Snapshot& s = find_snapshot(name, snapshot);
+        const DomainFacts now = parse_domain_xml(d.xml);
+        // libvirt's trap: a running VM resized since the snapshot fails the
+        // revert and is left shut off.
+        if (revert_fails_after_resize && d.state == DomainState::Running && s.info.state == "running" &&
+            (now.vcpus != s.info.vcpus || now.memory_bytes != s.info.memory_bytes)) {
+            d.state = DomainState::ShutOff;
+            throw Error(ErrorKind::OperationFailed, "internal error: unable to execute QEMU command 'loadvm'");
+        }
+        d.xml = s.xml;
+        d.state = s.state;
+        for (auto& other : snapshots[name])
+            other.info.current = other.info.name == snapshot;
+    }
+
+    void delete_snapshot(const std::string& name, const std::string& snapshot, bool children) override {
+        maybe_fail("delete_snapshot");
+        Snapshot& s = find_snapshot(name, snapshot);
+        const std::string parent = s.info.parent;
+        auto& list = snapshots[name];
+        std::set<std::string> doomed{snapshot};
+        if (children) {
+            for (bool grew = true; grew;) {
+                grew = false;
+                for (const auto& other : list)
+                    if (doomed.count(other.info.parent) != 0 && doomed.insert(other.info.name).second)
+                        grew = true;
+            }
+        }
+        for (auto& other : list)
+            if (other.info.parent == snapshot)
+                other.info.parent = parent;
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const Snapshot& x) { return doomed.count(x.info.name) != 0; }),
+                   list.end());
+    }
+
+    VolumeFacts create_overlay_volume(const std::string& pool, const std::string& name, std::uint64_t capacity,
+                                      const std::string& backing) override {
+        if (volumes.count(backing) == 0)
+            throw Error(ErrorKind::NotFound, "no backing volume " + backing);
+        VolumeFacts v = create_volume(pool, name, capacity);
+        backing_of[v.path] = backing;
+        return v;
+    }
+
+    VolumeFacts copy_volume(const std::string& pool, const std::string& name, const std::string& source) override {
+        maybe_fail("copy_volume");
+        auto it = volumes.find(source);
+        if (it == volumes.end())
+            throw Error(ErrorKind::NotFound, "no volume " + source);
+        VolumeFacts v = create_volume(pool, name, it->second.capacity_bytes);
+        volumes[v.path].allocation_bytes = it->second.allocation_bytes;
+        return volumes[v.path];
+    }
+
+    std::map<std::string, std::string> backing_of;
 
 private:
     void maybe_fail(const std::string& method) {
@@ -165,7 +289,14 @@ private:
             << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";
     }
 
-    std::string m_pool_dir = "/fake/pool";
+    Snapshot& find_snapshot(const std::string& name, const std::string& snapshot) {
+        for (auto& s : snapshots[name])
+            if (s.info.name == snapshot)
+                return s;
+        throw Error(ErrorKind::NotFound, "VM '" + name + "' has no snapshot named '" + snapshot + "'");
+    }
+
+    std::map<std::string, std::string> m_pool_dirs;
 };
 
 // Lends a FakeHypervisor to code that wants to own its Hypervisor (the CLI's
@@ -192,6 +323,20 @@ public:
     void delete_volume(const std::string& p) override { m_inner.delete_volume(p); }
     std::vector<VolumeFacts> list_volumes(const std::string& p) override { return m_inner.list_volumes(p); }
     void attach_console(const std::string& n, int i, int o, char e) override { m_inner.attach_console(n, i, o, e); }
+    void set_metadata(const std::string& n, const VmMetadata& m) override { m_inner.set_metadata(n, m); }
+    void create_snapshot(const std::string& n, const std::string& x) override { m_inner.create_snapshot(n, x); }
+    std::vector<SnapshotInfo> list_snapshots(const std::string& n) override { return m_inner.list_snapshots(n); }
+    void revert_snapshot(const std::string& n, const std::string& s) override { m_inner.revert_snapshot(n, s); }
+    void delete_snapshot(const std::string& n, const std::string& s, bool c) override {
+        m_inner.delete_snapshot(n, s, c);
+    }
+    VolumeFacts create_overlay_volume(const std::string& p, const std::string& n, std::uint64_t c,
+                                      const std::string& b) override {
+        return m_inner.create_overlay_volume(p, n, c, b);
+    }
+    VolumeFacts copy_volume(const std::string& p, const std::string& n, const std::string& s) override {
+        return m_inner.copy_volume(p, n, s);
+    }
 
 private:
     Hypervisor& m_inner;

@@ -80,6 +80,8 @@ TEST(DomainXml, RoundTripsTheFactsVmctlNeeds) {
     EXPECT_EQ(facts.vcpus, 2u);
     EXPECT_EQ(facts.memory_bytes, 256ULL << 20);
     EXPECT_EQ(facts.serial_log, "/var/lib/vmctl/logs/web-1.serial.log");
+    EXPECT_EQ(facts.kernel, "/var/lib/vmctl/images/tiny/vmlinux");
+    EXPECT_EQ(facts.kernel_args, "quiet mitigations=off");
     EXPECT_TRUE(facts.has_vmctl_metadata);
     EXPECT_EQ(facts.metadata.image, "tiny");
     EXPECT_EQ(facts.metadata.machine_type, "e2-micro");

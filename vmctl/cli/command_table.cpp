@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 14> kCommands{{
+constexpr std::array<Command, 20> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -24,6 +24,12 @@ constexpr std::array<Command, 14> kCommands{{
     {"logs", "print a VM's serial console log (-f to follow)", commands::logs},
     {"console", "attach to a VM's serial console (Ctrl-] leaves)", commands::console},
     {"xml", "print a VM's libvirt domain XML", commands::xml},
+    {"snapshot", "create, list, revert and delete snapshots of a VM", commands::snapshot},
+    {"clone", "copy a stopped VM, fully or as a linked clone", commands::clone},
+    {"image", "make, list and delete golden images", commands::image},
+    {"disk", "see a VM's disks as qcow2 files: backing chain and sizes", commands::disk},
+    {"protect", "make a VM a pet that delete refuses", commands::protect},
+    {"unprotect", "remove a pet's protection", commands::unprotect},
     {"doctor", "check this host and say how to fix what is missing", commands::doctor},
     {"help", "show help for vmctl or for one command", commands::help},
     {"version", "show vmctl's version", commands::version},

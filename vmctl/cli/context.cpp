@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <iostream>
 #include <ostream>
 
 namespace vmctl::cli {
@@ -51,6 +54,16 @@ const ops::Environment& Context::env() {
         m_env->cpu = host::probe_cpu();
     }
     return *m_env;
+}
+
+bool Context::confirm(const std::string& question, const std::string& yes_flag) {
+    if (::isatty(STDIN_FILENO) != 1)
+        throw Error(ErrorKind::Usage, "this needs a confirmation and there is no terminal to ask",
+                    fmt::format("add {} to confirm from a script", yes_flag));
+    m_err << question << " [y/N] " << std::flush;
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 ops::Progress Context::progress() {

@@ -36,6 +36,10 @@ public:
     // Progress lines for a waiting person go to stderr, never to stdout.
     ops::Progress progress();
 
+    // Asks a yes/no question on the terminal. Without a terminal (a script)
+    // it throws Error(Usage) telling to pass `yes_flag` instead of guessing.
+    bool confirm(const std::string& question, const std::string& yes_flag);
+
 private:
     std::ostream& m_out;
     std::ostream& m_err;

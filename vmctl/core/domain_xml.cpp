@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <sstream>
 #include <string_view>
 
@@ -17,6 +18,9 @@ std::string to_string(const pugi::xml_node& node) {
     node.print(out, "  ", pugi::format_indent, pugi::encoding_utf8);
     return out.str();
 }
+
+// The serial console every vmctl guest talks on.
+constexpr const char* kConsoleArg = "console=ttyS0";
 
 std::string qualified(std::string_view local) { return fmt::format("{}:{}", kMetadataPrefix, local); }
 
@@ -141,7 +145,7 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     type.text().set("hvm");
     append_text(os, "kernel", files.kernel);
     append_text(os, "initrd", files.initrd);
-    std::string cmdline = "console=ttyS0";
+    std::string cmdline = kConsoleArg;
     if (!files.kernel_args.empty())
         cmdline += " " + files.kernel_args;
     append_text(os, "cmdline", cmdline);
@@ -216,6 +220,13 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     facts.memory_bytes =
         domain.child("currentMemory") ? to_bytes(domain.child("currentMemory")) : facts.max_memory_bytes;
 
+    const pugi::xml_node os = domain.child("os");
+    facts.kernel = os.child("kernel").text().as_string();
+    facts.initrd = os.child("initrd").text().as_string();
+    std::string_view args = os.child("cmdline").text().as_string();
+    if (args.rfind(kConsoleArg, 0) == 0)
+        args.remove_prefix(std::min(args.size(), std::string_view(kConsoleArg).size() + 1));
+    facts.kernel_args = std::string(args);
     for (pugi::xml_node disk : domain.child("devices").children("disk")) {
         DiskFacts d;
         d.device = disk.attribute("device").as_string("disk");

@@ -38,6 +38,9 @@ struct DomainFacts {
     std::uint64_t memory_bytes = 0;      // current (balloon) memory
     std::uint64_t max_memory_bytes = 0;  // memory fixed at definition
     std::vector<DiskFacts> disks;
+    std::string kernel;          // direct kernel boot: <os><kernel>
+    std::string initrd;
+    std::string kernel_args;     // <cmdline> without vmctl's "console=ttyS0"
     std::string serial_log;      // empty when the serial port is not logged
     std::string startup_script;  // empty when none
     bool has_vmctl_metadata = false;

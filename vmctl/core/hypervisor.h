@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vmctl/core/snapshot.h"
 #include "vmctl/core/vm_spec.h"
 
 #include <cstdint>
@@ -68,6 +69,23 @@ public:
     virtual std::optional<VolumeFacts> volume_by_path(const std::string& path) = 0;
     virtual void delete_volume(const std::string& path) = 0;
     virtual std::vector<VolumeFacts> list_volumes(const std::string& pool) = 0;
+
+    // Replaces vmctl's metadata element of the domain (live and persistent).
+    virtual void set_metadata(const std::string& name, const VmMetadata& metadata) = 0;
+
+    // Snapshots: internal ones, stored inside the VM's qcow2 disks. A running
+    // VM's snapshot includes its memory, so a revert resumes it exactly.
+    virtual void create_snapshot(const std::string& name, const std::string& snapshot_xml) = 0;
+    virtual std::vector<SnapshotInfo> list_snapshots(const std::string& name) = 0;
+    virtual void revert_snapshot(const std::string& name, const std::string& snapshot) = 0;
+    // Without `children`, the snapshot's children are kept and re-parented.
+    virtual void delete_snapshot(const std::string& name, const std::string& snapshot, bool children) = 0;
+
+    // A new qcow2 volume whose reads fall through to `backing` (a linked clone).
+    virtual VolumeFacts create_overlay_volume(const std::string& pool, const std::string& name,
+                                              std::uint64_t capacity_bytes, const std::string& backing) = 0;
+    // A full, independent copy of the volume at `source`.
+    virtual VolumeFacts copy_volume(const std::string& pool, const std::string& name, const std::string& source) = 0;
 
     // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
     virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;

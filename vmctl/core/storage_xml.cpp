@@ -38,4 +38,14 @@ std::string build_qcow2_volume_xml(const std::string& name, std::uint64_t capaci
     return print(doc);
 }
 
+std::string build_overlay_volume_xml(const std::string& name, std::uint64_t capacity_bytes,
+                                     const std::string& backing) {
+    pugi::xml_document doc;
+    doc.load_string(build_qcow2_volume_xml(name, capacity_bytes).c_str());
+    pugi::xml_node store = doc.child("volume").append_child("backingStore");
+    store.append_child("path").text().set(backing.c_str());
+    store.append_child("format").append_attribute("type") = "qcow2";
+    return print(doc);
+}
+
 }  // namespace vmctl

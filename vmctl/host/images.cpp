@@ -9,36 +9,130 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <set>
 
 namespace vmctl::host {
+namespace {
 
-std::vector<std::string> known_images() { return {"tiny"}; }
+constexpr const char* kGoldenFile = "golden";
+
+bool exists(const std::string& path) {
+    std::error_code ec;
+    return std::filesystem::exists(path, ec);
+}
+
+// A built recipe image in `dir`, or nothing.
+std::optional<ImageFiles> read_recipe_image(const std::string& name, const std::string& dir) {
+    ImageFiles files{name, dir, dir + "/vmlinux", dir + "/initrd.img"};
+    if (!exists(files.kernel) || !exists(files.initrd))
+        return std::nullopt;
+    files.kernel_args = trim(read_file_or(dir + "/cmdline", ""));
+    files.kernel_release = manifest_value(read_file_or(dir + "/manifest", ""), "kernel_release");
+    files.base_image = name;
+    return files;
+}
+
+std::optional<ImageFiles> read_golden_image(const std::string& name, const std::string& dir,
+                                            const std::vector<std::string>& image_dirs) {
+    const std::string text = read_file_or(dir + "/" + kGoldenFile, "");
+    if (text.empty())
+        return std::nullopt;
+    const std::string base = manifest_value(text, "base_image");
+    std::optional<ImageFiles> boot;
+    for (const auto& images : image_dirs)
+        if ((boot = read_recipe_image(base, images + "/" + base)))
+            break;
+    if (!boot)
+        throw Error(ErrorKind::ImageMissing,
+                    fmt::format("golden image '{}' boots the '{}' image, which is not built", name, base),
+                    fmt::format("build it with: {}", build_command(base)));
+    ImageFiles files = *boot;
+    files.name = name;
+    files.dir = dir;
+    files.golden = true;
+    files.base_disk = manifest_value(text, "disk");
+    files.from_vm = manifest_value(text, "from_vm");
+    files.created_at = manifest_value(text, "created");
+    return files;
+}
+
+}  // namespace
+
+std::vector<std::string> recipe_images() { return {"tiny"}; }
 
 std::string build_command(const std::string& name) {
     return fmt::format("{}/images/{}/build.sh", source_dir(), name);
 }
 
 ImageFiles find_image(const std::string& name, const std::vector<std::string>& image_dirs) {
-    const auto known = known_images();
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-        std::string hint = fmt::format("the images are: {}", fmt::join(known, ", "));
-        if (auto close = closest_match(name, known))
-            hint = fmt::format("did you mean '{}'? ({})", *close, hint);
-        throw Error(ErrorKind::ImageMissing, fmt::format("unknown image '{}'", name), hint);
-    }
+    const auto recipes = recipe_images();
+    const bool recipe = std::find(recipes.begin(), recipes.end(), name) != recipes.end();
     for (const auto& base : image_dirs) {
         const std::string dir = base + "/" + name;
-        ImageFiles files{name, dir, dir + "/vmlinux", dir + "/initrd.img", {}, {}};
-        std::error_code ec;
-        if (!std::filesystem::exists(files.kernel, ec) || !std::filesystem::exists(files.initrd, ec))
-            continue;
-        files.kernel_args = trim(read_file_or(dir + "/cmdline", ""));
-        files.kernel_release = manifest_value(read_file_or(dir + "/manifest", ""), "kernel_release");
-        return files;
+        if (recipe) {
+            if (auto files = read_recipe_image(name, dir))
+                return *files;
+        } else if (auto files = read_golden_image(name, dir, image_dirs)) {
+            return *files;
+        }
     }
-    throw Error(ErrorKind::ImageMissing,
-                fmt::format("the image '{}' is not built (looked in {})", name, fmt::join(image_dirs, ", ")),
-                fmt::format("build it with: {}", build_command(name)));
+    if (recipe)
+        throw Error(ErrorKind::ImageMissing,
+                    fmt::format("the image '{}' is not built (looked in {})", name, fmt::join(image_dirs, ", ")),
+                    fmt::format("build it with: {}", build_command(name)));
+    std::vector<std::string> names;
+    for (const auto& image : list_images(image_dirs))
+        names.push_back(image.name);
+    std::string hint = fmt::format("the images are: {} (see 'vmctl image list')", fmt::join(names, ", "));
+    if (auto close = closest_match(name, names))
+        hint = fmt::format("did you mean '{}'? ({})", *close, hint);
+    throw Error(ErrorKind::ImageMissing, fmt::format("unknown image '{}'", name), hint);
+}
+
+std::vector<ImageFiles> list_images(const std::vector<std::string>& image_dirs) {
+    std::vector<ImageFiles> images;
+    std::set<std::string> seen;
+    for (const auto& base : image_dirs) {
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+            const std::string name = entry.path().filename();
+            if (!entry.is_directory() || seen.count(name) != 0)
+                continue;
+            std::optional<ImageFiles> image = read_recipe_image(name, entry.path());
+            if (!image) {
+                try {
+                    image = read_golden_image(name, entry.path(), image_dirs);
+                } catch (const Error&) {
+                    continue;  // a golden image whose kernel is gone is not usable
+                }
+            }
+            if (image) {
+                seen.insert(name);
+                images.push_back(*image);
+            }
+        }
+    }
+    std::sort(images.begin(), images.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return images;
+}
+
+void write_golden_descriptor(const std::string& images_dir, const ImageFiles& image) {
+    const std::string dir = images_dir + "/" + image.name;
+    make_dirs(dir);
+    std::ofstream out(dir + "/" + kGoldenFile);
+    out << "base_image=" << image.base_image << "\n"
+        << "disk=" << image.base_disk << "\n"
+        << "from_vm=" << image.from_vm << "\n"
+        << "created=" << image.created_at << "\n";
+    if (!out)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, kGoldenFile),
+                    "check that the disk is not full");
+}
+
+void remove_image_dir(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
 }
 
 }  // namespace vmctl::host

@@ -5,7 +5,10 @@
 
 namespace vmctl::host {
 
-// A built guest image: the files a domain boots from.
+// A guest image: the files a domain boots from. A recipe image (`tiny`) is
+// built from Debian packages by images/NAME/build.sh; a golden image is a
+// prepared VM's disk frozen read-only by `vmctl image create`, booting the
+// kernel of the recipe image it came from.
 struct ImageFiles {
     std::string name;
     std::string dir;
@@ -13,14 +16,28 @@ struct ImageFiles {
     std::string initrd;
     std::string kernel_args;  // from the image's `cmdline` file
     std::string kernel_release;
+    std::string base_image;   // the recipe image whose kernel it boots (itself for a recipe image)
+    bool golden = false;
+    std::string base_disk;    // golden only: the read-only qcow2 new VMs are overlays on
+    std::string from_vm;      // golden only: the VM it was made from
+    std::string created_at;   // golden only
 };
 
 // The images vmctl can build from a recipe under images/.
-std::vector<std::string> known_images();
+std::vector<std::string> recipe_images();
 
-// Finds a built image in the image directories; throws Error(ImageMissing)
-// with the command that builds it when it is unknown or not built.
+// Finds an image in the image directories; throws Error(ImageMissing) with
+// the command that builds it when it is unknown or not built.
 ImageFiles find_image(const std::string& name, const std::vector<std::string>& image_dirs);
+
+// Every image found: built recipe images and golden images.
+std::vector<ImageFiles> list_images(const std::vector<std::string>& image_dirs);
+
+// Records a golden image in `images_dir`/NAME (a small key=value file).
+void write_golden_descriptor(const std::string& images_dir, const ImageFiles& image);
+
+// Removes a golden image's descriptor directory.
+void remove_image_dir(const std::string& dir);
 
 // The command a user runs to build image `name`.
 std::string build_command(const std::string& name);

@@ -35,6 +35,7 @@ Paths default_paths() {
     paths.data_dir = data_dir;
     paths.pool_dir = data_dir + "/pool";
     paths.logs_dir = data_dir + "/logs";
+    paths.golden_dir = data_dir + "/golden";
     paths.image_dirs.push_back(data_dir + "/images");
     // Images built by root for the whole machine serve every other user.
     if (!is_root() && data_dir != kSystemDataDir)

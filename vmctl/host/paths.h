@@ -12,6 +12,7 @@ struct Paths {
     std::string data_dir;
     std::string pool_dir;                 // the libvirt storage pool 'vmctl'
     std::string logs_dir;                 // serial console logs
+    std::string golden_dir;               // the libvirt storage pool 'vmctl-images': golden disks
     std::vector<std::string> image_dirs;  // searched in order for built images
 };
 
@@ -19,6 +20,8 @@ Paths default_paths();
 
 // The storage pool vmctl owns.
 inline constexpr const char* kPoolName = "vmctl";
+// The storage pool of golden images' read-only base disks.
+inline constexpr const char* kImagePoolName = "vmctl-images";
 
 // The directory holding vmctl's sources (set at build time), for hints that
 // name a script to run.

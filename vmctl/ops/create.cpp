@@ -39,6 +39,16 @@ void check_script(const std::string& script) {
     }
 }
 
+// A VM on a golden image sees at least the golden disk's size.
+std::uint64_t overlay_capacity(Hypervisor& hv, const host::ImageFiles& image, std::uint64_t wanted) {
+    const auto base = hv.volume_by_path(image.base_disk);
+    if (!base)
+        throw Error(ErrorKind::ImageMissing,
+                    fmt::format("the disk of golden image '{}' is missing: {}", image.name, image.base_disk),
+                    fmt::format("remove the image with 'vmctl image delete {}' and make it again", image.name));
+    return std::max(wanted, base->capacity_bytes);
+}
+
 }  // namespace
 
 std::string now_iso8601() {
@@ -81,6 +91,8 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
     spec.metadata.image = options.image;
     spec.metadata.created_at = now_iso;
     spec.metadata.labels = options.labels;
+    if (options.protect)
+        spec.metadata.labels["kind"] = "pet";
     return {spec, accel};
 }
 
@@ -101,7 +113,12 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     Rollback rollback;
     host::make_dirs(env.paths.logs_dir);
     hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
-    const VolumeFacts volume = hv.create_volume(host::kPoolName, spec.name + "-disk0.qcow2", spec.disk_bytes);
+    const std::string volume_name = spec.name + "-disk0.qcow2";
+    const VolumeFacts volume = image.base_disk.empty()
+                                   ? hv.create_volume(host::kPoolName, volume_name, spec.disk_bytes)
+                                   : hv.create_overlay_volume(host::kPoolName, volume_name,
+                                                              overlay_capacity(hv, image, spec.disk_bytes),
+                                                              image.base_disk);
     rollback.add("remove the disk volume", [&hv, path = volume.path] { hv.delete_volume(path); });
     result.disk_path = volume.path;
 

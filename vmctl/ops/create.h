@@ -26,6 +26,7 @@ struct CreateOptions {
     std::string startup_script;  // contents
     AccelRequest accel = AccelRequest::Auto;
     Labels labels;
+    bool protect = false;  // a pet: labelled kind=pet, refused by `vmctl delete`
     bool wait = true;
     std::chrono::seconds ready_timeout{180};
 };

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -20,6 +21,9 @@ bool inside(const std::string& path, const std::string& dir) {
 
 DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool force) {
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    if (is_pet(facts.metadata))
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is a protected pet", name),
+                    fmt::format("if you really mean it, run 'vmctl unprotect {}' first", name));
     DeleteResult result;
     const DomainState state = hv.domain_state(name);
     if (state != DomainState::ShutOff) {

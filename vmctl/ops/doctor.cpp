@@ -53,7 +53,7 @@ std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_e
                           {}});
     }
 
-    for (const auto& image : host::known_images()) {
+    for (const auto& image : host::recipe_images()) {
         try {
             const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
             checks.push_back({fmt::format("image {}", image), true,

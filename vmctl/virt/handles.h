@@ -22,6 +22,9 @@ struct PoolDeleter {
 struct VolumeDeleter {
     void operator()(virStorageVolPtr p) const { virStorageVolFree(p); }
 };
+struct SnapshotDeleter {
+    void operator()(virDomainSnapshotPtr p) const { virDomainSnapshotFree(p); }
+};
 struct StreamDeleter {
     void operator()(virStreamPtr p) const { virStreamFree(p); }
 };
@@ -30,6 +33,7 @@ using ConnectHandle = std::unique_ptr<virConnect, ConnectDeleter>;
 using DomainHandle = std::unique_ptr<virDomain, DomainDeleter>;
 using PoolHandle = std::unique_ptr<virStoragePool, PoolDeleter>;
 using VolumeHandle = std::unique_ptr<virStorageVol, VolumeDeleter>;
+using SnapshotHandle = std::unique_ptr<virDomainSnapshot, SnapshotDeleter>;
 using StreamHandle = std::unique_ptr<virStream, StreamDeleter>;
 
 // Copies a string libvirt allocated and frees it; nullptr gives "".

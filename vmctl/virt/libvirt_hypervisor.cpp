@@ -194,9 +194,7 @@ public:
 
     VolumeFacts create_volume(const std::string& pool_name, const std::string& name,
                               std::uint64_t capacity_bytes) override {
-        PoolHandle pool(virStoragePoolLookupByName(m_conn.get(), pool_name.c_str()));
-        if (!pool)
-            throw last_error(fmt::format("find storage pool '{}'", pool_name));
+        PoolHandle pool = lookup_pool(pool_name);
         const std::string xml = build_qcow2_volume_xml(name, capacity_bytes);
         VolumeHandle volume(virStorageVolCreateXML(pool.get(), xml.c_str(), 0));
         if (!volume)
@@ -240,6 +238,79 @@ public:
         return result;
     }
 
+    void set_metadata(const std::string& name, const VmMetadata& metadata) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = virDomainIsActive(dom.get()) == 1
+                                   ? VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG
+                                   : VIR_DOMAIN_AFFECT_CONFIG;
+        if (virDomainSetMetadata(dom.get(), VIR_DOMAIN_METADATA_ELEMENT, build_metadata_xml(metadata).c_str(),
+                                 kMetadataPrefix, kMetadataNamespace, flags) < 0)
+            throw last_error(fmt::format("update the labels of VM '{}'", name));
+    }
+
+    void create_snapshot(const std::string& name, const std::string& snapshot_xml) override {
+        const DomainHandle dom = lookup(name);
+        SnapshotHandle snap(virDomainSnapshotCreateXML(dom.get(), snapshot_xml.c_str(), VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC));
+        if (!snap)
+            throw last_error(fmt::format("snapshot VM '{}'", name));
+    }
+
+    std::vector<SnapshotInfo> list_snapshots(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        virDomainSnapshotPtr* snaps = nullptr;
+        const int count = virDomainListAllSnapshots(dom.get(), &snaps, 0);
+        if (count < 0)
+            throw last_error(fmt::format("list the snapshots of VM '{}'", name));
+        std::vector<SnapshotHandle> owned;
+        for (int i = 0; i < count; ++i)
+            owned.emplace_back(snaps[i]);
+        std::free(snaps);
+        std::vector<SnapshotInfo> result;
+        for (const auto& snap : owned) {
+            char* xml = virDomainSnapshotGetXMLDesc(snap.get(), 0);
+            if (xml == nullptr)
+                throw last_error(fmt::format("read a snapshot of VM '{}'", name));
+            SnapshotInfo info = parse_snapshot_xml(take_string(xml));
+            info.current = virDomainSnapshotIsCurrent(snap.get(), 0) == 1;
+            result.push_back(std::move(info));
+        }
+        return result;
+    }
+
+    void revert_snapshot(const std::string& name, const std::string& snapshot) override {
+        const SnapshotHandle snap = lookup_snapshot(name, snapshot);
+        if (virDomainRevertToSnapshot(snap.get(), 0) < 0)
+            throw last_error(fmt::format("revert VM '{}' to snapshot '{}'", name, snapshot));
+    }
+
+    void delete_snapshot(const std::string& name, const std::string& snapshot, bool children) override {
+        const SnapshotHandle snap = lookup_snapshot(name, snapshot);
+        if (virDomainSnapshotDelete(snap.get(), children ? VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN : 0) < 0)
+            throw last_error(fmt::format("delete snapshot '{}' of VM '{}'", snapshot, name));
+    }
+
+    VolumeFacts create_overlay_volume(const std::string& pool_name, const std::string& name,
+                                      std::uint64_t capacity_bytes, const std::string& backing) override {
+        PoolHandle pool = lookup_pool(pool_name);
+        const std::string xml = build_overlay_volume_xml(name, capacity_bytes, backing);
+        VolumeHandle volume(virStorageVolCreateXML(pool.get(), xml.c_str(), 0));
+        if (!volume)
+            throw last_error(fmt::format("create the linked volume '{}'", name));
+        return volume_facts(volume.get());
+    }
+
+    VolumeFacts copy_volume(const std::string& pool_name, const std::string& name, const std::string& source) override {
+        PoolHandle pool = lookup_pool(pool_name);
+        VolumeHandle from(virStorageVolLookupByPath(m_conn.get(), source.c_str()));
+        if (!from)
+            throw last_error(fmt::format("find volume {}", source));
+        const std::string xml = build_qcow2_volume_xml(name, volume_facts(from.get()).capacity_bytes);
+        VolumeHandle volume(virStorageVolCreateXMLFrom(pool.get(), xml.c_str(), from.get(), 0));
+        if (!volume)
+            throw last_error(fmt::format("copy volume {} to '{}'", source, name));
+        return volume_facts(volume.get());
+    }
+
     void attach_console(const std::string& name, int in_fd, int out_fd, char escape) override {
         const DomainHandle dom = lookup(name);
         run_console(m_conn.get(), dom.get(), name, in_fd, out_fd, escape);
@@ -256,6 +327,27 @@ private:
             throw last_error(fmt::format("look up VM '{}'", name));
         }
         return dom;
+    }
+
+    SnapshotHandle lookup_snapshot(const std::string& name, const std::string& snapshot) {
+        const DomainHandle dom = lookup(name);
+        SnapshotHandle snap(virDomainSnapshotLookupByName(dom.get(), snapshot.c_str(), 0));
+        if (!snap) {
+            const virError* err = virGetLastError();
+            if (err != nullptr && err->code == VIR_ERR_NO_DOMAIN_SNAPSHOT)
+                throw Error(ErrorKind::NotFound, fmt::format("VM '{}' has no snapshot named '{}'", name, snapshot),
+                            fmt::format("see its snapshots with 'vmctl snapshot list {}'", name),
+                            VIR_ERR_NO_DOMAIN_SNAPSHOT);
+            throw last_error(fmt::format("find snapshot '{}' of VM '{}'", snapshot, name));
+        }
+        return snap;
+    }
+
+    PoolHandle lookup_pool(const std::string& pool_name) {
+        PoolHandle pool(virStoragePoolLookupByName(m_conn.get(), pool_name.c_str()));
+        if (!pool)
+            throw last_error(fmt::format("find storage pool '{}'", pool_name));
+        return pool;
     }
 
     static std::string uuid_of(virDomainPtr dom) {

@@ -18,6 +18,20 @@ int logs(Context& context, const Args& args);
 int console(Context& context, const Args& args);
 int xml(Context& context, const Args& args);
 int doctor(Context& context, const Args& args);
+int clone(Context& context, const Args& args);
+int protect(Context& context, const Args& args);
+int unprotect(Context& context, const Args& args);
+int image(Context& context, const Args& args);  // the group; its verbs follow
+int image_create(Context& context, const Args& args);
+int image_list(Context& context, const Args& args);
+int image_delete(Context& context, const Args& args);
+int disk(Context& context, const Args& args);  // the group; its verbs follow
+int disk_chain(Context& context, const Args& args);
+int snapshot(Context& context, const Args& args);  // the group; its verbs follow
+int snapshot_create(Context& context, const Args& args);
+int snapshot_list(Context& context, const Args& args);
+int snapshot_revert(Context& context, const Args& args);
+int snapshot_delete(Context& context, const Args& args);
 int help(Context& context, const Args& args);
 int version(Context& context, const Args& args);
 

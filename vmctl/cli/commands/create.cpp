@@ -5,6 +5,7 @@
 #include "vmctl/core/size.h"
 #include "vmctl/host/files.h"
 #include "vmctl/ops/create.h"
+#include "vmctl/ops/herd.h"
 
 #include <fmt/format.h>
 
@@ -31,6 +32,16 @@ std::string read_startup_script(const std::string& path) {
     return host::read_file_or(path, "");
 }
 
+int create_herd(Context& context, const ops::CreateOptions& options, unsigned count) {
+    const auto herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
+    for (const auto& member : herd.members)
+        context.out() << member.ready_line << '\n';
+    context.out() << fmt::format("{} VMs of group '{}' are running ({:.1f} s for all); remove them all with "
+                                 "'vmctl delete --label group={}'\n",
+                                 herd.members.size(), options.name, herd.seconds, options.name);
+    return 0;
+}
+
 }  // namespace
 
 int create(Context& context, const Args& args) {
@@ -47,11 +58,14 @@ int create(Context& context, const Args& args) {
         "accel", po::value<std::string>()->default_value("auto"),
         "auto, kvm or tcg: auto uses KVM only where it really works")(
         "label", po::value<std::vector<std::string>>(), "KEY=VALUE label (repeatable)")(
+        "count", po::value<int>(), "cattle: make NAME-1..NAME-N, labelled group=NAME kind=cattle, booted in parallel")(
+        "protect", "a pet: label kind=pet, and 'vmctl delete' refuses it until 'vmctl unprotect'")(
         "no-wait", "return once the VM is started, without waiting for it to be ready")(
         "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line");
     cli.examples("  vmctl create hello\n"
                  "  vmctl create web --machine-type e2-small --label tier=frontend\n"
-                 "  vmctl create db --cpus 2 --memory 512M --disk-size 4G --startup-script ./setup.sh\n");
+                 "  vmctl create db --cpus 2 --memory 512M --disk-size 4G --startup-script ./setup.sh --protect\n"
+                 "  vmctl create web --count 3 --image web-golden\n");
     if (!cli.parse(args, context.out()))
         return 0;
 
@@ -75,8 +89,18 @@ int create(Context& context, const Args& args) {
     options.accel = parse_accel_request(cli.get<std::string>("accel"));
     options.labels = parse_labels(cli.get_optional<std::vector<std::string>>("label").value_or(Args{}));
     options.wait = !cli.has("no-wait");
+    options.protect = cli.has("protect");
     options.ready_timeout = std::chrono::seconds(cli.get<unsigned>("timeout"));
 
+    if (auto count = cli.get_optional<int>("count")) {
+        if (options.protect)
+            throw Error(ErrorKind::InvalidArgument, "--count makes cattle and --protect makes a pet",
+                        "drop one of them: protect single VMs, not herds");
+        if (*count < 1 || *count > static_cast<int>(ops::kMaxHerd))
+            throw Error(ErrorKind::InvalidArgument, fmt::format("--count {} is out of range", *count),
+                        fmt::format("choose between 1 and {}", ops::kMaxHerd));
+        return create_herd(context, options, static_cast<unsigned>(*count));
+    }
     const ops::CreateResult result =
         ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
     auto& out = context.out();

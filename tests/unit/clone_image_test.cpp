@@ -1,0 +1,142 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/core/error.h"
+#include "vmctl/ops/clone.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/delete.h"
+#include "vmctl/ops/herd.h"
+#include "vmctl/ops/image.h"
+#include "vmctl/ops/labels.h"
+
+#include <gtest/gtest.h>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+class CloneImageTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ops::CreateOptions o;
+        o.name = "web";
+        o.labels = {{"owner", "alice"}};
+        o.startup_script = "echo hi\n";
+        ops::create_vm(hv, env, o, quiet);
+    }
+
+    ErrorKind failure(const std::function<void()>& call) {
+        try {
+            call();
+        } catch (const Error& e) {
+            return e.kind();
+        }
+        return ErrorKind::Internal;
+    }
+
+    TempHome home;
+    FakeHypervisor hv;
+    ops::Environment env = home.env();
+    ops::Progress quiet = [](std::string_view) {};
+};
+
+TEST_F(CloneImageTest, CloneOfARunningVmIsRefused) {
+    EXPECT_EQ(failure([&] { ops::clone_vm(hv, env, {"web", "web-copy"}, quiet); }), ErrorKind::InvalidState);
+    EXPECT_EQ(hv.domains.count("web-copy"), 0u);
+}
+
+TEST_F(CloneImageTest, FullCloneHasItsOwnDiskAndTheSameSettings) {
+    hv.destroy_domain("web");
+    const auto result = ops::clone_vm(hv, env, {"web", "web-copy"}, quiet);
+    ASSERT_TRUE(result.ready);
+    EXPECT_EQ(hv.domains.at("web-copy").state, DomainState::Running);
+    const DomainFacts copy = parse_domain_xml(hv.domains.at("web-copy").xml);
+    EXPECT_EQ(copy.metadata.labels.at("owner"), "alice");
+    EXPECT_EQ(copy.startup_script, "echo hi\n");
+    EXPECT_NE(copy.disks.at(0).path, parse_domain_xml(hv.domains.at("web").xml).disks.at(0).path);
+    EXPECT_EQ(hv.backing_of.count(copy.disks.at(0).path), 0u) << "a full clone has no backing file";
+}
+
+TEST_F(CloneImageTest, LinkedCloneIsAnOverlayOnAGoldenImage) {
+    hv.destroy_domain("web");
+    const auto result = ops::clone_vm(hv, env, {"web", "web-2", true}, quiet);
+    EXPECT_FALSE(result.base_image.empty());
+    const DomainFacts clone = parse_domain_xml(hv.domains.at("web-2").xml);
+    EXPECT_EQ(clone.metadata.image, result.base_image);
+    const std::string base = hv.backing_of.at(clone.disks.at(0).path);
+    const auto images = ops::list_images(hv, env);
+    const auto golden = std::find_if(images.begin(), images.end(),
+                                     [&](const ops::ImageUse& u) { return u.image.name == result.base_image; });
+    ASSERT_NE(golden, images.end());
+    EXPECT_EQ(golden->image.base_disk, base);
+    EXPECT_EQ(golden->used_by, std::vector<std::string>{"web-2"});
+    // While web-2 uses it, the image stays.
+    EXPECT_EQ(failure([&] { ops::delete_image(hv, env, result.base_image); }), ErrorKind::InvalidState);
+    ops::delete_vm(hv, env, "web-2", true);
+    ops::delete_image(hv, env, result.base_image);
+    EXPECT_EQ(hv.volumes.count(base), 0u);
+}
+
+TEST_F(CloneImageTest, GoldenImageServesNewVmsAndCannotBeDeletedWhileUsed) {
+    hv.destroy_domain("web");
+    ops::create_image(hv, env, "web-golden", "web");
+    EXPECT_EQ(failure([&] { ops::create_image(hv, env, "web-golden", "web"); }), ErrorKind::AlreadyExists);
+    EXPECT_EQ(failure([&] { ops::create_image(hv, env, "tiny", "web"); }), ErrorKind::AlreadyExists);
+    ops::CreateOptions o;
+    o.name = "app";
+    o.image = "web-golden";
+    ops::create_vm(hv, env, o, quiet);
+    const std::string disk = parse_domain_xml(hv.domains.at("app").xml).disks.at(0).path;
+    EXPECT_EQ(hv.backing_of.count(disk), 1u);
+    try {
+        ops::delete_image(hv, env, "web-golden");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(std::string(e.what()).find("app"), std::string::npos) << "names the VMs using it";
+    }
+    EXPECT_EQ(failure([&] { ops::delete_image(hv, env, "tiny"); }), ErrorKind::InvalidState);
+}
+
+TEST_F(CloneImageTest, HerdIsLabelledCattleAndAllReady) {
+    ops::CreateOptions o;
+    o.name = "app";
+    const auto herd = ops::create_herd(hv, env, o, 3, quiet);
+    ASSERT_EQ(herd.members.size(), 3u);
+    for (const auto& member : herd.members)
+        EXPECT_TRUE(member.ready) << member.name;
+    const auto cattle = ops::select_by_label(hv, "group", "app");
+    ASSERT_EQ(cattle.size(), 3u);
+    EXPECT_EQ(cattle[2].name, "app-3");
+    EXPECT_EQ(cattle[0].metadata.labels.at("kind"), "cattle");
+}
+
+TEST_F(CloneImageTest, HerdThatFailsPartWayLeavesNothing) {
+    ops::CreateOptions o;
+    o.name = "app";
+    hv.guest_boots = false;
+    o.ready_timeout = std::chrono::seconds(1);
+    EXPECT_EQ(failure([&] { ops::create_herd(hv, env, o, 2, quiet); }), ErrorKind::Timeout);
+    EXPECT_TRUE(ops::select_by_label(hv, "group", "app").empty());
+    EXPECT_EQ(hv.domains.size(), 1u);  // only "web"
+}
+
+TEST_F(CloneImageTest, PetsAreRefusedUntilUnprotected) {
+    EXPECT_TRUE(ops::set_protected(hv, "web", true));
+    EXPECT_FALSE(ops::set_protected(hv, "web", true));
+    try {
+        ops::delete_vm(hv, env, "web", true);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(e.hint().find("vmctl unprotect web"), std::string::npos);
+    }
+    EXPECT_EQ(hv.domains.count("web"), 1u);
+    EXPECT_TRUE(ops::set_protected(hv, "web", false));
+    ops::delete_vm(hv, env, "web", true);
+    EXPECT_EQ(hv.domains.count("web"), 0u);
+}
+
+}  // namespace
+}  // namespace vmctl

@@ -1,0 +1,123 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/core/error.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+class SnapshotOpsTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ops::CreateOptions o;
+        o.name = "web";
+        ops::create_vm(hv, env, o, [](std::string_view) {});
+    }
+
+    std::vector<std::string> names() {
+        std::vector<std::string> result;
+        for (const auto& s : hv.list_snapshots("web"))
+            result.push_back(s.name);
+        return result;
+    }
+
+    ErrorKind failure(const std::function<void()>& call) {
+        try {
+            call();
+        } catch (const Error& e) {
+            return e.kind();
+        }
+        return ErrorKind::Internal;
+    }
+
+    TempHome home;
+    FakeHypervisor hv;
+    ops::Environment env = home.env();
+};
+
+TEST_F(SnapshotOpsTest, RunningVmSnapshotIncludesMemory) {
+    EXPECT_TRUE(ops::create_snapshot(hv, "web", "s1", "").with_memory);
+    hv.destroy_domain("web");
+    EXPECT_FALSE(ops::create_snapshot(hv, "web", "s2", "").with_memory);
+}
+
+TEST_F(SnapshotOpsTest, BadOrTakenNamesChangeNothing) {
+    ops::create_snapshot(hv, "web", "s1", "");
+    EXPECT_EQ(failure([&] { ops::create_snapshot(hv, "web", "s1", ""); }), ErrorKind::AlreadyExists);
+    EXPECT_EQ(failure([&] { ops::create_snapshot(hv, "web", "x</name><y>", ""); }), ErrorKind::InvalidArgument);
+    EXPECT_EQ(failure([&] { ops::create_snapshot(hv, "web", "", ""); }), ErrorKind::InvalidArgument);
+    EXPECT_EQ(names(), std::vector<std::string>{"s1"});
+}
+
+TEST_F(SnapshotOpsTest, UefiGuestsAreExplained) {
+    std::string& xml = hv.domains.at("web").xml;
+    xml.replace(xml.find("<kernel>"), 8, "<loader readonly='yes' type='pflash'>/x</loader><kernel>");
+    try {
+        ops::create_snapshot(hv, "web", "s1", "");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Unsupported);
+        EXPECT_NE(std::string(e.what()).find("UEFI"), std::string::npos);
+    }
+}
+
+TEST_F(SnapshotOpsTest, RevertTakesASafetySnapshotFirst) {
+    ops::create_snapshot(hv, "web", "s1", "");
+    const auto result = ops::revert_snapshot(hv, "web", "s1", false, "20261127-210500");
+    EXPECT_EQ(result.safety_snapshot, "safety-20261127-210500");
+    EXPECT_EQ(names(), (std::vector<std::string>{"s1", "safety-20261127-210500"}));
+    for (const auto& s : hv.list_snapshots("web"))
+        EXPECT_EQ(s.current, s.name == "s1");
+}
+
+TEST_F(SnapshotOpsTest, NoSafetyMeansNoExtraSnapshot) {
+    ops::create_snapshot(hv, "web", "s1", "");
+    EXPECT_TRUE(ops::revert_snapshot(hv, "web", "s1", true, "x").safety_snapshot.empty());
+    EXPECT_EQ(names(), std::vector<std::string>{"s1"});
+}
+
+TEST_F(SnapshotOpsTest, RevertAfterAResizeStopsTheVmFirstInsteadOfLosingIt) {
+    ops::create_snapshot(hv, "web", "small", "");
+    std::string& xml = hv.domains.at("web").xml;  // as if `virsh setvcpus --live 2` had run
+    xml.replace(xml.find("<vcpu placement=\"static\">1</vcpu>"), 33, "<vcpu placement=\"static\">2</vcpu>");
+    const auto result = ops::revert_snapshot(hv, "web", "small", false, "t1");
+    EXPECT_TRUE(result.stopped_first);
+    EXPECT_NE(result.note.find("vCPUs 1 -> 2"), std::string::npos) << result.note;
+    EXPECT_EQ(hv.domains.at("web").state, DomainState::Running);
+}
+
+TEST_F(SnapshotOpsTest, FailedRevertGoesBackToTheSafetySnapshot) {
+    ops::create_snapshot(hv, "web", "s1", "");
+    hv.fail_on = "revert_snapshot";
+    try {
+        ops::revert_snapshot(hv, "web", "s1", false, "t2");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(e.hint().find("safety-t2"), std::string::npos) << e.hint();
+    }
+    EXPECT_EQ(hv.domains.at("web").state, DomainState::Running);
+    for (const auto& s : hv.list_snapshots("web"))
+        EXPECT_EQ(s.current, s.name == "safety-t2");
+}
+
+TEST_F(SnapshotOpsTest, DeleteKeepsChildrenUnlessAsked) {
+    ops::create_snapshot(hv, "web", "a", "");
+    ops::create_snapshot(hv, "web", "b", "");
+    ops::create_snapshot(hv, "web", "c", "");
+    EXPECT_EQ(ops::delete_snapshot(hv, "web", "b", false), std::vector<std::string>{"b"});
+    for (const auto& s : hv.list_snapshots("web"))
+        if (s.name == "c")
+            EXPECT_EQ(s.parent, "a");
+    EXPECT_EQ(ops::delete_snapshot(hv, "web", "a", true), (std::vector<std::string>{"a", "c"}));
+    EXPECT_TRUE(names().empty());
+    EXPECT_EQ(failure([&] { ops::delete_snapshot(hv, "web", "zz", false); }), ErrorKind::NotFound);
+}
+
+}  // namespace
+}  // namespace vmctl

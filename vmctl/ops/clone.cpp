@@ -1,0 +1,79 @@
+#include "vmctl/ops/clone.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
+#include "vmctl/host/files.h"
+#include "vmctl/host/images.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/image.h"
+#include "vmctl/ops/rollback.h"
+#include "vmctl/ops/snapshot.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace vmctl::ops {
+
+CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions& options, const Progress& progress) {
+    validate_vm_name(options.target);
+    const DomainFacts source = parse_domain_xml(hv.domain_xml(options.source));
+    if (hv.domain_exists(options.target))
+        throw Error(ErrorKind::AlreadyExists, fmt::format("a VM named '{}' already exists", options.target),
+                    "choose another name for the clone");
+    if (hv.domain_state(options.source) != DomainState::ShutOff)
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("VM '{}' is running; a running VM's disk changes while it is copied", options.source),
+                    fmt::format("stop it first with 'vmctl stop {}', then clone it", options.source));
+    const auto disk = std::find_if(source.disks.begin(), source.disks.end(),
+                                   [](const DiskFacts& d) { return d.device == "disk" && !d.path.empty(); });
+    if (disk == source.disks.end())
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' has no disk to clone", options.source), {});
+
+    CloneResult result;
+    Rollback rollback;
+    hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
+    const std::string volume_name = options.target + "-disk0.qcow2";
+    VmSpec spec;
+    spec.name = options.target;
+    spec.vcpus = source.vcpus;
+    spec.memory_bytes = source.memory_bytes;
+    spec.accel = source.type == "kvm" ? Accel::Kvm : Accel::Tcg;
+    spec.startup_script = source.startup_script;
+    spec.metadata = source.metadata;
+    spec.metadata.created_at = now_iso8601();
+    spec.metadata.labels.erase("kind");  // a pet's clone is not a pet until protected
+    if (options.linked) {
+        result.base_image = fmt::format("{}-base-{}", options.source, utc_stamp_now());
+        progress(fmt::format("freezing the disk of '{}' as golden image '{}'", options.source, result.base_image));
+        const host::ImageFiles image = create_image(hv, env, result.base_image, options.source);
+        rollback.add("remove the golden image", [&hv, &env, name = image.name] { delete_image(hv, env, name); });
+        const auto base = hv.volume_by_path(image.base_disk);
+        const VolumeFacts volume = hv.create_overlay_volume(host::kPoolName, volume_name,
+                                                            base ? base->capacity_bytes : 0, image.base_disk);
+        result.disk_path = volume.path;
+        spec.metadata.image = image.name;
+    } else {
+        progress(fmt::format("copying the disk of '{}'", options.source));
+        result.disk_path = hv.copy_volume(host::kPoolName, volume_name, disk->path).path;
+    }
+    // The rollback of the golden image runs after this one: the overlay goes first.
+    rollback.add("remove the clone's disk", [&hv, path = result.disk_path] { hv.delete_volume(path); });
+
+    host::make_dirs(env.paths.logs_dir);
+    DomainFiles files{source.kernel, source.initrd, source.kernel_args, result.disk_path,
+                      env.paths.logs_dir + "/" + options.target + ".serial.log"};
+    hv.define_domain(build_domain_xml(spec, files));
+    rollback.add("remove the clone's definition", [&hv, name = options.target] { hv.undefine_domain(name); });
+    if (options.start) {
+        hv.start_domain(options.target);
+        rollback.add("stop the clone", [&hv, name = options.target] { hv.destroy_domain(name); });
+        result.ready = wait_for_ready(hv, options.target, files.serial_log, options.ready_timeout);
+    }
+    rollback.commit();
+    return result;
+}
+
+}  // namespace vmctl::ops
