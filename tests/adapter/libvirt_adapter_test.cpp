@@ -140,6 +140,43 @@ TEST_F(AdapterTest, PoolsAndVolumes) {
     EXPECT_TRUE(hv->list_volumes("no-such-pool").empty());
 }
 
+TEST_F(AdapterTest, SnapshotTreeCreateListRevertDelete) {
+    hv->define_domain(vm_xml("web"));
+    hv->start_domain("web");
+    hv->create_snapshot("web", build_snapshot_xml("a", "first"));
+    hv->create_snapshot("web", build_snapshot_xml("b", ""));
+    auto list = hv->list_snapshots("web");
+    ASSERT_EQ(list.size(), 2u);
+    for (const auto& s : list) {
+        if (s.name == "a") {
+            EXPECT_EQ(s.description, "first");
+            EXPECT_EQ(s.state, "running");
+            EXPECT_FALSE(s.current);
+        } else {
+            EXPECT_EQ(s.parent, "a");
+            EXPECT_TRUE(s.current);
+        }
+    }
+    hv->revert_snapshot("web", "a");
+    for (const auto& s : hv->list_snapshots("web"))
+        EXPECT_EQ(s.current, s.name == "a");
+    EXPECT_EQ(failure([&] { hv->revert_snapshot("web", "zz"); }), ErrorKind::NotFound);
+    hv->delete_snapshot("web", "a", false);
+    list = hv->list_snapshots("web");
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_EQ(list[0].name, "b");
+    EXPECT_TRUE(list[0].parent.empty()) << "b was re-parented";
+}
+
+TEST_F(AdapterTest, MetadataCanBeReplacedLive) {
+    hv->define_domain(vm_xml("web", {{"owner", "alice"}}));
+    hv->start_domain("web");
+    hv->set_metadata("web", {"tiny", "", "2026-11-27T00:00:00Z", {{"kind", "pet"}}});
+    const auto facts = parse_domain_xml(hv->domain_xml("web"));
+    EXPECT_EQ(facts.metadata.labels, (Labels{{"kind", "pet"}}));
+    EXPECT_EQ(facts.metadata.image, "tiny");
+}
+
 TEST_F(AdapterTest, VersionsAreReported) {
     const auto v = hv->versions();
     EXPECT_FALSE(v.libvirt_library.empty());

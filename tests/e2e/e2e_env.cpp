@@ -79,6 +79,7 @@ void remove_test_vms() {
     for (std::string name; std::getline(names, name);) {
         if (name.rfind(kPrefix, 0) != 0)
             continue;
+        vmctl({"unprotect", name});  // a pet would refuse to go
         const RunResult removed = vmctl({"delete", name, "--force"});
         if (removed.exit_code != 0)  // not a vmctl VM: remove it with virsh
             shell("virsh destroy " + quote(name) + " >/dev/null; virsh undefine " + quote(name) + " >/dev/null");
@@ -90,6 +91,32 @@ void require_environment() {
     ASSERT_EQ(doctor.exit_code, 0) << "the end-to-end tier needs root, a running libvirtd and the tiny image; "
                                       "run scripts/test.sh, which prepares them.\n"
                                    << doctor.out << doctor.err;
+}
+
+std::string console_run(const std::string& name, const std::string& command) {
+    const std::string keys = command + "\r";
+    const RunResult session =
+        shell("(sleep 2; printf '%s' " + quote(keys) + "; sleep 3; printf '\\035') | timeout 60 script -q -c " +
+              quote(std::string(VMCTL_BINARY) + " console " + name) + " /dev/null");
+    return session.out;
+}
+
+Beat last_heartbeat(const std::string& name) {
+    Beat beat;
+    std::istringstream lines(vmctl({"logs", name}).out);
+    for (std::string line; std::getline(lines, line);) {
+        const auto hb = line.find("HB boot=");
+        if (hb == std::string::npos)
+            continue;
+        std::istringstream words(line.substr(hb + 8));
+        std::string boot, seq;
+        words >> boot >> seq;
+        if (seq.rfind("seq=", 0) == 0) {
+            beat.boot_id = boot;
+            beat.seq = std::atol(seq.c_str() + 4);
+        }
+    }
+    return beat;
 }
 
 bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout) {

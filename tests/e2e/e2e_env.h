@@ -39,4 +39,15 @@ void require_environment();
 // Polls `vmctl logs NAME` until `needle` appears; false after `timeout`.
 bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout);
 
+// Types `command` into the VM's serial console shell (through `vmctl console`
+// under a pseudo-terminal) and returns what the console printed meanwhile.
+std::string console_run(const std::string& name, const std::string& command);
+
+// The last heartbeat in the VM's serial log: boot id and seq, or nothing.
+struct Beat {
+    std::string boot_id;
+    long seq = -1;
+};
+Beat last_heartbeat(const std::string& name);
+
 }  // namespace vmctl::e2e

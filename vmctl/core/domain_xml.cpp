@@ -22,22 +22,27 @@ std::string to_string(const pugi::xml_node& node) {
 // The serial console every vmctl guest talks on.
 constexpr const char* kConsoleArg = "console=ttyS0";
 
-std::string qualified(std::string_view local) { return fmt::format("{}:{}", kMetadataPrefix, local); }
+// Element names inside <metadata>: prefixed in a domain document; bare for
+// libvirt's metadata API, which adds the namespace to the root itself.
+std::string qualified(std::string_view local, bool prefixed = true) {
+    return prefixed ? fmt::format("{}:{}", kMetadataPrefix, local) : std::string(local);
+}
 
 void append_text(pugi::xml_node parent, const char* name, const std::string& text) {
     parent.append_child(name).text().set(text.c_str());
 }
 
-void append_metadata(pugi::xml_node parent, const VmMetadata& metadata) {
-    pugi::xml_node vm = parent.append_child(qualified("vm").c_str());
-    vm.append_attribute(fmt::format("xmlns:{}", kMetadataPrefix).c_str()) = kMetadataNamespace;
-    append_text(vm, qualified("image").c_str(), metadata.image);
+void append_metadata(pugi::xml_node parent, const VmMetadata& metadata, bool prefixed = true) {
+    pugi::xml_node vm = parent.append_child(qualified("vm", prefixed).c_str());
+    if (prefixed)
+        vm.append_attribute(fmt::format("xmlns:{}", kMetadataPrefix).c_str()) = kMetadataNamespace;
+    append_text(vm, qualified("image", prefixed).c_str(), metadata.image);
     if (!metadata.machine_type.empty())
-        append_text(vm, qualified("machine-type").c_str(), metadata.machine_type);
-    append_text(vm, qualified("created").c_str(), metadata.created_at);
-    pugi::xml_node labels = vm.append_child(qualified("labels").c_str());
+        append_text(vm, qualified("machine-type", prefixed).c_str(), metadata.machine_type);
+    append_text(vm, qualified("created", prefixed).c_str(), metadata.created_at);
+    pugi::xml_node labels = vm.append_child(qualified("labels", prefixed).c_str());
     for (const auto& [key, value] : metadata.labels) {
-        pugi::xml_node label = labels.append_child(qualified("label").c_str());
+        pugi::xml_node label = labels.append_child(qualified("label", prefixed).c_str());
         label.append_attribute("key") = key.c_str();
         label.append_attribute("value") = value.c_str();
     }
@@ -191,7 +196,7 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
 std::string build_metadata_xml(const VmMetadata& metadata) {
     pugi::xml_document doc;
-    append_metadata(doc, metadata);
+    append_metadata(doc, metadata, /*prefixed=*/false);
     return to_string(doc.first_child());
 }
 

@@ -14,7 +14,8 @@ namespace vmctl {
 // The result validates against libvirt's domain schema (virt-xml-validate).
 std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files);
 
-// Builds only vmctl's <metadata> child element, for libvirt's metadata API.
+// Builds only vmctl's <metadata> child element, for libvirt's metadata API:
+// without a namespace declaration, which libvirt adds itself.
 std::string build_metadata_xml(const VmMetadata& metadata);
 
 // Reads vmctl's metadata element (as build_metadata_xml writes it, or as

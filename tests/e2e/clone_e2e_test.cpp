@@ -1,0 +1,98 @@
+// Clones, golden images, herds and pets on real QEMU.
+
+#include "e2e_env.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace vmctl::e2e {
+namespace {
+
+class CloneE2E : public ::testing::Test {
+protected:
+    void SetUp() override { require_environment(); }
+    void TearDown() override {
+        remove_test_vms();
+        // Golden images the tests made (and no VM uses any more).
+        for (const auto& image : nlohmann::json::parse(vmctl({"image", "list", "--json"}).out))
+            if (image["name"].get<std::string>().rfind(kPrefix, 0) == 0)
+                vmctl({"image", "delete", image["name"]});
+    }
+};
+
+std::string boot_id_in(const std::string& text) {
+    const auto at = text.find("ready boot=");
+    return at == std::string::npos ? "" : text.substr(at + 11, 36);
+}
+
+TEST_F(CloneE2E, LinkedCloneIsThinAndBootsWithItsOwnIdentity) {
+    const std::string src = vm_name("src");
+    const std::string dst = vm_name("dst");
+    const RunResult created = vmctl({"create", src});
+    ASSERT_EQ(created.exit_code, 0);
+    EXPECT_EQ(vmctl({"clone", src, dst}).exit_code, 6) << "a running source is refused";
+    ASSERT_EQ(vmctl({"stop", src}).exit_code, 0);
+
+    const RunResult cloned = vmctl({"clone", src, dst, "--linked", "--no-start"});
+    ASSERT_EQ(cloned.exit_code, 0) << cloned.err;
+    const auto chain = nlohmann::json::parse(vmctl({"disk", "chain", dst, "--json"}).out);
+    const auto& layers = chain[0]["layers"];
+    ASSERT_EQ(layers.size(), 2u) << chain.dump();
+    EXPECT_LE(layers[0]["allocated_bytes"].get<long>(), 1 << 20) << "a fresh linked clone allocates at most 1 MiB";
+    EXPECT_FALSE(layers[0]["backing"].get<std::string>().empty());
+
+    const RunResult started = vmctl({"start", dst});
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    EXPECT_NE(boot_id_in(started.out), boot_id_in(created.out));
+    const auto a = nlohmann::json::parse(vmctl({"info", src, "--json"}).out);
+    const auto b = nlohmann::json::parse(vmctl({"info", dst, "--json"}).out);
+    EXPECT_NE(a["uuid"], b["uuid"]);
+    EXPECT_NE(a["disks"][0]["path"], b["disks"][0]["path"]);
+}
+
+TEST_F(CloneE2E, GoldenImageInUseCannotBeDeleted) {
+    const std::string prep = vm_name("prep");
+    const std::string image = vm_name("golden");
+    const std::string user = vm_name("user");
+    ASSERT_EQ(vmctl({"create", prep, "--no-wait"}).exit_code, 0);
+    EXPECT_EQ(vmctl({"image", "create", image, "--from", prep}).exit_code, 6) << "the VM must be stopped";
+    ASSERT_EQ(vmctl({"destroy", prep}).exit_code, 0);
+    ASSERT_EQ(vmctl({"image", "create", image, "--from", prep}).exit_code, 0);
+    const RunResult made = vmctl({"create", user, "--image", image});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const RunResult refused = vmctl({"image", "delete", image});
+    EXPECT_EQ(refused.exit_code, 6);
+    EXPECT_NE(refused.err.find(user), std::string::npos) << refused.err;
+    ASSERT_EQ(vmctl({"delete", user, "--force"}).exit_code, 0);
+    EXPECT_EQ(vmctl({"image", "delete", image}).exit_code, 0);
+}
+
+TEST_F(CloneE2E, CountMakesARunningHerdAndLabelDeleteRemovesIt) {
+    const std::string group = vm_name("herd");
+    const RunResult made = vmctl({"create", group, "--count", "3"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const auto herd = nlohmann::json::parse(vmctl({"list", "--label", "group=" + group, "--json"}).out);
+    ASSERT_EQ(herd.size(), 3u);
+    for (const auto& vm : herd) {
+        EXPECT_EQ(vm["state"], "running");
+        EXPECT_EQ(vm["labels"]["kind"], "cattle");
+    }
+    const RunResult unasked = vmctl({"delete", "--label", "group=" + group});
+    EXPECT_EQ(unasked.exit_code, 2) << "no terminal to ask: --yes is needed";
+    EXPECT_NE(unasked.err.find("--yes"), std::string::npos);
+    ASSERT_EQ(vmctl({"delete", "--label", "group=" + group, "--yes"}).exit_code, 0);
+    EXPECT_TRUE(nlohmann::json::parse(vmctl({"list", "--label", "group=" + group, "--json"}).out).empty());
+}
+
+TEST_F(CloneE2E, PetsSurviveDeleteUntilUnprotected) {
+    const std::string pet = vm_name("pet");
+    ASSERT_EQ(vmctl({"create", pet, "--protect", "--no-wait"}).exit_code, 0);
+    const RunResult refused = vmctl({"delete", pet, "--force"});
+    EXPECT_EQ(refused.exit_code, 6);
+    EXPECT_NE(refused.err.find("unprotect"), std::string::npos);
+    EXPECT_EQ(vmctl({"unprotect", pet}).exit_code, 0);
+    EXPECT_EQ(vmctl({"delete", pet, "--force"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace vmctl::e2e
