@@ -52,6 +52,12 @@ if ! getent passwd libvirt-qemu >/dev/null; then
   useradd --system --no-create-home --home-dir /var/lib/libvirt --shell /usr/sbin/nologin \
     --gid libvirt-qemu --groups kvm libvirt-qemu
 fi
+# What udev does on a normal Debian host. Without it libvirt finds its cached
+# QEMU capabilities stale on every call (the /dev/kvm it probed is not
+# accessible to libvirt-qemu) and re-probes QEMU: each start took 4 s, not 0.4 s.
+if [ -e /dev/kvm ]; then
+  chgrp kvm /dev/kvm && chmod 660 /dev/kvm
+fi
 mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/lib/libvirt/images /var/cache/libvirt /run/libvirt
 mkdir -p /var/lib/vmctl/pool /var/lib/vmctl/logs /var/lib/vmctl/images
 chmod 755 /var/lib/vmctl /var/lib/vmctl/images

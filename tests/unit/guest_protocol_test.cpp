@@ -27,6 +27,9 @@ TEST(GuestProtocol, ParsesHeartbeats) {
     EXPECT_EQ(beat->boot_id, "abc");
     EXPECT_EQ(beat->seq, 42u);
     EXPECT_FALSE(parse_heartbeat("HB boot=abc"));
+    const auto after_prompt = parse_heartbeat("vmctl-guest:~# HB boot=abc seq=7");
+    ASSERT_TRUE(after_prompt);
+    EXPECT_EQ(after_prompt->seq, 7u);
 }
 
 }  // namespace

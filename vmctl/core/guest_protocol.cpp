@@ -49,7 +49,11 @@ std::optional<ReadyLine> parse_ready_line(std::string_view line) {
 }
 
 std::optional<Heartbeat> parse_heartbeat(std::string_view line) {
-    auto fields = fields_after(line, "HB");
+    // The heartbeat shares the console with the shell, so it may follow a prompt.
+    const auto at = line.find("HB boot=");
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    auto fields = fields_after(line.substr(at), "HB");
     if (!fields || !fields->count("boot") || !fields->count("seq"))
         return std::nullopt;
     Heartbeat beat;

@@ -27,6 +27,7 @@ struct Heartbeat {
     std::uint64_t seq = 0;
 };
 
+// Finds a heartbeat anywhere in the line: it may follow a shell prompt.
 std::optional<Heartbeat> parse_heartbeat(std::string_view line);
 
 }  // namespace vmctl

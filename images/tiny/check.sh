@@ -1,0 +1,241 @@
+#!/bin/bash
+# Boot-test the tiny image under TCG and check the guest's serial contract.
+#
+#   check.sh [--image DIR] [direct|libvirt|all]      (default: direct)
+#
+# direct   QEMU run by hand: ready line format and time, heartbeat, fw_cfg
+#          startup script, /data formatted and mounted, balloon driver bound,
+#          Ctrl-C in the serial shell, ACPI power button (system_powerdown),
+#          then a second boot of the same disk: data kept, typed "poweroff".
+# libvirt  the same image through qemu:///system (needs a running libvirtd):
+#          a transient domain imgtest-<pid>, ready time, "virsh shutdown".
+# Prints one "ok"/"FAIL" line per check; exits non-zero on any failure.
+# The ready line is printed before the serial shell starts, so it is always a
+# whole line; later guest lines (HB, startup:) share ttyS0 with the shell and
+# can follow a prompt on the same line, so they are matched as line suffixes.
+# Everything lives in a temp dir; every QEMU / domain started is stopped.
+set -euo pipefail
+# shellcheck disable=SC2016  # commands typed into the guest are single-quoted on purpose
+
+image=""
+mode=direct
+while [ $# -gt 0 ]; do
+	case $1 in
+	--image) image=$2; shift 2 ;;
+	direct|libvirt|all) mode=$1; shift ;;
+	*) echo "usage: $0 [--image DIR] [direct|libvirt|all]" >&2; exit 2 ;;
+	esac
+done
+if [ -z "$image" ]; then
+	if [ -n "${VMCTL_HOME:-}" ]; then image=$VMCTL_HOME/images/tiny
+	elif [ "$(id -u)" = 0 ]; then image=/var/lib/vmctl/images/tiny
+	else image=${XDG_DATA_HOME:-$HOME/.local/share}/vmctl/images/tiny
+	fi
+fi
+for f in vmlinux initrd.img cmdline; do
+	[ -s "$image/$f" ] || { echo "no $image/$f (run build.sh)" >&2; exit 1; }
+done
+cmdline="console=ttyS0 $(cat "$image/cmdline")"
+
+t=$(mktemp -d /tmp/vmctl-imgtest.XXXXXX)
+chmod 755 "$t"            # libvirt's QEMU runs as libvirt-qemu and needs the disk
+pids=()                   # background processes we started (QEMU, readers)
+domain=""
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	if [ -n "$domain" ]; then
+		virsh -q -c qemu:///system destroy "$domain" >/dev/null 2>&1 || true
+		virsh -q -c qemu:///system undefine "$domain" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$t"
+}
+trap cleanup EXIT
+
+failures=0
+ok()   { echo "ok   $*"; }
+fail() { echo "FAIL $*"; failures=$((failures + 1)); }
+now()  { echo "$EPOCHREALTIME"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+# wait_for FILE ERE SECONDS: poll until a line of FILE matches
+wait_for() {
+	local deadline=$((SECONDS + $3))
+	while [ $SECONDS -lt $deadline ]; do
+		tr -d '\r' < "$1" 2>/dev/null | grep -aqE "$2" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# The startup script travels base64-encoded in fw_cfg (as vmctl sends it):
+# libvirt 9.0 hands <sysinfo type='fwcfg'> entries to QEMU still XML-escaped.
+b64() { printf '%s\n' "$1" | base64 -w0; }
+line_of() { tr -d '\r' < "$1" | grep -aE "$2" | head -n1; }
+
+ready_re='^vmctl-guest: ready boot=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} kernel=[^ ]+ cpus=[0-9]+ mem_kb=[0-9]+$'
+
+# check_ready LOG T0 LABEL: ready line exact, then heartbeat of the same boot
+check_ready() {
+	local log=$1 t0=$2 label=$3 line boot
+	if ! wait_for "$log" '^vmctl-guest: ready' 90; then
+		fail "$label: no ready line in 90 s"; tail -n 20 "$log"; return 1
+	fi
+	ok "$label: ready after $(since "$t0") s"
+	line=$(line_of "$log" '^vmctl-guest: ready')
+	if [[ $line =~ $ready_re ]]; then ok "$label: ready line format: $line"
+	else fail "$label: ready line format: '$line'"; fi
+	boot=$(sed -n 's/.* boot=\([^ ]*\) .*/\1/p' <<<"$line")
+	if wait_for "$log" "HB boot=$boot seq=1\$" 5 && line_of "$log" 'HB boot=' | grep -q "seq=0\$"
+	then ok "$label: heartbeat seq=0,1"
+	else fail "$label: heartbeat"; fi
+	echo "$boot" > "$t/boot"
+}
+
+# ---------------------------------------------------------------------------
+run_direct() {
+	local disk=$t/disk.qcow2 log=$t/serial.log qpid t0 t1 boot2
+	qemu-img create -q -f qcow2 "$disk" 1G
+	# start_qemu: serial and monitor on FIFO pairs (NAME.in / NAME.out), so
+	# the test can type into the serial shell and send monitor commands.
+	start_qemu() {
+		rm -f "$t"/ser.* "$t"/mon.* "$log"
+		mkfifo "$t/ser.in" "$t/ser.out" "$t/mon.in" "$t/mon.out"
+		: > "$log"
+		cat "$t/ser.out" >> "$log" & pids+=($!)
+		cat "$t/mon.out" > /dev/null & pids+=($!)
+		t0=$(now)
+		qemu-system-x86_64 -machine pc,accel=tcg -m 256 -display none -nodefaults \
+			-kernel "$image/vmlinux" -initrd "$image/initrd.img" -append "$cmdline" \
+			-chardev pipe,id=ser0,path="$t/ser" -serial chardev:ser0 \
+			-chardev pipe,id=mon0,path="$t/mon" -mon chardev=mon0,mode=readline \
+			-drive file="$disk",if=virtio,format=qcow2 \
+			-fw_cfg name=opt/vmctl/startup-script,string="$(b64 'echo hello; exit 3')" \
+			-device virtio-balloon &
+		qpid=$!; pids+=("$qpid")
+		exec 7>"$t/ser.in" 8>"$t/mon.in"
+	}
+	type_line() { printf '%s\r' "$1" >&7; }
+	# wait_exit SECONDS: wait for QEMU to exit by itself
+	wait_exit() {
+		local deadline=$((SECONDS + $1))
+		while kill -0 "$qpid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.05; done
+		! kill -0 "$qpid" 2>/dev/null
+	}
+
+	echo "== direct QEMU (TCG): boot 1, blank disk"
+	start_qemu
+	check_ready "$log" "$t0" "direct" || return 0
+	if wait_for "$log" 'startup: hello$' 5 && wait_for "$log" 'vmctl-guest: startup-script exit=3$' 5
+	then ok "direct: startup script output and exit code"
+	else fail "direct: startup script"; fi
+	sleep 0.5   # let the shell print its prompt first
+	type_line 'echo "chk data=$(awk '"'"'$2=="/data"{print $3}'"'"' /proc/mounts) balloon=$(ls -d /sys/bus/virtio/drivers/virtio_balloon/virtio* | wc -l) fwcfg=$(ls /etc/vmctl/startup-script)"; echo persisted > /data/hello'
+	if wait_for "$log" '^chk data=ext4 balloon=1 fwcfg=/etc/vmctl/startup-script$' 10
+	then ok "direct: /data formatted+mounted, balloon bound, script copied"
+	else fail "direct: $(line_of "$log" '^chk ' || echo 'no chk line')"; fi
+	type_line 'sleep 30'; sleep 0.5; printf '\003' >&7; type_line 'echo intr-$((6*7))'
+	if wait_for "$log" '^intr-42' 5; then ok "direct: Ctrl-C interrupts the serial shell"
+	else fail "direct: Ctrl-C did not interrupt"; fi
+	type_line 'cd /data'   # a shell inside /data must not block the unmount
+	sleep 0.3
+	t1=$(now)
+	echo system_powerdown >&8     # = ACPI power button, what virsh shutdown does
+	if wait_exit 20; then ok "direct: ACPI power button -> powered off in $(since "$t1") s"
+	else fail "direct: still running 20 s after system_powerdown"; kill "$qpid"; fi
+	if tr -d '\r' < "$log" | grep -aq 'vmctl-guest: shutting down$'; then ok "direct: shutdown line"
+	else fail "direct: no shutdown line"; fi
+	exec 7>&- 8>&-
+	if command -v e2fsck >/dev/null; then
+		qemu-img convert -O raw "$disk" "$t/disk.raw"
+		if e2fsck -fn "$t/disk.raw" >/dev/null 2>&1; then ok "direct: /data filesystem clean after shutdown"
+		else fail "direct: e2fsck found problems"; fi
+		rm -f "$t/disk.raw"
+	fi
+
+	echo "== direct QEMU (TCG): boot 2, same disk, typed poweroff"
+	start_qemu
+	check_ready "$log" "$t0" "direct#2" || return 0
+	boot2=$(cat "$t/boot")
+	sleep 0.5
+	type_line 'echo "chk2 $(cat /data/hello)"'
+	if wait_for "$log" '^chk2 persisted$' 10; then ok "direct#2: /data kept its file (no reformat)"
+	else fail "direct#2: /data content"; fi
+	t1=$(now)
+	type_line 'poweroff'
+	if wait_exit 20; then ok "direct#2: typed poweroff -> off in $(since "$t1") s"
+	else fail "direct#2: still running 20 s after poweroff"; kill "$qpid"; fi
+	exec 7>&- 8>&-
+	[ -n "$boot2" ]
+}
+
+# ---------------------------------------------------------------------------
+run_libvirt() {
+	local uri=qemu:///system disk=$t/lv-disk.qcow2 log=$t/lv-serial.log t0 t1 state
+	echo "== libvirt ($uri, domain type='qemu')"
+	if ! virsh -q -c "$uri" version >/dev/null 2>&1; then
+		fail "libvirt: no daemon at $uri"; return 0
+	fi
+	qemu-img create -q -f qcow2 "$disk" 1G
+	domain=imgtest-$$
+	# <features><acpi/>: without it libvirt passes -no-acpi and
+	# "virsh shutdown" has no power button to press.
+	cat > "$t/domain.xml" <<-EOF
+	<domain type='qemu'>
+	  <name>$domain</name>
+	  <memory unit='MiB'>256</memory>
+	  <vcpu>1</vcpu>
+	  <os>
+	    <type arch='x86_64' machine='pc'>hvm</type>
+	    <kernel>$image/vmlinux</kernel>
+	    <initrd>$image/initrd.img</initrd>
+	    <cmdline>$cmdline</cmdline>
+	  </os>
+	  <features><acpi/></features>
+	  <sysinfo type='fwcfg'>
+	    <entry name='opt/vmctl/startup-script'>$(b64 'echo "hi & bye"')</entry>
+	  </sysinfo>
+	  <on_poweroff>destroy</on_poweroff>
+	  <devices>
+	    <disk type='file' device='disk'>
+	      <driver name='qemu' type='qcow2'/>
+	      <source file='$disk'/>
+	      <target dev='vda' bus='virtio'/>
+	    </disk>
+	    <serial type='pty'><log file='$log'/><target port='0'/></serial>
+	    <console type='pty'><target type='serial' port='0'/></console>
+	    <memballoon model='virtio'/>
+	  </devices>
+	</domain>
+	EOF
+	virsh -q -c "$uri" define "$t/domain.xml" >/dev/null
+	t0=$(now)
+	virsh -q -c "$uri" start "$domain" >/dev/null
+	ok "libvirt: virsh start returned after $(since "$t0") s"
+	check_ready "$log" "$t0" "libvirt" || return 0
+	if wait_for "$log" 'startup: hi & bye$' 5 && wait_for "$log" 'vmctl-guest: startup-script exit=0$' 5
+	then ok "libvirt: fw_cfg startup script ran"
+	else fail "libvirt: fw_cfg startup script"; fi
+	t1=$(now)
+	virsh -q -c "$uri" shutdown "$domain" >/dev/null
+	state=""
+	while [ "$(since "$t1" | cut -d. -f1)" -lt 20 ]; do
+		state=$(virsh -q -c "$uri" domstate "$domain" 2>/dev/null || true)
+		[ "$state" = "shut off" ] && break
+		sleep 0.05
+	done
+	if [ "$state" = "shut off" ]; then ok "libvirt: virsh shutdown -> shut off in $(since "$t1") s"
+	else fail "libvirt: state '$state' 20 s after virsh shutdown"; fi
+	if tr -d '\r' < "$log" | grep -aq 'vmctl-guest: shutting down$'; then ok "libvirt: shutdown line"
+	else fail "libvirt: no shutdown line"; fi
+	virsh -q -c "$uri" destroy "$domain" >/dev/null 2>&1 || true
+	virsh -q -c "$uri" undefine "$domain" >/dev/null
+	domain=""
+}
+
+case $mode in
+direct) run_direct ;;
+libvirt) run_libvirt ;;
+all) run_direct; run_libvirt ;;
+esac
+echo "$failures failure(s)"
+[ "$failures" = 0 ]
