@@ -84,6 +84,11 @@ void remove_test_vms() {
         if (removed.exit_code != 0)  // not a vmctl VM: remove it with virsh
             shell("virsh destroy " + quote(name) + " >/dev/null; virsh undefine " + quote(name) + " >/dev/null");
     }
+    // Volumes a failed test may have left without a domain.
+    std::istringstream volumes(shell("virsh -q vol-list vmctl | awk '{print $1}'").out);
+    for (std::string volume; std::getline(volumes, volume);)
+        if (volume.rfind(kPrefix, 0) == 0)
+            shell("virsh vol-delete --pool vmctl " + quote(volume) + " >/dev/null");
 }
 
 void require_environment() {

@@ -114,6 +114,20 @@ TEST_F(CreateTest, ImageNotBuiltSaysHowToBuildIt) {
     }
 }
 
+TEST_F(CreateTest, LeftoverVolumeIsExplainedAndKept) {
+    hv.ensure_pool("vmctl", env.paths.pool_dir);
+    hv.create_volume("vmctl", "web-disk0.qcow2", 1 << 20);
+    try {
+        ops::create_vm(hv, env, options(), quiet);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::AlreadyExists);
+        EXPECT_NE(e.hint().find("virsh vol-delete --pool vmctl web-disk0.qcow2"), std::string::npos);
+    }
+    EXPECT_EQ(hv.volumes.size(), 1u);
+    EXPECT_EQ(hv.domains.count("web"), 0u);
+}
+
 TEST_F(CreateTest, FailedStartRemovesEverything) {
     hv.fail_on = "start_domain";
     EXPECT_EQ(failure(options()), ErrorKind::OperationFailed);

@@ -14,8 +14,32 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 
 namespace vmctl::ops {
+
+namespace {
+
+// A golden image made from `source` by an earlier linked clone, if the
+// source's disk has not been written since: the new clone can share it.
+std::optional<host::ImageFiles> unchanged_base(const Environment& env, const std::string& source,
+                                               const std::string& source_disk) {
+    std::error_code ec;
+    const auto disk_time = std::filesystem::last_write_time(source_disk, ec);
+    if (ec)
+        return std::nullopt;
+    for (const auto& image : host::list_images(env.paths.image_dirs)) {
+        if (!image.golden || image.from_vm != source || image.name.rfind(source + "-base-", 0) != 0)
+            continue;
+        const auto base_time = std::filesystem::last_write_time(image.base_disk, ec);
+        if (!ec && base_time >= disk_time)
+            return image;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions& options, const Progress& progress) {
     validate_vm_name(options.target);
@@ -46,10 +70,18 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     spec.metadata.created_at = now_iso8601();
     spec.metadata.labels.erase("kind");  // a pet's clone is not a pet until protected
     if (options.linked) {
-        result.base_image = fmt::format("{}-base-{}", options.source, utc_stamp_now());
-        progress(fmt::format("freezing the disk of '{}' as golden image '{}'", options.source, result.base_image));
-        const host::ImageFiles image = create_image(hv, env, result.base_image, options.source);
-        rollback.add("remove the golden image", [&hv, &env, name = image.name] { delete_image(hv, env, name); });
+        host::ImageFiles image;
+        if (auto reusable = unchanged_base(env, options.source, disk->path)) {
+            image = *reusable;
+            progress(fmt::format("reusing golden image '{}': the disk of '{}' has not changed since", image.name,
+                                 options.source));
+        } else {
+            const std::string base_name = fmt::format("{}-base-{}", options.source, utc_stamp_now());
+            progress(fmt::format("freezing the disk of '{}' as golden image '{}'", options.source, base_name));
+            image = create_image(hv, env, base_name, options.source);
+            rollback.add("remove the golden image", [&hv, &env, name = image.name] { delete_image(hv, env, name); });
+        }
+        result.base_image = image.name;
         const auto base = hv.volume_by_path(image.base_disk);
         const VolumeFacts volume = hv.create_overlay_volume(host::kPoolName, volume_name,
                                                             base ? base->capacity_bytes : 0, image.base_disk);

@@ -114,6 +114,12 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     host::make_dirs(env.paths.logs_dir);
     hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     const std::string volume_name = spec.name + "-disk0.qcow2";
+    if (hv.volume_by_path(env.paths.pool_dir + "/" + volume_name))
+        throw Error(ErrorKind::AlreadyExists,
+                    fmt::format("a disk named '{}' is left in pool '{}' with no VM using it", volume_name,
+                                host::kPoolName),
+                    fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}'",
+                                host::kPoolName, volume_name));
     const VolumeFacts volume = image.base_disk.empty()
                                    ? hv.create_volume(host::kPoolName, volume_name, spec.disk_bytes)
                                    : hv.create_overlay_volume(host::kPoolName, volume_name,
