@@ -17,7 +17,7 @@ PACKAGES=(
   # the tiny guest image recipe
   busybox-static cpio xz-utils gzip
   # simulated hosts and benchmarks
-  iproute2 hyperfine bc
+  iproute2 hyperfine bc libxml2-utils
 )
 
 say() { printf 'prepare-host: %s\n' "$*"; }

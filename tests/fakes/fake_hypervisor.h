@@ -252,6 +252,58 @@ public:
 
     std::map<std::string, std::string> backing_of;
 
+    // Guest agent: answers guest-exec by running nothing; tests script the
+    // answers. `agent_down_calls` makes the first calls time out, as an agent
+    // that is still starting does.
+    int agent_down_calls = 0;
+    std::string next_exec_status =
+        R"({"return":{"exited":true,"exitcode":0,"out-data":"aGkK"}})";  // "hi\n"
+    std::vector<std::string> agent_requests;
+
+    std::string agent_command(const std::string& name, const std::string& json, int) override {
+        running(name);
+        agent_requests.push_back(json);
+        if (agent_down_calls > 0) {
+            --agent_down_calls;
+            throw Error(ErrorKind::Timeout, "guest agent is not responding");
+        }
+        if (json.find("guest-exec-status") != std::string::npos)
+            return next_exec_status;
+        return R"({"return":{"pid":42}})";
+    }
+
+    void set_vcpus(const std::string& name, unsigned vcpus, bool) override {
+        maybe_fail("set_vcpus");
+        replace_in_xml(name, "<vcpu placement=\"static\" current=\"", "\">", std::to_string(vcpus));
+    }
+
+    void set_memory(const std::string& name, std::uint64_t bytes, bool) override {
+        maybe_fail("set_memory");
+        replace_in_xml(name, "<currentMemory unit=\"KiB\">", "<", std::to_string(bytes / 1024));
+    }
+
+    void resize_disk(const std::string&, const std::string&, const std::string& path, std::uint64_t bytes,
+                     bool) override {
+        volumes.at(path).capacity_bytes = bytes;
+    }
+
+    std::map<std::string, Limits> limits_of;
+    Limits limits(const std::string& name) override { return limits_of[name]; }
+    void set_limits(const std::string& name, const Limits& l, bool) override {
+        Limits& now = limits_of[name];
+        if (l.vcpu_quota_us)
+            now.vcpu_quota_us = l.vcpu_quota_us;
+        if (l.vcpu_period_us)
+            now.vcpu_period_us = l.vcpu_period_us;
+        if (l.cpu_shares)
+            now.cpu_shares = l.cpu_shares;
+        if (l.io_weight)
+            now.io_weight = l.io_weight;
+    }
+
+    std::vector<DomainStats> stats;
+    std::vector<DomainStats> all_domain_stats() override { return stats; }
+
 private:
     void maybe_fail(const std::string& method) {
         if (fail_on == method) {
@@ -287,6 +339,16 @@ private:
             << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
             << " mem_kb=" << facts.memory_bytes / 1024 << "\n"
             << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";
+    }
+
+    void replace_in_xml(const std::string& name, const std::string& before, const std::string& after,
+                        const std::string& value) {
+        std::string& xml = get(name).xml;
+        const auto start = xml.find(before);
+        if (start == std::string::npos)
+            throw Error(ErrorKind::Internal, "fake: no " + before);
+        const auto from = start + before.size();
+        xml.replace(from, xml.find(after, from) - from, value);
     }
 
     Snapshot& find_snapshot(const std::string& name, const std::string& snapshot) {
@@ -337,6 +399,18 @@ public:
     VolumeFacts copy_volume(const std::string& p, const std::string& n, const std::string& s) override {
         return m_inner.copy_volume(p, n, s);
     }
+    std::string agent_command(const std::string& n, const std::string& j, int t) override {
+        return m_inner.agent_command(n, j, t);
+    }
+    void set_vcpus(const std::string& n, unsigned v, bool l) override { m_inner.set_vcpus(n, v, l); }
+    void set_memory(const std::string& n, std::uint64_t b, bool l) override { m_inner.set_memory(n, b, l); }
+    void resize_disk(const std::string& n, const std::string& t, const std::string& p, std::uint64_t b,
+                     bool l) override {
+        m_inner.resize_disk(n, t, p, b, l);
+    }
+    Limits limits(const std::string& n) override { return m_inner.limits(n); }
+    void set_limits(const std::string& n, const Limits& l, bool live) override { m_inner.set_limits(n, l, live); }
+    std::vector<DomainStats> all_domain_stats() override { return m_inner.all_domain_stats(); }
 
 private:
     Hypervisor& m_inner;

@@ -84,8 +84,7 @@ TEST_F(SnapshotOpsTest, NoSafetyMeansNoExtraSnapshot) {
 
 TEST_F(SnapshotOpsTest, RevertAfterAResizeStopsTheVmFirstInsteadOfLosingIt) {
     ops::create_snapshot(hv, "web", "small", "");
-    std::string& xml = hv.domains.at("web").xml;  // as if `virsh setvcpus --live 2` had run
-    xml.replace(xml.find("<vcpu placement=\"static\">1</vcpu>"), 33, "<vcpu placement=\"static\">2</vcpu>");
+    hv.set_vcpus("web", 2, true);  // a live hot-plug since the snapshot
     const auto result = ops::revert_snapshot(hv, "web", "small", false, "t1");
     EXPECT_TRUE(result.stopped_first);
     EXPECT_NE(result.note.find("vCPUs 1 -> 2"), std::string::npos) << result.note;

@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 20> kCommands{{
+constexpr std::array<Command, 24> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -24,6 +24,10 @@ constexpr std::array<Command, 20> kCommands{{
     {"logs", "print a VM's serial console log (-f to follow)", commands::logs},
     {"console", "attach to a VM's serial console (Ctrl-] leaves)", commands::console},
     {"xml", "print a VM's libvirt domain XML", commands::xml},
+    {"exec", "run a command inside a VM (through the guest agent)", commands::exec},
+    {"resize", "change vCPUs, memory or disk size, live where possible", commands::resize},
+    {"limit", "cap a VM's CPU or weigh its CPU and disk I/O (cgroups)", commands::limit},
+    {"top", "a live table of what every VM uses", commands::top},
     {"snapshot", "create, list, revert and delete snapshots of a VM", commands::snapshot},
     {"clone", "copy a stopped VM, fully or as a linked clone", commands::clone},
     {"image", "make, list and delete golden images", commands::image},

@@ -120,16 +120,22 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
     append_metadata(domain.append_child("metadata"), spec.metadata);
 
-    const std::string memory_kib = std::to_string(spec.memory_bytes / 1024);
+    // <memory> is the most the balloon can give, <currentMemory> what the
+    // guest has now; both are fixed at definition, so `vmctl resize` can grow
+    // a running VM only up to them.
+    const std::uint64_t max_memory = std::max(spec.max_memory_bytes, spec.memory_bytes);
     pugi::xml_node memory = domain.append_child("memory");
     memory.append_attribute("unit") = "KiB";
-    memory.text().set(memory_kib.c_str());
+    memory.text().set(static_cast<unsigned long long>(max_memory / 1024));
     pugi::xml_node current = domain.append_child("currentMemory");
     current.append_attribute("unit") = "KiB";
-    current.text().set(memory_kib.c_str());
+    current.text().set(static_cast<unsigned long long>(spec.memory_bytes / 1024));
     pugi::xml_node vcpu = domain.append_child("vcpu");
     vcpu.append_attribute("placement") = "static";
-    vcpu.text().set(spec.vcpus);
+    const unsigned max_vcpus = std::max(spec.max_vcpus, spec.vcpus);
+    if (max_vcpus != spec.vcpus)
+        vcpu.append_attribute("current") = spec.vcpus;
+    vcpu.text().set(max_vcpus);
 
     if (!spec.startup_script.empty()) {
         // fw_cfg carries the script into the guest without any side file,
@@ -190,7 +196,17 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     console_target.append_attribute("type") = "serial";
     console_target.append_attribute("port") = "0";
 
-    devices.append_child("memballoon").append_attribute("model") = "virtio";
+    // The guest agent's port: `vmctl exec` runs commands through it.
+    pugi::xml_node channel = devices.append_child("channel");
+    channel.append_attribute("type") = "unix";
+    pugi::xml_node channel_target = channel.append_child("target");
+    channel_target.append_attribute("type") = "virtio";
+    channel_target.append_attribute("name") = kGuestAgentChannel;
+
+    // Balloon statistics every 2 s: the guest's own view of its memory.
+    pugi::xml_node balloon = devices.append_child("memballoon");
+    balloon.append_attribute("model") = "virtio";
+    balloon.append_child("stats").append_attribute("period") = "2";
     return to_string(doc);
 }
 
@@ -247,6 +263,9 @@ DomainFacts parse_domain_xml(const std::string& xml) {
             break;
         }
     }
+    for (pugi::xml_node channel : domain.child("devices").children("channel"))
+        if (std::string_view(channel.child("target").attribute("name").as_string()) == kGuestAgentChannel)
+            facts.has_guest_agent = true;
     for (pugi::xml_node sysinfo : domain.children("sysinfo")) {
         if (std::string_view(sysinfo.attribute("type").as_string()) != "fwcfg")
             continue;

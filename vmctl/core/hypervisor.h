@@ -41,6 +41,28 @@ struct HypervisorVersions {
     std::string hostname;
 };
 
+// cgroup tuning of a VM, as libvirt applies it to the QEMU process.
+struct Limits {
+    std::optional<long long> vcpu_quota_us;  // CPU time per vCPU per period; nothing or <0: unlimited
+    std::optional<unsigned long long> vcpu_period_us;
+    std::optional<unsigned long long> cpu_shares;  // relative weight against other VMs
+    std::optional<unsigned> io_weight;             // relative disk I/O weight, 100..1000
+};
+
+// What one bulk statistics call reports for a domain (`vmctl top`).
+struct DomainStats {
+    std::string name;
+    DomainState state = DomainState::Other;
+    unsigned vcpus = 0;
+    std::uint64_t cpu_time_ns = 0;        // total CPU time the guest has used
+    std::uint64_t balloon_bytes = 0;      // memory the guest is given now
+    std::uint64_t max_memory_bytes = 0;
+    std::optional<std::uint64_t> guest_used_bytes;  // from the guest's balloon driver
+    std::optional<std::uint64_t> rss_bytes;         // the QEMU process's resident memory on the host
+    std::uint64_t disk_read_bytes = 0;
+    std::uint64_t disk_write_bytes = 0;
+};
+
 // The seam between vmctl and the hypervisor. The libvirt adapter implements it
 // over one connection; unit tests use an in-memory fake. Every method throws
 // vmctl::Error with a kind (NotFound, InvalidState, ...) when it fails.
@@ -86,6 +108,24 @@ public:
                                               std::uint64_t capacity_bytes, const std::string& backing) = 0;
     // A full, independent copy of the volume at `source`.
     virtual VolumeFacts copy_volume(const std::string& pool, const std::string& name, const std::string& source) = 0;
+
+    // Sends one JSON command to the QEMU guest agent in the VM and returns its
+    // answer. Throws Error(Timeout) when the agent does not answer in time.
+    virtual std::string agent_command(const std::string& name, const std::string& json, int timeout_seconds) = 0;
+
+    // Resizing, on the running VM (`live`) and always in its definition.
+    virtual void set_vcpus(const std::string& name, unsigned vcpus, bool live) = 0;
+    virtual void set_memory(const std::string& name, std::uint64_t bytes, bool live) = 0;
+    // Grows the disk `target` ("vda") whose file is `path`.
+    virtual void resize_disk(const std::string& name, const std::string& target, const std::string& path,
+                             std::uint64_t bytes, bool live) = 0;
+
+    virtual Limits limits(const std::string& name) = 0;
+    // Applies the limits that are set; the others stay as they are.
+    virtual void set_limits(const std::string& name, const Limits& limits, bool live) = 0;
+
+    // Statistics of every domain, in one call.
+    virtual std::vector<DomainStats> all_domain_stats() = 0;
 
     // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
     virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;

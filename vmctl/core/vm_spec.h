@@ -21,7 +21,9 @@ struct VmMetadata {
 struct VmSpec {
     std::string name;
     unsigned vcpus = 1;
+    unsigned max_vcpus = 0;               // hot-plug limit, fixed at definition; 0 means vcpus
     std::uint64_t memory_bytes = 0;
+    std::uint64_t max_memory_bytes = 0;   // balloon limit, fixed at definition; 0 means memory_bytes
     std::uint64_t disk_bytes = 0;
     Accel accel = Accel::Tcg;
     std::string startup_script;  // contents, passed to the guest by QEMU fw_cfg
@@ -36,6 +38,9 @@ struct DomainFiles {
     std::string disk;         // the VM's qcow2 volume
     std::string serial_log;   // the serial console log, written by virtlogd
 };
+
+// The virtio-serial port the QEMU guest agent listens on.
+inline constexpr const char* kGuestAgentChannel = "org.qemu.guest_agent.0";
 
 // The XML namespace of vmctl's <metadata> element.
 inline constexpr const char* kMetadataNamespace = "https://vmctl.dev/xmlns/vm/1";

@@ -81,6 +81,18 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
     if (options.memory_bytes)
         spec.memory_bytes = *options.memory_bytes;
     check_size_range(spec.memory_bytes, kMinMemoryBytes, kMaxMemoryBytes, "--memory");
+    // The maximums are fixed at definition; by default leave room to grow.
+    spec.max_vcpus = options.max_vcpus.value_or(std::min(std::max(2 * spec.vcpus, 2U), kMaxVcpus));
+    if (spec.max_vcpus < spec.vcpus || spec.max_vcpus > kMaxVcpus)
+        throw Error(ErrorKind::InvalidArgument, fmt::format("--max-cpus {} is out of range", spec.max_vcpus),
+                    fmt::format("choose between --cpus ({}) and {}", spec.vcpus, kMaxVcpus));
+    spec.max_memory_bytes = options.max_memory_bytes.value_or(std::min(2 * spec.memory_bytes, kMaxMemoryBytes));
+    if (spec.max_memory_bytes < spec.memory_bytes)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("--max-memory {} is below --memory {}", format_size(spec.max_memory_bytes),
+                                format_size(spec.memory_bytes)),
+                    "the maximum must be at least the starting memory");
+    check_size_range(spec.max_memory_bytes, kMinMemoryBytes, kMaxMemoryBytes, "--max-memory");
     spec.disk_bytes = options.disk_bytes != 0 ? options.disk_bytes : kDefaultDiskBytes;
     check_size_range(spec.disk_bytes, kMinDiskBytes, kMaxDiskBytes, "--disk-size");
     check_script(options.startup_script);

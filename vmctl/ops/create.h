@@ -21,6 +21,8 @@ struct CreateOptions {
     std::string machine_type;                  // empty: vmctl's default size
     std::optional<unsigned> vcpus;             // overrides the machine type
     std::optional<std::uint64_t> memory_bytes;  // overrides the machine type
+    std::optional<unsigned> max_vcpus;           // hot-plug limit; default twice the vCPUs
+    std::optional<std::uint64_t> max_memory_bytes;  // balloon limit; default twice the memory
     std::uint64_t disk_bytes = 0;               // 0: the default
     std::string image = "tiny";
     std::string startup_script;  // contents

@@ -6,12 +6,15 @@
 #include "vmctl/virt/handles.h"
 #include "vmctl/virt/libvirt_error.h"
 
+#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace vmctl::virt {
 namespace {
@@ -309,6 +312,158 @@ public:
         if (!volume)
             throw last_error(fmt::format("copy volume {} to '{}'", source, name));
         return volume_facts(volume.get());
+    }
+
+    std::string agent_command(const std::string& name, const std::string& json, int timeout_seconds) override {
+        const DomainHandle dom = lookup(name);
+        char* answer = virDomainQemuAgentCommand(dom.get(), json.c_str(), timeout_seconds, 0);
+        if (answer == nullptr) {
+            const Error cause = last_error(fmt::format("talk to the guest agent of VM '{}'", name));
+            // An agent that is not connected yet or that does not answer: wait and retry.
+            if (cause.libvirt_code() == VIR_ERR_AGENT_UNRESPONSIVE || cause.libvirt_code() == VIR_ERR_AGENT_UNSYNCED ||
+                cause.libvirt_code() == VIR_ERR_OPERATION_TIMEOUT)
+                throw Error(ErrorKind::Timeout, cause.what(), {}, cause.libvirt_code());
+            throw cause;
+        }
+        return take_string(answer);
+    }
+
+    void set_vcpus(const std::string& name, unsigned vcpus, bool live) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (live ? VIR_DOMAIN_AFFECT_LIVE : 0);
+        if (virDomainSetVcpusFlags(dom.get(), vcpus, flags) < 0)
+            throw last_error(fmt::format("set the vCPUs of VM '{}' to {}", name, vcpus));
+    }
+
+    void set_memory(const std::string& name, std::uint64_t bytes, bool live) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (live ? VIR_DOMAIN_AFFECT_LIVE : 0);
+        if (virDomainSetMemoryFlags(dom.get(), bytes / 1024, flags) < 0)
+            throw last_error(fmt::format("set the memory of VM '{}'", name));
+    }
+
+    void resize_disk(const std::string& name, const std::string& target, const std::string& path,
+                     std::uint64_t bytes, bool live) override {
+        const DomainHandle dom = lookup(name);
+        if (live) {
+            if (virDomainBlockResize(dom.get(), target.c_str(), bytes, VIR_DOMAIN_BLOCK_RESIZE_BYTES) < 0)
+                throw last_error(fmt::format("grow disk {} of VM '{}'", target, name));
+            return;
+        }
+        VolumeHandle volume(virStorageVolLookupByPath(m_conn.get(), path.c_str()));
+        if (!volume)
+            throw last_error(fmt::format("find the volume of disk {} of VM '{}'", target, name));
+        if (virStorageVolResize(volume.get(), bytes, 0) < 0)
+            throw last_error(fmt::format("grow disk {} of VM '{}'", target, name));
+    }
+
+    Limits limits(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        Limits result;
+        // The scheduler type call tells how many parameters there are.
+        int count = 0;
+        std::free(virDomainGetSchedulerType(dom.get(), &count));
+        if (count > 0) {
+            std::vector<virTypedParameter> buffer(static_cast<std::size_t>(count));
+            if (virDomainGetSchedulerParametersFlags(dom.get(), buffer.data(), &count, VIR_DOMAIN_AFFECT_CURRENT) < 0)
+                throw last_error(fmt::format("read the CPU limits of VM '{}'", name));
+            for (int i = 0; i < count; ++i) {
+                const std::string_view field(buffer[i].field);
+                if (field == VIR_DOMAIN_SCHEDULER_VCPU_QUOTA)
+                    result.vcpu_quota_us = buffer[i].value.l;
+                else if (field == VIR_DOMAIN_SCHEDULER_VCPU_PERIOD)
+                    result.vcpu_period_us = buffer[i].value.ul;
+                else if (field == VIR_DOMAIN_SCHEDULER_CPU_SHARES)
+                    result.cpu_shares = buffer[i].value.ul;
+            }
+        }
+        virResetLastError();
+        int blkio_count = 0;
+        if (virDomainGetBlkioParameters(dom.get(), nullptr, &blkio_count, VIR_DOMAIN_AFFECT_CURRENT) == 0 &&
+            blkio_count > 0) {
+            std::vector<virTypedParameter> buffer(static_cast<std::size_t>(blkio_count));
+            if (virDomainGetBlkioParameters(dom.get(), buffer.data(), &blkio_count, VIR_DOMAIN_AFFECT_CURRENT) == 0) {
+                for (int i = 0; i < blkio_count; ++i)
+                    if (std::string_view(buffer[i].field) == VIR_DOMAIN_BLKIO_WEIGHT)
+                        result.io_weight = buffer[i].value.ui;
+                virTypedParamsClear(buffer.data(), blkio_count);
+            }
+        }
+        virResetLastError();
+        return result;
+    }
+
+    void set_limits(const std::string& name, const Limits& limits, bool live) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (live ? VIR_DOMAIN_AFFECT_LIVE : 0);
+        std::vector<virTypedParameter> sched;
+        const auto add = [&sched](const char* field, int type) -> virTypedParameter& {
+            virTypedParameter& p = sched.emplace_back();
+            std::snprintf(p.field, VIR_TYPED_PARAM_FIELD_LENGTH, "%s", field);
+            p.type = type;
+            return p;
+        };
+        if (limits.vcpu_period_us)
+            add(VIR_DOMAIN_SCHEDULER_VCPU_PERIOD, VIR_TYPED_PARAM_ULLONG).value.ul = *limits.vcpu_period_us;
+        if (limits.vcpu_quota_us)
+            add(VIR_DOMAIN_SCHEDULER_VCPU_QUOTA, VIR_TYPED_PARAM_LLONG).value.l = *limits.vcpu_quota_us;
+        if (limits.cpu_shares)
+            add(VIR_DOMAIN_SCHEDULER_CPU_SHARES, VIR_TYPED_PARAM_ULLONG).value.ul = *limits.cpu_shares;
+        if (!sched.empty() &&
+            virDomainSetSchedulerParametersFlags(dom.get(), sched.data(), static_cast<int>(sched.size()), flags) < 0)
+            throw last_error(fmt::format("set the CPU limits of VM '{}'", name));
+        if (limits.io_weight) {
+            virTypedParameter weight{};
+            std::snprintf(weight.field, VIR_TYPED_PARAM_FIELD_LENGTH, "%s", VIR_DOMAIN_BLKIO_WEIGHT);
+            weight.type = VIR_TYPED_PARAM_UINT;
+            weight.value.ui = *limits.io_weight;
+            if (virDomainSetBlkioParameters(dom.get(), &weight, 1, flags) < 0)
+                throw last_error(fmt::format("set the I/O weight of VM '{}'", name));
+        }
+    }
+
+    std::vector<DomainStats> all_domain_stats() override {
+        virDomainStatsRecordPtr* records = nullptr;
+        const unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
+                               VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK;
+        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &records, 0);
+        if (count < 0)
+            throw last_error("read the statistics of the VMs");
+        std::vector<DomainStats> result;
+        for (int i = 0; i < count; ++i) {
+            DomainStats row;
+            row.name = virDomainGetName(records[i]->dom);
+            std::optional<std::uint64_t> available, unused;
+            for (int p = 0; p < records[i]->nparams; ++p) {
+                const virTypedParameter& param = records[i]->params[p];
+                const std::string_view field(param.field);
+                if (field == "state.state")
+                    row.state = to_state(param.value.i);
+                else if (field == "vcpu.current")
+                    row.vcpus = param.value.ui;
+                else if (field == "cpu.time")
+                    row.cpu_time_ns = param.value.ul;
+                else if (field == "balloon.current")
+                    row.balloon_bytes = param.value.ul * 1024;
+                else if (field == "balloon.maximum")
+                    row.max_memory_bytes = param.value.ul * 1024;
+                else if (field == "balloon.rss")
+                    row.rss_bytes = param.value.ul * 1024;
+                else if (field == "balloon.available")
+                    available = param.value.ul * 1024;
+                else if (field == "balloon.unused")
+                    unused = param.value.ul * 1024;
+                else if (field.size() > 9 && field.substr(field.size() - 9) == ".rd.bytes")
+                    row.disk_read_bytes += param.value.ul;
+                else if (field.size() > 9 && field.substr(field.size() - 9) == ".wr.bytes")
+                    row.disk_write_bytes += param.value.ul;
+            }
+            if (available && unused && *available >= *unused)
+                row.guest_used_bytes = *available - *unused;
+            result.push_back(std::move(row));
+        }
+        virDomainStatsRecordListFree(records);
+        return result;
     }
 
     void attach_console(const std::string& name, int in_fd, int out_fd, char escape) override {

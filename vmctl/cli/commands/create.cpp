@@ -52,6 +52,8 @@ int create(Context& context, const Args& args) {
     cli.add()("machine-type", po::value<std::string>(), machine_type_help().c_str())(
         "cpus", po::value<int>(), "number of vCPUs (overrides the machine type)")(
         "memory", po::value<std::string>(), "memory, e.g. 512M or 1G (overrides the machine type)")(
+        "max-cpus", po::value<int>(), "most vCPUs 'vmctl resize' can give it live (default: twice --cpus)")(
+        "max-memory", po::value<std::string>(), "most memory 'vmctl resize' can give it live (default: twice --memory)")(
         "disk-size", po::value<std::string>(), "size of the VM's disk, e.g. 2G (default 1G)")(
         "image", po::value<std::string>()->default_value("tiny"), "guest image to boot")(
         "startup-script", po::value<std::string>(), "shell script the guest runs after it boots")(
@@ -79,6 +81,14 @@ int create(Context& context, const Args& args) {
                         fmt::format("choose between 1 and {}", ops::kMaxVcpus));
         options.vcpus = static_cast<unsigned>(*cpus);
     }
+    if (auto max_cpus = cli.get_optional<int>("max-cpus")) {
+        if (*max_cpus < 1 || *max_cpus > static_cast<int>(ops::kMaxVcpus))
+            throw Error(ErrorKind::InvalidArgument, fmt::format("--max-cpus {} is out of range", *max_cpus),
+                        fmt::format("choose between 1 and {}", ops::kMaxVcpus));
+        options.max_vcpus = static_cast<unsigned>(*max_cpus);
+    }
+    if (auto max_memory = cli.get_optional<std::string>("max-memory"))
+        options.max_memory_bytes = parse_size(*max_memory, "--max-memory");
     if (auto memory = cli.get_optional<std::string>("memory"))
         options.memory_bytes = parse_size(*memory, "--memory");
     if (auto disk = cli.get_optional<std::string>("disk-size"))
