@@ -304,6 +304,42 @@ public:
     std::vector<DomainStats> stats;
     std::vector<DomainStats> all_domain_stats() override { return stats; }
 
+    // Migration: the fake moves the domain to `peer` (another fake) when set.
+    NodeFacts node = {"fakehost", "00000000-0000-0000-0000-000000000001", 2, 8ULL << 30, 4ULL << 30};
+    FakeHypervisor* peer = nullptr;
+    std::vector<MigrationRequest> migrations;
+    NodeFacts node_facts() override { return node; }
+    void migrate(const std::string& name, const MigrationRequest& request,
+                 const std::function<bool(const MigrationJob&)>& on_progress) override {
+        maybe_fail("migrate");
+        Domain d = get(name);
+        migrations.push_back(request);
+        if (!on_progress({100, 1000, 500, 500, 1000, 0, 4096, 1, std::nullopt}))
+            throw Error(ErrorKind::OperationFailed, "migration of VM '" + name + "' was cancelled");
+        if (peer == nullptr)
+            throw Error(ErrorKind::Unreachable, "no peer");
+        peer->domains[name] = d;
+        domains.erase(name);
+    }
+    std::optional<MigrationJob> completed_job(const std::string&) override {
+        return MigrationJob{900, 1000, 1000, 0, 1000, 0, 4096, 3, 120};
+    }
+    std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) override {
+        std::vector<SnapshotDefinition> result;
+        for (const auto& s : snapshots[name])
+            result.push_back({s.info.name, build_snapshot_xml(s.info.name, s.info.description), s.info.current});
+        return result;
+    }
+    void forget_snapshot(const std::string& name, const std::string& snapshot) override {
+        delete_snapshot(name, snapshot, false);
+    }
+    void redefine_snapshot(const std::string& name, const SnapshotDefinition& snapshot) override {
+        get(name);
+        SnapshotInfo info = parse_snapshot_xml(snapshot.xml);
+        info.current = snapshot.current;
+        snapshots[name].push_back({info, DomainState::Running, domains[name].xml});
+    }
+
 private:
     void maybe_fail(const std::string& method) {
         if (fail_on == method) {
@@ -411,6 +447,19 @@ public:
     Limits limits(const std::string& n) override { return m_inner.limits(n); }
     void set_limits(const std::string& n, const Limits& l, bool live) override { m_inner.set_limits(n, l, live); }
     std::vector<DomainStats> all_domain_stats() override { return m_inner.all_domain_stats(); }
+    NodeFacts node_facts() override { return m_inner.node_facts(); }
+    void migrate(const std::string& n, const MigrationRequest& r,
+                 const std::function<bool(const MigrationJob&)>& p) override {
+        m_inner.migrate(n, r, p);
+    }
+    std::optional<MigrationJob> completed_job(const std::string& n) override { return m_inner.completed_job(n); }
+    std::vector<SnapshotDefinition> snapshot_definitions(const std::string& n) override {
+        return m_inner.snapshot_definitions(n);
+    }
+    void forget_snapshot(const std::string& n, const std::string& s) override { m_inner.forget_snapshot(n, s); }
+    void redefine_snapshot(const std::string& n, const SnapshotDefinition& s) override {
+        m_inner.redefine_snapshot(n, s);
+    }
 
 private:
     Hypervisor& m_inner;

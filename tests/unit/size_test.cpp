@@ -51,6 +51,12 @@ TEST(CheckSizeRange, SaysTheAllowedRange) {
     }
 }
 
+TEST(FormatSize, ArgumentsRoundTrip) {
+    EXPECT_EQ(format_size_arg(GiB), "1G");
+    EXPECT_EQ(format_size_arg(512 * MiB), "512M");
+    EXPECT_EQ(parse_size(format_size_arg(1536 * MiB), "x"), 1536 * MiB);
+}
+
 TEST(FormatSize, PicksTheLargestReadableUnit) {
     EXPECT_EQ(format_size(256 * MiB), "256 MiB");
     EXPECT_EQ(format_size(3 * GiB / 2), "1.5 GiB");

@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 24> kCommands{{
+constexpr std::array<Command, 27> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -34,6 +34,9 @@ constexpr std::array<Command, 24> kCommands{{
     {"disk", "see a VM's disks as qcow2 files: backing chain and sizes", commands::disk},
     {"protect", "make a VM a pet that delete refuses", commands::protect},
     {"unprotect", "remove a pet's protection", commands::unprotect},
+    {"hosts", "simulated lab hosts and real ones: up, down, list, add", commands::hosts},
+    {"migrate", "move a running VM to another host, live", commands::migrate},
+    {"drain", "move every VM off a host, for maintenance", commands::drain},
     {"doctor", "check this host and say how to fix what is missing", commands::doctor},
     {"help", "show help for vmctl or for one command", commands::help},
     {"version", "show vmctl's version", commands::version},

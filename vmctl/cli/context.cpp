@@ -2,6 +2,7 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/host_facts.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/paths.h"
 
 #include <fmt/format.h>
@@ -23,9 +24,26 @@ std::string default_uri() {
     return host::is_root() ? "qemu:///system" : "qemu:///session";
 }
 
-Context::Context(std::ostream& out, std::ostream& err, std::string uri_override, HypervisorFactory factory)
+Context::Context(std::ostream& out, std::ostream& err, std::string uri_override, std::string host,
+                 HypervisorFactory factory)
     : m_out(out), m_err(err), m_uri(uri_override.empty() ? default_uri() : std::move(uri_override)),
-      m_factory(std::move(factory)) {}
+      m_host(host.empty() ? "local" : host), m_factory(std::move(factory)) {
+    if (!host.empty()) {
+        if (!uri_override.empty())
+            throw Error(ErrorKind::Usage, "--host and --connect both choose the host", "give only one of them");
+        m_uri = host::find_host(host::default_paths().data_dir, host).uri;
+    }
+}
+
+std::unique_ptr<Hypervisor> Context::connect(const std::string& uri) {
+    try {
+        return m_factory(uri);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Unreachable)
+            throw;
+        throw Error(ErrorKind::Unreachable, e.what(), "is the host up? see 'vmctl hosts list'", e.libvirt_code());
+    }
+}
 
 Hypervisor& Context::hypervisor() {
     if (!m_hypervisor) {

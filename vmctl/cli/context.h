@@ -18,7 +18,9 @@ using HypervisorFactory = std::function<std::unique_ptr<Hypervisor>(const std::s
 // on first use so that commands that need no daemon never open one.
 class Context {
 public:
-    Context(std::ostream& out, std::ostream& err, std::string uri_override, HypervisorFactory factory);
+    // `host` is a name from the host registry (--host); it gives the URI.
+    Context(std::ostream& out, std::ostream& err, std::string uri_override, std::string host,
+            HypervisorFactory factory);
 
     std::ostream& out() { return m_out; }
     std::ostream& err() { return m_err; }
@@ -33,6 +35,12 @@ public:
 
     const ops::Environment& env();
 
+    // The host name in use (--host), or "local" for the default connection.
+    const std::string& host_name() const { return m_host; }
+
+    // A second connection, to another host (migration, hosts list).
+    std::unique_ptr<Hypervisor> connect(const std::string& uri);
+
     // Progress lines for a waiting person go to stderr, never to stdout.
     ops::Progress progress();
 
@@ -44,6 +52,7 @@ private:
     std::ostream& m_out;
     std::ostream& m_err;
     std::string m_uri;
+    std::string m_host;
     HypervisorFactory m_factory;
     std::unique_ptr<Hypervisor> m_hypervisor;
     std::unique_ptr<ops::Environment> m_env;

@@ -14,6 +14,7 @@ namespace {
 
 struct GlobalOptions {
     std::string uri;
+    std::string host;
     int verbosity = 0;
     bool version = false;
     Args rest;  // the command and its arguments
@@ -39,6 +40,12 @@ GlobalOptions take_global_options(const Args& argv) {
             global.uri = argv[++i];
         } else if (arg.rfind("--connect=", 0) == 0) {
             global.uri = arg.substr(10);
+        } else if (arg == "--host") {
+            if (i + 1 >= argv.size())
+                throw Error(ErrorKind::Usage, "--host needs a host name", "see them with 'vmctl hosts list'");
+            global.host = argv[++i];
+        } else if (arg.rfind("--host=", 0) == 0) {
+            global.host = arg.substr(7);
         } else if (arg == "-v" || arg == "--verbose") {
             ++global.verbosity;
         } else if (arg == "-vv") {
@@ -62,7 +69,7 @@ void set_up_logging(int verbosity) {
 }
 
 int dispatch(const GlobalOptions& global, std::ostream& out, std::ostream& err, const HypervisorFactory& factory) {
-    Context context(out, err, global.uri, factory);
+    Context context(out, err, global.uri, global.host, factory);
     if (global.version)
         return find_command("version")->run(context, {});
     if (global.rest.empty() || global.rest.front() == "--help" || global.rest.front() == "-h") {

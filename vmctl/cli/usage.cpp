@@ -14,6 +14,7 @@ void print_usage(std::ostream& out) {
     out << "\nGlobal options:\n"
            "  -c, --connect URI   libvirt URI (default: VMCTL_URI, LIBVIRT_DEFAULT_URI, then\n"
            "                      qemu:///system for root, qemu:///session for other users)\n"
+           "  --host NAME         a host from 'vmctl hosts list' (lab hosts, or real ones)\n"
            "  -v, --verbose       say more (-vv for debug)\n"
            "  --version           show the version\n\n"
            "Start with:  vmctl doctor   then   vmctl create hello\n"

@@ -4,6 +4,7 @@
 #include "vmctl/core/vm_spec.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,49 @@ struct DomainStats {
     std::optional<std::uint64_t> rss_bytes;         // the QEMU process's resident memory on the host
     std::uint64_t disk_read_bytes = 0;
     std::uint64_t disk_write_bytes = 0;
+};
+
+// What a host offers, for placement and pre-flight checks.
+struct NodeFacts {
+    std::string hostname;
+    std::string host_uuid;
+    unsigned cpus = 0;
+    std::uint64_t memory_bytes = 0;
+    std::uint64_t free_memory_bytes = 0;
+};
+
+// A migration job's progress, and at the end its report.
+struct MigrationJob {
+    std::uint64_t elapsed_ms = 0;
+    std::uint64_t data_total = 0;
+    std::uint64_t data_processed = 0;
+    std::uint64_t data_remaining = 0;
+    std::uint64_t memory_bps = 0;       // transfer rate
+    std::uint64_t dirty_pages_per_s = 0;
+    std::uint64_t page_size = 4096;
+    std::uint64_t iteration = 0;        // passes over guest memory
+    std::optional<std::uint64_t> downtime_ms;
+};
+
+struct MigrationRequest {
+    std::string dest_uri;        // the destination daemon, as the source daemon reaches it
+    std::string migrate_uri;     // where QEMU streams memory: "tcp://ADDRESS"; empty: libvirt chooses
+    std::string listen_address;  // where the destination QEMU listens; empty: libvirt chooses
+    bool live = true;
+    bool offline = false;        // a stopped VM: only its definition moves
+    bool copy_storage = false;   // copy the disks too (no shared storage)
+    bool unsafe = false;         // the disks are shared though libvirt cannot tell
+    bool auto_converge = false;
+    bool postcopy = false;
+    std::optional<std::uint64_t> bandwidth_mib_s;
+    std::optional<std::uint64_t> max_downtime_ms;
+};
+
+// A snapshot's full definition, to carry it to another host.
+struct SnapshotDefinition {
+    std::string name;
+    std::string xml;
+    bool current = false;
 };
 
 // The seam between vmctl and the hypervisor. The libvirt adapter implements it
@@ -126,6 +170,21 @@ public:
 
     // Statistics of every domain, in one call.
     virtual std::vector<DomainStats> all_domain_stats() = 0;
+
+    virtual NodeFacts node_facts() = 0;
+
+    // Migrates the VM peer-to-peer to request.dest_uri, calling on_progress
+    // about four times a second; when it returns false the job is aborted and
+    // the VM stays on this host. Throws with libvirt's reason on failure.
+    virtual void migrate(const std::string& name, const MigrationRequest& request,
+                         const std::function<bool(const MigrationJob&)>& on_progress) = 0;
+    // The statistics of the last finished job (on a destination: the incoming migration).
+    virtual std::optional<MigrationJob> completed_job(const std::string& name) = 0;
+
+    // Snapshot metadata, parents first; forgetting keeps the data in the disk.
+    virtual std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) = 0;
+    virtual void forget_snapshot(const std::string& name, const std::string& snapshot) = 0;
+    virtual void redefine_snapshot(const std::string& name, const SnapshotDefinition& snapshot) = 0;
 
     // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
     virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;

@@ -87,6 +87,14 @@ void check_size_range(std::uint64_t bytes, std::uint64_t min, std::uint64_t max,
                     fmt::format("choose between {} and {}", format_size(min), format_size(max)));
 }
 
+std::string format_size_arg(std::uint64_t bytes) {
+    if (bytes % GiB == 0)
+        return fmt::format("{}G", bytes / GiB);
+    if (bytes % MiB == 0)
+        return fmt::format("{}M", bytes / MiB);
+    return fmt::format("{}K", (bytes + KiB - 1) / KiB);
+}
+
 std::string format_size(std::uint64_t bytes) {
     constexpr std::array<std::pair<std::uint64_t, const char*>, 4> kSteps{{
         {TiB, "TiB"}, {GiB, "GiB"}, {MiB, "MiB"}, {KiB, "KiB"}}};

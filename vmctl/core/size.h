@@ -19,6 +19,9 @@ void check_size_range(std::uint64_t bytes, std::uint64_t min, std::uint64_t max,
 // Formats bytes with the largest binary unit that keeps it readable: "256 MiB", "1.5 GiB".
 std::string format_size(std::uint64_t bytes);
 
+// Formats bytes as a command-line value vmctl accepts: "1G", "512M", "64K".
+std::string format_size_arg(std::uint64_t bytes);
+
 inline constexpr std::uint64_t KiB = 1024;
 inline constexpr std::uint64_t MiB = 1024 * KiB;
 inline constexpr std::uint64_t GiB = 1024 * MiB;

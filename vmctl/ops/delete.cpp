@@ -2,11 +2,13 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/paths.h"
 #include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace vmctl::ops {
@@ -34,6 +36,11 @@ DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string
         hv.destroy_domain(name);
     }
     hv.undefine_domain(name);
+    // On a host where vmctl never made a VM (one a VM migrated to), the
+    // shared pool is not defined yet: define it so its volumes are known.
+    if (std::any_of(facts.disks.begin(), facts.disks.end(),
+                    [&](const DiskFacts& d) { return inside(d.path, env.paths.pool_dir); }))
+        hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     for (const DiskFacts& disk : facts.disks) {
         if (disk.device != "disk" || disk.path.empty())
             continue;

@@ -47,7 +47,7 @@ std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, con
                                     "is defined",
                                     name, format_size(facts.max_memory_bytes)),
                         fmt::format("choose at most {}, or make a new VM with 'vmctl create ... --max-memory {}'",
-                                    format_size(facts.max_memory_bytes), format_size(*request.memory_bytes)));
+                                    format_size(facts.max_memory_bytes), format_size_arg(*request.memory_bytes)));
     }
     std::optional<VolumeFacts> volume;
     if (request.disk_bytes) {

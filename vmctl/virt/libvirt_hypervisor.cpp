@@ -12,7 +12,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstring>
 #include <vector>
 
@@ -466,6 +469,135 @@ public:
         return result;
     }
 
+    NodeFacts node_facts() override {
+        NodeFacts facts;
+        facts.hostname = take_string(virConnectGetHostname(m_conn.get()));
+        virNodeInfo info{};
+        if (virNodeGetInfo(m_conn.get(), &info) < 0)
+            throw last_error("read the host's facts");
+        facts.cpus = info.cpus;
+        facts.memory_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
+        facts.free_memory_bytes = virNodeGetFreeMemory(m_conn.get());
+        const std::string caps = take_string(virConnectGetCapabilities(m_conn.get()));
+        const auto open = caps.find("<uuid>");
+        if (open != std::string::npos)
+            facts.host_uuid = caps.substr(open + 6, caps.find("</uuid>", open) - open - 6);
+        virResetLastError();
+        return facts;
+    }
+
+    void migrate(const std::string& name, const MigrationRequest& request,
+                 const std::function<bool(const MigrationJob&)>& on_progress) override {
+        const DomainHandle dom = lookup(name);
+        unsigned long flags = VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE;
+        if (request.offline)
+            flags |= VIR_MIGRATE_OFFLINE;
+        else if (request.live)
+            flags |= VIR_MIGRATE_LIVE;
+        if (request.copy_storage)
+            flags |= VIR_MIGRATE_NON_SHARED_DISK;
+        if (request.unsafe)
+            flags |= VIR_MIGRATE_UNSAFE;
+        if (request.auto_converge)
+            flags |= VIR_MIGRATE_AUTO_CONVERGE;
+        if (request.postcopy)
+            flags |= VIR_MIGRATE_POSTCOPY;
+
+        virTypedParameterPtr params = nullptr;
+        int nparams = 0;
+        int maxparams = 0;
+        if (!request.migrate_uri.empty())
+            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI, request.migrate_uri.c_str());
+        if (!request.listen_address.empty())
+            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
+                                    request.listen_address.c_str());
+        if (request.bandwidth_mib_s)
+            virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH,
+                                    *request.bandwidth_mib_s);
+
+        // The migration call blocks; it runs on a worker while this thread
+        // watches the job and can abort it.
+        std::atomic<bool> done{false};
+        int result = 0;
+        std::optional<Error> failure;
+        std::thread worker([&] {
+            result = virDomainMigrateToURI3(dom.get(), request.dest_uri.c_str(), params,
+                                            static_cast<unsigned>(nparams), flags);
+            if (result < 0)
+                failure = last_error(fmt::format("migrate VM '{}'", name));
+            done = true;
+        });
+        bool downtime_set = false;
+        bool postcopy_started = false;
+        bool aborted = false;
+        while (!done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            if (done)
+                break;
+            const auto job = job_stats(dom.get(), 0);
+            if (!job)
+                continue;
+            if (request.max_downtime_ms && !downtime_set)
+                downtime_set = virDomainMigrateSetMaxDowntime(dom.get(), *request.max_downtime_ms, 0) == 0;
+            if (request.postcopy && !postcopy_started && job->iteration >= 2)
+                postcopy_started = virDomainMigrateStartPostCopy(dom.get(), 0) == 0;
+            if (!aborted && !on_progress(*job)) {
+                aborted = true;
+                virDomainAbortJob(dom.get());
+            }
+        }
+        worker.join();
+        virTypedParamsFree(params, nparams);
+        if (failure) {
+            if (aborted)
+                throw Error(ErrorKind::OperationFailed, fmt::format("migration of VM '{}' was cancelled", name),
+                            "the VM is still running where it was", failure->libvirt_code());
+            throw *failure;
+        }
+    }
+
+    std::optional<MigrationJob> completed_job(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        return job_stats(dom.get(), VIR_DOMAIN_JOB_STATS_COMPLETED);
+    }
+
+    std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        virDomainSnapshotPtr* snaps = nullptr;
+        const int count = virDomainListAllSnapshots(dom.get(), &snaps, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL);
+        if (count < 0)
+            throw last_error(fmt::format("list the snapshots of VM '{}'", name));
+        std::vector<SnapshotHandle> owned;
+        for (int i = 0; i < count; ++i)
+            owned.emplace_back(snaps[i]);
+        std::free(snaps);
+        std::vector<SnapshotDefinition> result;
+        for (const auto& snap : owned) {
+            char* xml = virDomainSnapshotGetXMLDesc(snap.get(), VIR_DOMAIN_SNAPSHOT_XML_SECURE);
+            if (xml == nullptr)
+                throw last_error(fmt::format("read a snapshot of VM '{}'", name));
+            result.push_back({virDomainSnapshotGetName(snap.get()), take_string(xml),
+                              virDomainSnapshotIsCurrent(snap.get(), 0) == 1});
+        }
+        return result;
+    }
+
+    void forget_snapshot(const std::string& name, const std::string& snapshot) override {
+        const SnapshotHandle snap = lookup_snapshot(name, snapshot);
+        if (virDomainSnapshotDelete(snap.get(), VIR_DOMAIN_SNAPSHOT_DELETE_METADATA_ONLY) < 0)
+            throw last_error(fmt::format("set aside the metadata of snapshot '{}'", snapshot));
+    }
+
+    void redefine_snapshot(const std::string& name, const SnapshotDefinition& snapshot) override {
+        const DomainHandle dom = lookup(name);
+        unsigned flags = VIR_DOMAIN_SNAPSHOT_CREATE_REDEFINE;
+        if (snapshot.current)
+            flags |= VIR_DOMAIN_SNAPSHOT_CREATE_CURRENT;
+        SnapshotHandle snap(virDomainSnapshotCreateXML(dom.get(), snapshot.xml.c_str(), flags));
+        if (!snap)
+            throw last_error(fmt::format("restore the metadata of snapshot '{}' of VM '{}'", snapshot.name, name));
+    }
+
     void attach_console(const std::string& name, int in_fd, int out_fd, char escape) override {
         const DomainHandle dom = lookup(name);
         run_console(m_conn.get(), dom.get(), name, in_fd, out_fd, escape);
@@ -482,6 +614,42 @@ private:
             throw last_error(fmt::format("look up VM '{}'", name));
         }
         return dom;
+    }
+
+    static std::optional<MigrationJob> job_stats(virDomainPtr dom, unsigned flags) {
+        int type = 0;
+        virTypedParameterPtr params = nullptr;
+        int nparams = 0;
+        if (virDomainGetJobStats(dom, &type, &params, &nparams, flags) < 0) {
+            virResetLastError();
+            return std::nullopt;
+        }
+        if (type == VIR_DOMAIN_JOB_NONE) {
+            virTypedParamsFree(params, nparams);
+            return std::nullopt;
+        }
+        MigrationJob job;
+        const auto get = [&](const char* field, std::uint64_t& out) {
+            unsigned long long value = 0;
+            if (virTypedParamsGetULLong(params, nparams, field, &value) == 1)
+                out = value;
+        };
+        get(VIR_DOMAIN_JOB_TIME_ELAPSED, job.elapsed_ms);
+        get(VIR_DOMAIN_JOB_DATA_TOTAL, job.data_total);
+        get(VIR_DOMAIN_JOB_DATA_PROCESSED, job.data_processed);
+        get(VIR_DOMAIN_JOB_DATA_REMAINING, job.data_remaining);
+        get(VIR_DOMAIN_JOB_MEMORY_BPS, job.memory_bps);
+        get(VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE, job.dirty_pages_per_s);
+        get(VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, job.page_size);
+        get(VIR_DOMAIN_JOB_MEMORY_ITERATION, job.iteration);
+        std::uint64_t downtime = 0;
+        unsigned long long value = 0;
+        if (virTypedParamsGetULLong(params, nparams, VIR_DOMAIN_JOB_DOWNTIME, &value) == 1) {
+            downtime = value;
+            job.downtime_ms = downtime;
+        }
+        virTypedParamsFree(params, nparams);
+        return job;
     }
 
     SnapshotHandle lookup_snapshot(const std::string& name, const std::string& snapshot) {

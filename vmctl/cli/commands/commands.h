@@ -18,6 +18,13 @@ int logs(Context& context, const Args& args);
 int console(Context& context, const Args& args);
 int xml(Context& context, const Args& args);
 int doctor(Context& context, const Args& args);
+int hosts(Context& context, const Args& args);  // the group; its verbs follow
+int hosts_up(Context& context, const Args& args);
+int hosts_down(Context& context, const Args& args);
+int hosts_list(Context& context, const Args& args);
+int hosts_add(Context& context, const Args& args);
+int migrate(Context& context, const Args& args);
+int drain(Context& context, const Args& args);
 int exec(Context& context, const Args& args);
 int resize(Context& context, const Args& args);
 int limit(Context& context, const Args& args);

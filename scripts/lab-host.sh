@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Brings one simulated lab host up or down on this machine (vmctl hosts up /
+# down call it). A lab host is a libvirtd and a virtlogd of its own, in:
+#   - a network namespace vmctl-NAME with address 10.213.0.(10+INDEX), joined
+#     by a veth pair to the bridge vmctl-lab0 (10.213.0.1) that only exists
+#     here, so hosts reach each other and this machine, and nothing else;
+#   - a mount namespace with private /run/libvirt, /var/lib/libvirt,
+#     /etc/libvirt, /var/log/libvirt and /var/cache/libvirt under
+#     STATE_DIR/NAME, and its own host UUID (libvirt refuses to migrate to
+#     the same host UUID).
+# /var/lib/vmctl (disks, images, logs) is not hidden: every host sees the same
+# files, as a cloud's hosts share network storage.
+#
+#   lab-host.sh up NAME INDEX STATE_DIR     prints the host's libvirt URI
+#   lab-host.sh down NAME INDEX STATE_DIR
+set -euo pipefail
+action=$1 name=$2 index=$3 state=$4
+bridge=vmctl-lab0
+netns=vmctl-$name
+veth=vl-$name
+addr=10.213.0.$((10 + index))
+dir=$state/$name
+
+stop_pid() {  # stops the daemon whose pid file is $1, by PID, and waits
+  [ -f "$1" ] || return 0
+  local pid; pid=$(cat "$1")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  fi
+  rm -f "$1"
+}
+
+case $action in
+up)
+  if ! ip link show "$bridge" >/dev/null 2>&1; then
+    ip link add "$bridge" type bridge
+    ip addr add 10.213.0.1/24 dev "$bridge"
+    ip link set "$bridge" up
+  fi
+  ip netns list | grep -qw "$netns" || ip netns add "$netns"
+  if ! ip link show "$veth" >/dev/null 2>&1; then
+    ip link add "$veth" type veth peer name eth0 netns "$netns"
+    ip link set "$veth" master "$bridge" up
+    ip -n "$netns" addr add "$addr/24" dev eth0
+    ip -n "$netns" link set eth0 up
+    ip -n "$netns" link set lo up
+  fi
+
+  mkdir -p "$dir"/{run,lib,etc,log/qemu,cache}
+  if [ ! -f "$dir/etc/libvirtd.conf.vmctl" ]; then
+    # The daemons' settings only: the domains and pools defined on this
+    # machine's own libvirtd are not this host's.
+    cp -a /etc/libvirt/*.conf "$dir/etc/"
+    cat > "$dir/etc/libvirtd.conf" <<CONF
+# lab host $name, made by vmctl hosts up
+listen_tls = 0
+listen_tcp = 1
+auth_tcp = "none"
+listen_addr = "$addr"
+host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
+CONF
+    touch "$dir/etc/libvirtd.conf.vmctl"
+  fi
+  if ! { [ -f "$dir/libvirtd.pid" ] && kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null; }; then
+    ip netns exec "$netns" unshare --mount --propagation private -- sh -c "
+      mount --bind '$dir/run' /run/libvirt
+      mount --bind '$dir/lib' /var/lib/libvirt
+      mount --bind '$dir/etc' /etc/libvirt
+      mount --bind '$dir/log' /var/log/libvirt
+      mount --bind '$dir/cache' /var/cache/libvirt
+      virtlogd -d -p '$dir/virtlogd.pid'
+      exec libvirtd -d -l -p '$dir/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
+    "
+  fi
+  uri="qemu+tcp://$addr/system"
+  for _ in $(seq 1 100); do
+    if timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then echo "$uri"; exit 0; fi
+    sleep 0.1
+  done
+  echo "lab-host: libvirtd of $name did not answer at $uri; see $dir/log/libvirtd.log" >&2
+  exit 1
+  ;;
+down)
+  stop_pid "$dir/libvirtd.pid"
+  stop_pid "$dir/virtlogd.pid"
+  ip link del "$veth" 2>/dev/null || true
+  ip netns del "$netns" 2>/dev/null || true
+  # The last host takes the bridge with it.
+  if ! ip -o link show type veth 2>/dev/null | grep -q ' vl-'; then
+    ip link del "$bridge" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+  ;;
+*)
+  echo "usage: $0 up|down NAME INDEX STATE_DIR" >&2
+  exit 2
+  ;;
+esac

@@ -1,0 +1,108 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/core/error.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/migrate.h"
+#include "vmctl/ops/snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+class MigrateTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ops::CreateOptions o;
+        o.name = "web";
+        ops::create_vm(a, env, o, [](std::string_view) {});
+        b.node.host_uuid = "00000000-0000-0000-0000-000000000002";
+        a.peer = &b;
+        options.name = "web";
+        options.source_host = "host-a";
+        options.dest_host = "host-b";
+        options.request.dest_uri = "fake://b";
+        options.shared_storage = true;
+    }
+
+    ErrorKind failure() {
+        try {
+            ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; });
+        } catch (const Error& e) {
+            return e.kind();
+        }
+        return ErrorKind::Internal;
+    }
+
+    TempHome home;
+    FakeHypervisor a;
+    FakeHypervisor b;
+    ops::Environment env = home.env();
+    ops::MigrateOptions options;
+};
+
+TEST_F(MigrateTest, MovesTheVmAndCarriesItsSnapshots) {
+    ops::create_snapshot(a, "web", "s1", "kept");
+    const auto report = ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; });
+    EXPECT_EQ(a.domains.count("web"), 0u);
+    EXPECT_EQ(b.domains.count("web"), 1u);
+    EXPECT_EQ(report.snapshots_carried, 1u);
+    ASSERT_EQ(b.list_snapshots("web").size(), 1u);
+    EXPECT_EQ(b.list_snapshots("web")[0].name, "s1");
+    ASSERT_EQ(a.migrations.size(), 1u);
+    EXPECT_TRUE(a.migrations[0].unsafe) << "shared lab storage is flagged as such";
+    ASSERT_TRUE(report.job);
+    EXPECT_EQ(report.job->downtime_ms, 120u);
+}
+
+TEST_F(MigrateTest, SameHostIsRefusedBeforeAnythingMoves) {
+    b.node.host_uuid = a.node.host_uuid;
+    EXPECT_EQ(failure(), ErrorKind::InvalidArgument);
+    EXPECT_TRUE(a.migrations.empty());
+}
+
+TEST_F(MigrateTest, NotEnoughMemoryThereIsRefused) {
+    b.node.free_memory_bytes = 64ULL << 20;
+    EXPECT_EQ(failure(), ErrorKind::InvalidState);
+    EXPECT_TRUE(a.migrations.empty());
+}
+
+TEST_F(MigrateTest, NameTakenThereIsRefused) {
+    b.domains["web"] = a.domains["web"];
+    EXPECT_EQ(failure(), ErrorKind::AlreadyExists);
+}
+
+TEST_F(MigrateTest, UnsharedDiskSuggestsCopyStorage) {
+    options.shared_storage = false;
+    try {
+        ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; });
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(e.hint().find("--copy-storage"), std::string::npos);
+    }
+    options.request.copy_storage = true;
+    EXPECT_NO_THROW(ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; }));
+}
+
+TEST_F(MigrateTest, StoppedVmNeedsOffline) {
+    a.destroy_domain("web");
+    EXPECT_EQ(failure(), ErrorKind::InvalidState);
+    options.request.offline = true;
+    EXPECT_NO_THROW(ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; }));
+}
+
+TEST_F(MigrateTest, CancelledMigrationLeavesTheVmAndItsSnapshotsOnTheSource) {
+    ops::create_snapshot(a, "web", "s1", "");
+    EXPECT_THROW(ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return false; }), Error);
+    EXPECT_EQ(a.domains.count("web"), 1u);
+    EXPECT_EQ(b.domains.count("web"), 0u);
+    ASSERT_EQ(a.list_snapshots("web").size(), 1u);
+    EXPECT_TRUE(a.list_snapshots("web")[0].current);
+}
+
+}  // namespace
+}  // namespace vmctl

@@ -1,0 +1,98 @@
+#include "vmctl/cli/migration_view.h"
+
+#include "vmctl/core/size.h"
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <string>
+
+namespace vmctl::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted = true; }
+
+}  // namespace
+
+MigrationView::MigrationView(std::ostream& err, bool draw) : m_err(err), m_draw(draw) {
+    g_interrupted = false;
+    std::signal(SIGINT, on_sigint);
+}
+
+MigrationView::~MigrationView() { std::signal(SIGINT, SIG_DFL); }
+
+bool MigrationView::progress(const MigrationJob& job) {
+    if (g_interrupted) {
+        if (m_draw)
+            m_err << "\ncancelling: the VM stays where it is..." << std::endl;
+        return false;
+    }
+    if (!m_draw || job.data_total == 0)
+        return true;
+    const double done = static_cast<double>(job.data_processed) / static_cast<double>(job.data_total);
+    const int width = 24;
+    const int filled = std::min(width, static_cast<int>(done * width));
+    m_err << fmt::format("\r[{}{}] pass {} | sent {} | left {} | {}/s | dirty {}/s   ", std::string(filled, '#'),
+                         std::string(width - filled, '.'), job.iteration, format_size(job.data_processed),
+                         format_size(job.data_remaining), format_size(job.memory_bps),
+                         format_size(job.dirty_pages_per_s * job.page_size))
+          << std::flush;
+    m_drew = true;
+    return true;
+}
+
+void MigrationView::finish() {
+    if (m_drew)
+        m_err << std::endl;
+}
+
+void print_report(std::ostream& out, const ops::MigrateOptions& options, const ops::MigrationReport& report) {
+    out << fmt::format("VM '{}' moved from {} to {} in {:.2f} s\n", options.name, options.source_host,
+                       options.dest_host, report.wall_seconds);
+    if (report.job) {
+        out << fmt::format("  job time     {} ms\n", report.job->elapsed_ms);
+        if (report.job->downtime_ms)
+            out << fmt::format("  downtime     {} ms (the guest was paused only this long)\n", *report.job->downtime_ms);
+        out << fmt::format("  transferred  {} in {} pass(es) over memory\n", format_size(report.job->data_processed),
+                           report.job->iteration);
+    }
+    if (report.snapshots_carried > 0)
+        out << fmt::format("  snapshots    {} carried across\n", report.snapshots_carried);
+    if (report.seq_before)
+        out << fmt::format("  guest        {}: boot {}, heartbeat {} before, {} after\n",
+                           report.kept_running ? "kept running" : "did NOT visibly keep running", report.boot_id,
+                           *report.seq_before, report.seq_after ? std::to_string(*report.seq_after) : "none");
+}
+
+nlohmann::json report_json(const ops::MigrateOptions& options, const ops::MigrationReport& report) {
+    nlohmann::json j = {{"name", options.name},
+                        {"from", options.source_host},
+                        {"to", options.dest_host},
+                        {"wall_seconds", report.wall_seconds},
+                        {"boot_id", report.boot_id},
+                        {"kept_running", report.kept_running},
+                        {"snapshots_carried", report.snapshots_carried},
+                        {"heartbeat_before", nullptr},
+                        {"heartbeat_after", nullptr},
+                        {"job_ms", nullptr},
+                        {"downtime_ms", nullptr},
+                        {"transferred_bytes", nullptr},
+                        {"iterations", nullptr}};
+    if (report.seq_before)
+        j["heartbeat_before"] = *report.seq_before;
+    if (report.seq_after)
+        j["heartbeat_after"] = *report.seq_after;
+    if (report.job) {
+        j["job_ms"] = report.job->elapsed_ms;
+        j["transferred_bytes"] = report.job->data_processed;
+        j["iterations"] = report.job->iteration;
+        if (report.job->downtime_ms)
+            j["downtime_ms"] = *report.job->downtime_ms;
+    }
+    return j;
+}
+
+}  // namespace vmctl::cli

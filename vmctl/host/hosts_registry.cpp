@@ -1,0 +1,79 @@
+#include "vmctl/host/hosts_registry.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/core/suggest.h"
+#include "vmctl/host/files.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace vmctl::host {
+namespace {
+
+std::string registry_path(const std::string& data_dir) { return data_dir + "/hosts.json"; }
+
+}  // namespace
+
+std::vector<HostEntry> load_hosts(const std::string& data_dir) {
+    const std::string text = read_file_or(registry_path(data_dir), "");
+    if (text.empty())
+        return {};
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.contains("hosts"))
+        throw Error(ErrorKind::OperationFailed, fmt::format("the host registry {} is damaged", registry_path(data_dir)),
+                    "fix or remove it; 'vmctl hosts up' and 'vmctl hosts add' write it again");
+    std::vector<HostEntry> hosts;
+    for (const auto& h : doc["hosts"])
+        hosts.push_back({h.value("name", ""), h.value("uri", ""), h.value("simulated", false), h.value("index", 0),
+                         h.value("address", "")});
+    return hosts;
+}
+
+void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts) {
+    nlohmann::json doc = {{"hosts", nlohmann::json::array()}};
+    for (const auto& h : hosts)
+        doc["hosts"].push_back({{"name", h.name},
+                                {"uri", h.uri},
+                                {"simulated", h.simulated},
+                                {"index", h.index},
+                                {"address", h.address}});
+    make_dirs(data_dir);
+    const std::string path = registry_path(data_dir);
+    const std::string temp = path + ".tmp";
+    {
+        std::ofstream out(temp);
+        out << doc.dump(2) << '\n';
+        if (!out)
+            throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}", temp), "check the free disk space");
+    }
+    std::filesystem::rename(temp, path);  // a reader never sees half a file
+}
+
+HostEntry find_host(const std::string& data_dir, const std::string& name) {
+    const auto hosts = load_hosts(data_dir);
+    std::vector<std::string> names;
+    for (const auto& h : hosts) {
+        if (h.name == name)
+            return h;
+        names.push_back(h.name);
+    }
+    if (names.empty())
+        throw Error(ErrorKind::NotFound, fmt::format("there is no host named '{}': no hosts are known", name),
+                    "bring up lab hosts with 'vmctl hosts up', or add one with 'vmctl hosts add NAME URI'");
+    std::string hint = fmt::format("the hosts are: {}", fmt::join(names, ", "));
+    if (auto close = closest_match(name, names))
+        hint = fmt::format("did you mean '{}'? ({})", *close, hint);
+    throw Error(ErrorKind::NotFound, fmt::format("there is no host named '{}'", name), hint);
+}
+
+std::optional<HostEntry> host_by_uri(const std::string& data_dir, const std::string& uri) {
+    for (const auto& h : load_hosts(data_dir))
+        if (h.uri == uri)
+            return h;
+    return std::nullopt;
+}
+
+}  // namespace vmctl::host

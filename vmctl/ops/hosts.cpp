@@ -1,0 +1,152 @@
+#include "vmctl/ops/hosts.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/ops/delete.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace vmctl::ops {
+namespace {
+
+std::string state_dir(const Environment& env) { return env.paths.data_dir + "/hosts"; }
+
+// Runs scripts/lab-host.sh and returns what it printed.
+std::string run_lab_host(const std::string& action, const host::HostEntry& entry, const Environment& env) {
+    const std::string command = fmt::format("{}/scripts/lab-host.sh {} {} {} '{}' 2>&1", host::source_dir(), action,
+                                            entry.name, entry.index, state_dir(env));
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr)
+        throw Error(ErrorKind::OperationFailed, "could not run lab-host.sh", {});
+    std::string output;
+    std::array<char, 512> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+        output.append(buffer.data(), n);
+    if (::pclose(pipe) != 0)
+        throw Error(ErrorKind::OperationFailed,
+                    fmt::format("could not bring {} lab host '{}': {}", action, entry.name, output),
+                    "see the libvirtd log under " + state_dir(env) + "/" + entry.name + "/log");
+    while (!output.empty() && (output.back() == '\n' || output.back() == ' '))
+        output.pop_back();
+    return output;
+}
+
+void require_root() {
+    if (!host::is_root())
+        throw Error(ErrorKind::Unsupported,
+                    "simulated hosts need root: each is a libvirt daemon in its own network and mount namespaces",
+                    "ask for root (sudo vmctl hosts up), or add real hosts with 'vmctl hosts add NAME URI'");
+}
+
+}  // namespace
+
+std::vector<host::HostEntry> hosts_up(const Environment& env, unsigned count, const Progress& progress) {
+    require_root();
+    if (count < 1 || count > kMaxLabHosts)
+        throw Error(ErrorKind::InvalidArgument, fmt::format("--count {} is out of range", count),
+                    fmt::format("choose between 1 and {}", kMaxLabHosts));
+    auto hosts = host::load_hosts(env.paths.data_dir);
+    std::vector<host::HostEntry> up;
+    for (unsigned i = 1; i <= count; ++i) {
+        host::HostEntry entry;
+        entry.name = fmt::format("host-{}", static_cast<char>('a' + i - 1));
+        entry.index = static_cast<int>(i);
+        entry.simulated = true;
+        entry.address = fmt::format("10.213.0.{}", 10 + i);
+        progress(fmt::format("bringing up {} at {}...", entry.name, entry.address));
+        entry.uri = run_lab_host("up", entry, env);
+        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
+        hosts.push_back(entry);
+        host::save_hosts(env.paths.data_dir, hosts);
+        up.push_back(entry);
+    }
+    return up;
+}
+
+std::vector<std::string> hosts_down(const Environment& env, bool force, const Connector& connect,
+                                    const Progress& progress) {
+    require_root();
+    auto hosts = host::load_hosts(env.paths.data_dir);
+    // First make sure no VM would be left running without its daemon.
+    for (const auto& h : hosts) {
+        if (!h.simulated)
+            continue;
+        std::unique_ptr<Hypervisor> hv;
+        try {
+            hv = connect(h.uri);
+        } catch (const Error&) {
+            continue;  // its daemon is already gone
+        }
+        std::vector<std::string> names;
+        for (const auto& vm : hv->list_domains())
+            names.push_back(vm.name);
+        if (names.empty())
+            continue;
+        if (!force)
+            throw Error(ErrorKind::InvalidState,
+                        fmt::format("host '{}' still has VMs: {}", h.name, fmt::join(names, ", ")),
+                        "move them with 'vmctl drain', or delete them with --force");
+        for (const auto& name : names) {
+            progress(fmt::format("deleting '{}' on {}", name, h.name));
+            delete_vm(*hv, env, name, true);
+        }
+    }
+    std::vector<std::string> stopped;
+    for (const auto& h : hosts) {
+        if (!h.simulated)
+            continue;
+        progress(fmt::format("stopping {}", h.name));
+        run_lab_host("down", h, env);
+        stopped.push_back(h.name);
+    }
+    std::erase_if(hosts, [](const host::HostEntry& h) { return h.simulated; });
+    host::save_hosts(env.paths.data_dir, hosts);
+    return stopped;
+}
+
+host::HostEntry hosts_add(const Environment& env, const std::string& name, const std::string& uri) {
+    validate_vm_name(name);
+    if (uri.find("://") == std::string::npos)
+        throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a libvirt URI", uri),
+                    "e.g. qemu+ssh://user@lab2/system");
+    auto hosts = host::load_hosts(env.paths.data_dir);
+    for (const auto& h : hosts)
+        if (h.name == name)
+            throw Error(ErrorKind::AlreadyExists, fmt::format("a host named '{}' is already known", name),
+                        "choose another name");
+    host::HostEntry entry{name, uri, false, 0, {}};
+    hosts.push_back(entry);
+    host::save_hosts(env.paths.data_dir, hosts);
+    return entry;
+}
+
+std::vector<HostStatus> hosts_status(const Environment& env, const Connector& connect) {
+    std::vector<HostStatus> result;
+    for (const auto& h : host::load_hosts(env.paths.data_dir)) {
+        HostStatus status{h};
+        try {
+            auto hv = connect(h.uri);
+            status.node = hv->node_facts();
+            for (const auto& vm : hv->list_domains()) {
+                ++status.vms;
+                if (vm.state == DomainState::Running) {
+                    ++status.running;
+                    status.vcpus_in_use += vm.vcpus;
+                    status.memory_in_use += vm.memory_bytes;
+                }
+            }
+            status.reachable = true;
+        } catch (const Error& e) {
+            status.error = e.what();
+        }
+        result.push_back(std::move(status));
+    }
+    return result;
+}
+
+}  // namespace vmctl::ops

@@ -1,0 +1,129 @@
+#include "vmctl/ops/migrate.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/guest_protocol.h"
+#include "vmctl/core/size.h"
+#include "vmctl/host/files.h"
+#include "vmctl/host/paths.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+namespace vmctl::ops {
+
+std::optional<std::pair<std::string, std::uint64_t>> last_heartbeat(const std::string& serial_log) {
+    std::istringstream lines(host::read_file_or(serial_log, ""));
+    std::optional<std::pair<std::string, std::uint64_t>> last;
+    for (std::string line; std::getline(lines, line);)
+        if (auto beat = parse_heartbeat(line))
+            last = std::make_pair(beat->boot_id, beat->seq);
+    return last;
+}
+
+namespace {
+
+void preflight(Hypervisor& source, Hypervisor& dest, const Environment& env, const MigrateOptions& options,
+               const DomainFacts& facts, DomainState state) {
+    const NodeFacts from = source.node_facts();
+    const NodeFacts to = dest.node_facts();
+    if (!from.host_uuid.empty() && from.host_uuid == to.host_uuid)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' and '{}' are the same host", options.source_host, options.dest_host),
+                    "choose another destination: 'vmctl hosts list'");
+    if (dest.domain_exists(options.name))
+        throw Error(ErrorKind::AlreadyExists,
+                    fmt::format("host '{}' already has a VM named '{}'", options.dest_host, options.name),
+                    "remove or rename that one first");
+    if (state == DomainState::ShutOff && !options.request.offline)
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is stopped, so there is nothing live to move", options.name),
+                    "move its definition with --offline, or start it first");
+    if (state != DomainState::ShutOff && options.request.offline)
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is running; --offline moves only stopped VMs", options.name),
+                    "drop --offline for a live migration");
+    if (state == DomainState::Running && to.free_memory_bytes < facts.max_memory_bytes)
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("host '{}' has {} of free memory and VM '{}' may use up to {}", options.dest_host,
+                                format_size(to.free_memory_bytes), options.name, format_size(facts.max_memory_bytes)),
+                    "choose a host with more free memory ('vmctl hosts list'), or free some there");
+    if (!options.request.copy_storage && !options.shared_storage) {
+        // A real host shares the disks only if it knows the same file.
+        dest.ensure_pool(host::kPoolName, env.paths.pool_dir);
+        for (const auto& disk : facts.disks)
+            if (disk.device == "disk" && !disk.path.empty() && !dest.volume_by_path(disk.path))
+                throw Error(ErrorKind::InvalidState,
+                            fmt::format("host '{}' cannot see the disk {} of VM '{}': it is not on shared storage",
+                                        options.dest_host, disk.path, options.name),
+                            "copy the disks along with --copy-storage");
+    }
+}
+
+}  // namespace
+
+MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environment& env,
+                           const MigrateOptions& options, const std::function<bool(const MigrationJob&)>& on_progress) {
+    const DomainFacts facts = parse_domain_xml(source.domain_xml(options.name));
+    const DomainState state = source.domain_state(options.name);
+    preflight(source, dest, env, options, facts, state);
+
+    MigrationReport report;
+    if (const auto beat = last_heartbeat(facts.serial_log)) {
+        report.boot_id = beat->first;
+        report.seq_before = beat->second;
+    }
+    // libvirt refuses to migrate a VM with snapshot metadata; the snapshots
+    // themselves live in the qcow2 file, so only their metadata is set aside
+    // here and defined again on the destination.
+    const auto snapshots = source.snapshot_definitions(options.name);
+    for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
+        source.forget_snapshot(options.name, it->name);
+    const auto restore_snapshots = [&](Hypervisor& where) {
+        for (const auto& snapshot : snapshots)
+            where.redefine_snapshot(options.name, snapshot);
+    };
+
+    const auto started = std::chrono::steady_clock::now();
+    MigrationRequest request = options.request;
+    request.unsafe = request.unsafe || options.shared_storage;
+    if (!request.copy_storage)
+        dest.ensure_pool(host::kPoolName, env.paths.pool_dir);
+    try {
+        source.migrate(options.name, request, on_progress);
+    } catch (const Error&) {
+        try {
+            restore_snapshots(source);
+        } catch (const Error& e) {
+            spdlog::warn("could not restore the snapshot metadata on the source: {}", e.what());
+        }
+        throw;
+    }
+    report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    restore_snapshots(dest);
+    report.snapshots_carried = snapshots.size();
+    report.job = dest.completed_job(options.name);
+
+    if (state == DomainState::Running && report.seq_before) {
+        // The source's QEMU is gone now, so a heartbeat newer than the last
+        // one in the (shared) log comes from the guest on the destination.
+        const auto at_switch = last_heartbeat(facts.serial_log);
+        const std::uint64_t newest = std::max(*report.seq_before, at_switch ? at_switch->second : 0);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (const auto beat = last_heartbeat(facts.serial_log);
+                beat && beat->second > newest && beat->first == report.boot_id) {
+                report.seq_after = beat->second;
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        report.kept_running = report.seq_after.has_value() && dest.domain_state(options.name) == DomainState::Running;
+    }
+    return report;
+}
+
+}  // namespace vmctl::ops
