@@ -70,7 +70,9 @@ CONF
       mount --bind '$dir/etc' /etc/libvirt
       mount --bind '$dir/log' /var/log/libvirt
       mount --bind '$dir/cache' /var/cache/libvirt
-      virtlogd -d -p '$dir/virtlogd.pid'
+      if ! { [ -f '$dir/virtlogd.pid' ] && kill -0 \$(cat '$dir/virtlogd.pid') 2>/dev/null; }; then
+        virtlogd -d -p '$dir/virtlogd.pid'
+      fi
       exec libvirtd -d -l -p '$dir/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
     "
   fi

@@ -85,7 +85,7 @@ void remove_test_vms() {
             shell("virsh destroy " + quote(name) + " >/dev/null; virsh undefine " + quote(name) + " >/dev/null");
     }
     // Volumes a failed test may have left without a domain.
-    std::istringstream volumes(shell("virsh -q vol-list vmctl | awk '{print $1}'").out);
+    std::istringstream volumes(shell("virsh -q pool-refresh vmctl >/dev/null 2>&1; virsh -q vol-list vmctl | awk '{print $1}'").out);
     for (std::string volume; std::getline(volumes, volume);)
         if (volume.rfind(kPrefix, 0) == 0)
             shell("virsh vol-delete --pool vmctl " + quote(volume) + " >/dev/null");
@@ -124,10 +124,13 @@ Beat last_heartbeat(const std::string& name) {
     return beat;
 }
 
-bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout) {
+bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout,
+                  const std::string& host) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const std::vector<std::string> args =
+        host.empty() ? std::vector<std::string>{"logs", name} : std::vector<std::string>{"--host", host, "logs", name};
     while (std::chrono::steady_clock::now() < deadline) {
-        if (vmctl({"logs", name}).out.find(needle) != std::string::npos)
+        if (vmctl(args).out.find(needle) != std::string::npos)
             return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }

@@ -37,7 +37,8 @@ void remove_test_vms();
 void require_environment();
 
 // Polls `vmctl logs NAME` until `needle` appears; false after `timeout`.
-bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout);
+bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout,
+                  const std::string& host = {});
 
 // Types `command` into the VM's serial console shell (through `vmctl console`
 // under a pseudo-terminal) and returns what the console printed meanwhile.

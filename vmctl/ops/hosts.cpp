@@ -33,7 +33,9 @@ std::string run_lab_host(const std::string& action, const host::HostEntry& entry
                     "see the libvirtd log under " + state_dir(env) + "/" + entry.name + "/log");
     while (!output.empty() && (output.back() == '\n' || output.back() == ' '))
         output.pop_back();
-    return output;
+    // The URI is the last line; daemons may have said something before it.
+    const auto newline = output.rfind('\n');
+    return newline == std::string::npos ? output : output.substr(newline + 1);
 }
 
 void require_root() {

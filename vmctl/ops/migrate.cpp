@@ -94,13 +94,18 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         dest.ensure_pool(host::kPoolName, env.paths.pool_dir);
     try {
         source.migrate(options.name, request, on_progress);
-    } catch (const Error&) {
+    } catch (const Error& e) {
         try {
             restore_snapshots(source);
-        } catch (const Error& e) {
-            spdlog::warn("could not restore the snapshot metadata on the source: {}", e.what());
+        } catch (const Error& again) {
+            spdlog::warn("could not restore the snapshot metadata on the source: {}", again.what());
         }
-        throw;
+        if (!e.hint().empty())
+            throw;
+        throw Error(e.kind(), e.what(),
+                    fmt::format("VM '{}' is still on {}; is {} up? see 'vmctl hosts list'", options.name,
+                                options.source_host, options.dest_host),
+                    e.libvirt_code());
     }
     report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     restore_snapshots(dest);

@@ -1,7 +1,9 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/table.h"
+#include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/core/size.h"
 
 #include <fmt/format.h>
@@ -13,24 +15,44 @@ namespace vmctl::cli::commands {
 
 int list(Context& context, const Args& args) {
     CommandLine cli("list [--json]", "Lists every VM on the host, running or not, including VMs made with virsh.");
-    cli.add()("json", "print JSON for scripts")("label", po::value<std::string>(), "only VMs with this KEY=VALUE label");
+    cli.add()("json", "print JSON for scripts")("label", po::value<std::string>(), "only VMs with this KEY=VALUE label")(
+        "all-hosts", "the VMs of every known host, with a HOST column");
     cli.examples("  vmctl list\n  vmctl list --label group=web\n  vmctl list --json\n");
     if (!cli.parse(args, context.out()))
         return 0;
 
-    auto domains = context.hypervisor().list_domains();
+    // Each row with the host it lives on.
+    std::vector<std::pair<std::string, DomainSummary>> rows;
+    for (auto& d : context.hypervisor().list_domains())
+        rows.emplace_back(context.host_name(), std::move(d));
+    const bool all_hosts = cli.has("all-hosts");
+    if (all_hosts) {
+        for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
+            if (h.uri == context.uri())
+                continue;
+            try {
+                for (auto& d : context.connect(h.uri)->list_domains())
+                    rows.emplace_back(h.name, std::move(d));
+            } catch (const Error& e) {
+                context.err() << fmt::format("warning: host '{}' is unreachable: {}", h.name, e.what()) << std::endl;
+            }
+        }
+    }
     if (auto selector = cli.get_optional<std::string>("label")) {
         const auto [key, value] = parse_label(*selector);
-        std::erase_if(domains, [&](const DomainSummary& d) {
-            const auto it = d.metadata.labels.find(key);
-            return it == d.metadata.labels.end() || it->second != value;
+        std::erase_if(rows, [&](const auto& row) {
+            const auto it = row.second.metadata.labels.find(key);
+            return it == row.second.metadata.labels.end() || it->second != value;
         });
     }
-    std::sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;
+    });
     if (cli.has("json")) {
-        nlohmann::json rows = nlohmann::json::array();
-        for (const auto& d : domains) {
-            rows.push_back({{"name", d.name},
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& [host_name, d] : rows) {
+            items.push_back({{"name", d.name},
+                             {"host", host_name},
                             {"uuid", d.uuid},
                             {"state", state_name(d.state)},
                             {"vcpus", d.vcpus},
@@ -41,15 +63,18 @@ int list(Context& context, const Args& args) {
                             {"labels", d.metadata.labels},
                             {"managed_by_vmctl", d.has_vmctl_metadata}});
         }
-        context.out() << rows.dump(2) << '\n';
+        context.out() << items.dump(2) << '\n';
         return 0;
     }
-    if (domains.empty()) {
+    if (rows.empty()) {
         context.out() << "No VMs yet. Create one with: vmctl create hello\n";
         return 0;
     }
-    Table table({"NAME", "STATE", "VCPUS", "MEMORY", "IMAGE", "GROUP", "KIND", "LABELS"});
-    for (const auto& d : domains) {
+    std::vector<std::string> headers{"NAME", "STATE", "VCPUS", "MEMORY", "IMAGE", "GROUP", "KIND", "LABELS"};
+    if (all_hosts)
+        headers.insert(headers.begin() + 1, "HOST");
+    Table table(headers);
+    for (const auto& [host_name, d] : rows) {
         std::vector<std::string> labels;
         for (const auto& [key, value] : d.metadata.labels)
             if (key != "group" && key != "kind")
@@ -58,9 +83,14 @@ int list(Context& context, const Args& args) {
             const auto it = d.metadata.labels.find(key);
             return it == d.metadata.labels.end() || it->second.empty() ? std::string("-") : it->second;
         };
-        table.add_row({d.name, state_name(d.state), std::to_string(d.vcpus), format_size(d.memory_bytes),
-                       d.has_vmctl_metadata ? d.metadata.image : "(not vmctl)", label_or_dash("group"),
-                       label_or_dash("kind"), labels.empty() ? "-" : fmt::format("{}", fmt::join(labels, ","))});
+        std::vector<std::string> cells{d.name, state_name(d.state), std::to_string(d.vcpus),
+                                       format_size(d.memory_bytes),
+                                       d.has_vmctl_metadata ? d.metadata.image : "(not vmctl)", label_or_dash("group"),
+                                       label_or_dash("kind"),
+                                       labels.empty() ? "-" : fmt::format("{}", fmt::join(labels, ","))};
+        if (all_hosts)
+            cells.insert(cells.begin() + 1, host_name);
+        table.add_row(cells);
     }
     table.print(context.out());
     return 0;

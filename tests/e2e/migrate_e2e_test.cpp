@@ -1,0 +1,162 @@
+// Live migration between two simulated hosts on this machine: real libvirt
+// daemons in their own namespaces, real QEMU, the guest's heartbeat watched
+// across the move.
+
+#include "e2e_env.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+namespace vmctl::e2e {
+namespace {
+
+class MigrateE2E : public ::testing::Test {
+protected:
+    // ctest brings host-a and host-b up before these tests and down after
+    // them, even when they fail (the lab_hosts fixture in tests/CMakeLists.txt).
+    void SetUp() override {
+        require_environment();
+        ASSERT_EQ(nlohmann::json::parse(vmctl({"hosts", "list", "--json"}).out).size(), 2u)
+            << "the lab hosts are not up: run these tests through ctest";
+    }
+
+    static nlohmann::json vms_on(const std::string& host) {
+        return nlohmann::json::parse(vmctl({"--host", host, "list", "--json"}).out);
+    }
+    static bool has_vm(const std::string& host, const std::string& name) {
+        for (const auto& vm : vms_on(host))
+            if (vm["name"] == name)
+                return true;
+        return false;
+    }
+    static std::string state_on(const std::string& host, const std::string& name) {
+        for (const auto& vm : vms_on(host))
+            if (vm["name"] == name)
+                return vm["state"];
+        return "absent";
+    }
+
+    // Starts a slow migration in the background and returns its pid file.
+    static std::string start_slow_migration(const std::string& name, const std::string& tag) {
+        const std::string base = "/tmp/" + name + "-" + tag;
+        // $! inside the subshell is vmctl's own pid, so Ctrl-C reaches vmctl.
+        shell("(" + quote(VMCTL_BINARY) + " --host host-a migrate " + name + " --to host-b --bandwidth 1 > " + base +
+              ".out 2>&1 & echo $! > " + base + ".pid; wait $!; echo $? > " + base + ".rc) >/dev/null 2>&1 &");
+        return base;
+    }
+    static bool wait_gone(const std::string& base, std::chrono::seconds timeout) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (shell("test -s " + base + ".rc").exit_code == 0)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return false;
+    }
+};
+
+TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
+    const std::string name = vm_name("mig");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    ASSERT_TRUE(wait_for_log(name, "seq=2", std::chrono::seconds(30), "host-a"));
+
+    const RunResult there = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b", "--json"});
+    ASSERT_EQ(there.exit_code, 0) << there.err;
+    const auto report = nlohmann::json::parse(there.out);
+    EXPECT_TRUE(report["kept_running"].get<bool>()) << there.out;
+    EXPECT_TRUE(report["downtime_ms"].is_number()) << there.out;
+    EXPECT_GT(report["heartbeat_after"].get<long>(), report["heartbeat_before"].get<long>());
+    EXPECT_FALSE(has_vm("host-a", name));
+    EXPECT_EQ(state_on("host-b", name), "running");
+
+    const RunResult back = vmctl({"--host", "host-b", "migrate", name, "--to", "host-a", "--json"});
+    ASSERT_EQ(back.exit_code, 0) << back.err;
+    const auto report_back = nlohmann::json::parse(back.out);
+    EXPECT_TRUE(report_back["kept_running"].get<bool>());
+    EXPECT_EQ(report_back["boot_id"], report["boot_id"]) << "the same boot, never restarted";
+    EXPECT_EQ(state_on("host-a", name), "running");
+
+    // Where does each VM live?
+    const RunResult everywhere = vmctl({"list", "--all-hosts", "--json"});
+    ASSERT_EQ(everywhere.exit_code, 0) << everywhere.err;
+    bool seen = false;
+    for (const auto& vm : nlohmann::json::parse(everywhere.out))
+        if (vm["name"] == name) {
+            seen = true;
+            EXPECT_EQ(vm["host"], "host-a");
+        }
+    EXPECT_TRUE(seen);
+    EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
+}
+
+TEST_F(MigrateE2E, SnapshotsSurviveTheMove) {
+    const std::string name = vm_name("migsnap");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    ASSERT_EQ(vmctl({"--host", "host-a", "snapshot", "create", name, "before-move"}).exit_code, 0);
+    const RunResult moved = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b"});
+    ASSERT_EQ(moved.exit_code, 0) << moved.err;
+    const auto snaps = nlohmann::json::parse(vmctl({"--host", "host-b", "snapshot", "list", name, "--json"}).out);
+    ASSERT_EQ(snaps.size(), 1u);
+    EXPECT_EQ(snaps[0]["name"], "before-move");
+    EXPECT_EQ(vmctl({"--host", "host-b", "snapshot", "revert", name, "before-move", "--no-safety"}).exit_code, 0)
+        << "the snapshot works on its new host";
+    EXPECT_EQ(vmctl({"--host", "host-b", "delete", name, "--force"}).exit_code, 0);
+}
+
+TEST_F(MigrateE2E, PreflightRefusalsMoveNothing) {
+    const std::string name = vm_name("migpre");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name, "--no-wait"}).exit_code, 0);
+    EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name, "--to", "host-a"}).exit_code, 3) << "same host";
+    EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name, "--to", "host-z"}).exit_code, 4) << "unknown host";
+    EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name}).exit_code, 2) << "no --to";
+    EXPECT_EQ(state_on("host-a", name), "running");
+    EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
+}
+
+TEST_F(MigrateE2E, CtrlCAbortsAndTheVmStaysOnTheSource) {
+    const std::string name = vm_name("migabort");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    const std::string base = start_slow_migration(name, "abort");
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    shell("kill -INT $(cat " + base + ".pid)");
+    ASSERT_TRUE(wait_gone(base, std::chrono::seconds(30)));
+    EXPECT_NE(shell("cat " + base + ".rc").out, "0\n");
+    EXPECT_NE(shell("cat " + base + ".out").out.find("stays"), std::string::npos) << shell("cat " + base + ".out").out;
+    EXPECT_EQ(state_on("host-a", name), "running");
+    EXPECT_FALSE(has_vm("host-b", name)) << "no half-defined domain on the destination";
+    shell("rm -f " + base + ".*");
+    EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
+}
+
+TEST_F(MigrateE2E, DestinationDyingMidwayLeavesTheVmOnTheSource) {
+    const std::string name = vm_name("migkill");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    const std::string base = start_slow_migration(name, "kill");
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_EQ(shell("kill -KILL $(cat /var/lib/vmctl/hosts/host-b/libvirtd.pid)").exit_code, 0);
+    ASSERT_TRUE(wait_gone(base, std::chrono::seconds(60)));
+    EXPECT_NE(shell("cat " + base + ".rc").out, "0\n");
+    EXPECT_EQ(state_on("host-a", name), "running");
+    // The host comes back, without the half-arrived VM.
+    const RunResult up = vmctl({"hosts", "up", "--count", "2"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_FALSE(has_vm("host-b", name));
+    shell("rm -f " + base + ".*");
+    EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
+}
+
+TEST_F(MigrateE2E, DrainEmptiesAHost) {
+    const std::string name = vm_name("drain");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    const RunResult drained = vmctl({"drain", "host-a", "--to", "host-b"});
+    ASSERT_EQ(drained.exit_code, 0) << drained.err;
+    EXPECT_NE(drained.out.find("is empty"), std::string::npos) << drained.out;
+    EXPECT_TRUE(vms_on("host-a").empty());
+    EXPECT_EQ(state_on("host-b", name), "running");
+}
+
+}  // namespace
+}  // namespace vmctl::e2e
