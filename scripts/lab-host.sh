@@ -77,7 +77,9 @@ CONF
     "
   fi
   uri="qemu+tcp://$addr/system"
-  for _ in $(seq 1 100); do
+  # A daemon restarted after a crash first reconnects to its guests, which
+  # can take a while when one of them is gone; give it a minute.
+  for _ in $(seq 1 600); do
     if timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then echo "$uri"; exit 0; fi
     sleep 0.1
   done
@@ -86,6 +88,11 @@ CONF
   ;;
 down)
   stop_pid "$dir/libvirtd.pid"
+  # QEMU processes this host's daemon started and left behind (a daemon that
+  # died mid-migration leaves its half-arrived guest), by their pid files.
+  for pidfile in "$dir"/run/qemu/*.pid; do
+    [ -f "$pidfile" ] && stop_pid "$pidfile"
+  done
   stop_pid "$dir/virtlogd.pid"
   ip link del "$veth" 2>/dev/null || true
   ip netns del "$netns" 2>/dev/null || true

@@ -9,9 +9,11 @@
 #               under TCG (halves boot time).  This is what vmctl boots.
 #   vmlinuz     the original compressed bzImage ("naive way", for benchmarks)
 #   initrd.img  busybox initramfs with the virtio/ext4/fw_cfg/ACPI modules
+#               and Debian's qemu-guest-agent (qemu-ga plus its libraries)
 #   cmdline     recommended kernel arguments (one line, without console=)
 #   manifest    key=value facts: kernel_release, kernel_package(_version),
-#               busybox_version, modules, inputs_sha256, built_at
+#               busybox_version, qemu_ga_version, modules, inputs_sha256,
+#               built_at
 #
 # Default DIR: $VMCTL_HOME/images/tiny, else /var/lib/vmctl/images/tiny for
 # root, else ${XDG_DATA_HOME:-~/.local/share}/vmctl/images/tiny.
@@ -19,7 +21,8 @@
 # $VMCTL_HOME/cache, /var/cache/vmctl or ${XDG_CACHE_HOME:-~/.cache}/vmctl).
 #
 # Re-running is cheap: if the inputs (kernel package version, busybox version,
-# this script, the guest files under rootfs/) hash to the manifest's
+# qemu-ga version and the bytes of qemu-ga and its libraries, this script,
+# the guest files under rootfs/) hash to the manifest's
 # inputs_sha256, nothing is rebuilt.  The image is built in a temp dir and
 # renamed into place, so a half-built image is never visible in DIR.
 set -euo pipefail
@@ -78,11 +81,14 @@ mkdir -p "$(dirname "$out")" "$cache"
 out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 
 # --- host tools ----------------------------------------------------------------
-# busybox-static: the guest userland.  cpio: the initramfs.  xz-utils: to
-# unpack the kernel.  dpkg-deb and apt-get/apt-cache are always there on
-# Debian.  Install only what is missing (dpkg -s is fast and quiet).
+# busybox-static: the guest userland.  qemu-guest-agent: qemu-ga, copied into
+# the guest with its shared libraries (on the host its service only starts if
+# the host is itself a VM with an agent channel).  cpio: the initramfs.
+# xz-utils: to unpack the kernel.  dpkg-deb, ldd and apt-get/apt-cache are
+# always there on Debian.  Install only what is missing (dpkg -s is fast and
+# quiet).
 need_pkgs=()
-for p in busybox-static cpio xz-utils; do
+for p in busybox-static qemu-guest-agent cpio xz-utils; do
 	dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -93,6 +99,24 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox not found (busybox-static)"
+qga=/usr/sbin/qemu-ga
+[ -x "$qga" ] || die "$qga not found (qemu-guest-agent)"
+
+# qemu-ga is dynamically linked: copy it with every library ldd resolves and
+# the dynamic loader, each at the path ldd prints (the loader finds them in
+# its built-in /lib/x86_64-linux-gnu without an ld.so.cache).
+#   "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)"  a library
+#   "/lib64/ld-linux-x86-64.so.2 (0x...)"                        the loader
+#   "linux-vdso.so.1 (0x...)"                                    in the kernel
+qga_files=("$qga")
+while read -r a b c _; do
+	if [ "$b" = "=>" ]; then
+		case $c in /*) qga_files+=("$c") ;; *) die "ldd $qga: $a not found" ;; esac
+	elif [[ $a == /* ]]; then
+		qga_files+=("$a")
+	fi
+done < <(ldd "$qga")
+[ ${#qga_files[@]} -gt 2 ] || die "ldd $qga listed no libraries"
 
 # --- which kernel ------------------------------------------------------------------
 # linux-image-amd64 is a metapackage; it depends on the real package with an
@@ -120,6 +144,7 @@ if [ -z "${kver:-}" ]; then   # metapackage without an exact version: ask apt
 fi
 [ -n "$kver" ] || die "no candidate version for $kpkg"
 bbver=$(dpkg-query -W -f='${Version}' busybox-static)
+gaver=$(dpkg-query -W -f='${Version}' qemu-guest-agent)
 
 # --- up to date? ---------------------------------------------------------------------
 # Everything that changes the image goes into one hash.  File names are part
@@ -128,6 +153,10 @@ inputs_sha256=$(
 	{
 		echo "kernel=$kpkg $kver"
 		echo "busybox=$bbver"
+		echo "qemu-ga=$gaver"
+		# the libraries come from other packages (libc6, libglib2.0-0, ...):
+		# hash the bytes copied, so a library upgrade rebuilds too
+		sha256sum "${qga_files[@]}"
 		cd "$here" && find build.sh rootfs -type f -print0 | LC_ALL=C sort -z |
 			xargs -0 sha256sum
 		# modes matter too (an init script that lost its x bit breaks boot)
@@ -253,10 +282,12 @@ for m in "${wanted_modules[@]}"; do
 done
 
 # --- initramfs -------------------------------------------------------------------------------
-# Uncompressed cpio (5.4 MB): QEMU copies it into guest RAM almost for free,
-# while the guest kernel decompresses slowly under TCG.  Measured time to the
-# ready line (TCG, median of 6): plain 2.36 s, gzip -9 (1.8 MB) 2.42 s,
-# gzip -1 2.8 s, zstd -19 2.84 s.
+# Uncompressed cpio (5.4 MB; 11.7 MB with qemu-ga and its libraries): QEMU
+# copies it into guest RAM almost for free, while the guest kernel
+# decompresses slowly under TCG.  Measured time to the ready line (TCG, median
+# of 6, before qemu-ga): plain 2.36 s, gzip -9 (1.8 MB) 2.42 s, gzip -1 2.8 s,
+# zstd -19 2.84 s.  The 6.3 MB of qemu-ga cost the ready line ~10 ms of guest
+# time (measured with -icount, which makes guest time deterministic).
 log "building initramfs"
 root=$work/root
 mkdir -p "$root"
@@ -274,6 +305,13 @@ done
 # The kernel runs /init from an initramfs; as "init", busybox is PID 1 and
 # reads /etc/inittab.
 ln -sf /bin/busybox "$root/init"
+# qemu-ga and its libraries, symlinks resolved (libfoo.so.1 -> libfoo.so.1.2.3
+# becomes a file named libfoo.so.1).  /lib and /lib64 are real directories in
+# the guest (no merged /usr), so the paths ldd printed are used as they are.
+for f in "${qga_files[@]}"; do
+	mkdir -p "$root$(dirname "$f")"
+	cp -L "$f" "$root$f"
+done
 for p in "${load_order[@]}"; do
 	mkdir -p "$root/lib/modules/$krel/$(dirname "$p")"
 	cp "$kmods/$p" "$root/lib/modules/$krel/$p"
@@ -296,6 +334,7 @@ echo "$cmdline" > "$stage/cmdline"
 	echo "kernel_package=$kpkg"
 	echo "kernel_package_version=$kver"
 	echo "busybox_version=$bbver"
+	echo "qemu_ga_version=$gaver"
 	echo "initrd_format=cpio-newc"
 	echo "modules=$(printf '%s\n' "${load_order[@]}" | xargs -n1 basename | sed 's/\.ko$//' | paste -sd, -)"
 	echo "inputs_sha256=$inputs_sha256"

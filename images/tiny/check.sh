@@ -4,11 +4,16 @@
 #   check.sh [--image DIR] [direct|libvirt|all]      (default: direct)
 #
 # direct   QEMU run by hand: ready line format and time, heartbeat, fw_cfg
-#          startup script, /data formatted and mounted, balloon driver bound,
-#          Ctrl-C in the serial shell, ACPI power button (system_powerdown),
-#          then a second boot of the same disk: data kept, typed "poweroff".
+#          startup script, guest agent on a virtio-serial port (guest-ping,
+#          guest-exec exit code and output), /data formatted and mounted,
+#          balloon driver bound, Ctrl-C in the serial shell, ACPI power button
+#          (system_powerdown), then a second boot of the same disk without
+#          the agent port: "agent unavailable", data kept, typed "poweroff".
 # libvirt  the same image through qemu:///system (needs a running libvirtd):
-#          a transient domain imgtest-<pid>, ready time, "virsh shutdown".
+#          a domain imgtest-<pid> with the agent channel, ready time, agent
+#          ping/exec through "virsh qemu-agent-command", balloon (virsh setmem
+#          -> MemTotal in the guest, dommemstat guest stats), vCPU hotplug
+#          (virsh setvcpus --live -> nproc), vmctl-burn, "virsh shutdown".
 # Prints one "ok"/"FAIL" line per check; exits non-zero on any failure.
 # The ready line is printed before the serial shell starts, so it is always a
 # whole line; later guest lines (HB, startup:) share ttyS0 with the shell and
@@ -72,6 +77,7 @@ wait_for() {
 b64() { printf '%s\n' "$1" | base64 -w0; }
 line_of() { tr -d '\r' < "$1" | grep -aE "$2" | head -n1; }
 
+agent_re='vmctl-guest: agent (started|unavailable|failed)'
 ready_re='^vmctl-guest: ready boot=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} kernel=[^ ]+ cpus=[0-9]+ mem_kb=[0-9]+$'
 
 # check_ready LOG T0 LABEL: ready line exact, then heartbeat of the same boot
@@ -80,6 +86,7 @@ check_ready() {
 	if ! wait_for "$log" '^vmctl-guest: ready' 90; then
 		fail "$label: no ready line in 90 s"; tail -n 20 "$log"; return 1
 	fi
+	now > "$t/ready_at"
 	ok "$label: ready after $(since "$t0") s"
 	line=$(line_of "$log" '^vmctl-guest: ready')
 	if [[ $line =~ $ready_re ]]; then ok "$label: ready line format: $line"
@@ -91,18 +98,86 @@ check_ready() {
 	echo "$boot" > "$t/boot"
 }
 
+# --- guest agent (qemu-ga) ----------------------------------------------------
+# ga_send JSON: one request, prints the reply.  Set per mode: over a FIFO pair
+# to the QEMU chardev (direct), or "virsh qemu-agent-command" (libvirt).
+ga_send() { echo "ga_send not set" >&2; return 1; }
+json_str() { local s=${1//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
+# ga_exec CMD: run "/bin/sh -c CMD" with guest-exec, wait for it (30 s);
+# sets ga_rc (exit code) and ga_out (stdout, base64 as sent: ga_out64).
+ga_exec() {
+	local r pid deadline=$((SECONDS + 30))
+	ga_rc=""; ga_out=""; ga_out64=""
+	r=$(ga_send '{"execute":"guest-exec","arguments":{"path":"/bin/sh","arg":["-c",'"$(json_str "$1")"'],"capture-output":true}}') || return 1
+	pid=$(grep -o '"pid": *[0-9]*' <<<"$r" | grep -o '[0-9]*$') || return 1
+	while [ $SECONDS -lt $deadline ]; do
+		r=$(ga_send '{"execute":"guest-exec-status","arguments":{"pid":'"$pid"'}}') || return 1
+		if grep -q '"exited": *true' <<<"$r"; then
+			ga_rc=$(grep -o '"exitcode": *-*[0-9]*' <<<"$r" | grep -o -- '-*[0-9]*$' || true)
+			ga_out64=$(grep -o '"out-data": *"[^"]*"' <<<"$r" | sed 's/.*"\([^"]*\)"$/\1/' || true)
+			ga_out=$(base64 -d <<<"$ga_out64")
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+# start_agent_watch LOG: in the background from boot on, as soon as the guest
+# prints "agent started", send guest-ping until it answers; the time it did
+# goes to $t/ga_answer_at (the other checks would delay it otherwise).
+start_agent_watch() {
+	rm -f "$t/ga_answer_at"
+	(
+		wait_for "$1" 'vmctl-guest: agent started$' 90 || exit 0
+		deadline=$((SECONDS + 15))
+		until r=$(ga_send '{"execute":"guest-ping"}' 2>/dev/null) && grep -q '"return"' <<<"$r"; do
+			[ $SECONDS -lt $deadline ] || exit 0
+			sleep 0.05
+		done
+		now > "$t/ga_answer_at"
+	) &
+	ga_watch=$!; pids+=("$ga_watch")
+}
+# check_agent LOG LABEL: the agent line, the first answer to guest-ping (timed
+# from the ready line), guest-exec of "echo hi; nproc; exit 3".
+check_agent() {
+	local log=$1 label=$2
+	if wait_for "$log" 'vmctl-guest: agent started$' 10; then ok "$label: agent started line"
+	else fail "$label: agent line: '$(line_of "$log" "$agent_re" | grep -aoE "$agent_re.*" || echo none)'"; return 0; fi
+	wait "$ga_watch" || true
+	if [ -s "$t/ga_answer_at" ]; then
+		# before the ready line if rcS was busy (formatting /data) meanwhile
+		ok "$label: agent answered guest-ping $(awk -v a="$(cat "$t/ready_at")" -v b="$(cat "$t/ga_answer_at")" \
+			'BEGIN { d = b - a; printf "%.2f s %s", d < 0 ? -d : d, d < 0 ? "before" : "after" }') the ready line"
+	else fail "$label: no answer to guest-ping within 15 s of 'agent started'"; return 0; fi
+	# "hi\n1\n" is aGkKMQo= in base64
+	if ga_exec 'echo hi; nproc; exit 3' && [ "$ga_rc" = 3 ] && [ "$ga_out64" = aGkKMQo= ]
+	then ok "$label: guest-exec: exitcode=3, out-data=$ga_out64"
+	else fail "$label: guest-exec: exitcode='$ga_rc' out-data='$ga_out64'"; fi
+}
+
 # ---------------------------------------------------------------------------
 run_direct() {
 	local disk=$t/disk.qcow2 log=$t/serial.log qpid t0 t1 boot2
 	qemu-img create -q -f qcow2 "$disk" 1G
-	# start_qemu: serial and monitor on FIFO pairs (NAME.in / NAME.out), so
-	# the test can type into the serial shell and send monitor commands.
+	# start_qemu [agent]: serial and monitor on FIFO pairs (NAME.in /
+	# NAME.out), so the test can type into the serial shell and send monitor
+	# commands; with "agent", a virtio-serial port org.qemu.guest_agent.0 on
+	# a third pair (ga.in / ga.out, replies collected in ga.log).
 	start_qemu() {
-		rm -f "$t"/ser.* "$t"/mon.* "$log"
+		local agent_args=()
+		rm -f "$t"/ser.* "$t"/mon.* "$t"/ga.* "$log"
 		mkfifo "$t/ser.in" "$t/ser.out" "$t/mon.in" "$t/mon.out"
 		: > "$log"
 		cat "$t/ser.out" >> "$log" & pids+=($!)
 		cat "$t/mon.out" > /dev/null & pids+=($!)
+		if [ "${1:-}" = agent ]; then
+			mkfifo "$t/ga.in" "$t/ga.out"
+			: > "$t/ga.log"
+			cat "$t/ga.out" >> "$t/ga.log" & pids+=($!)
+			agent_args=(-chardev pipe,id=ga0,path="$t/ga" -device virtio-serial
+				-device virtserialport,chardev=ga0,name=org.qemu.guest_agent.0)
+		fi
 		t0=$(now)
 		qemu-system-x86_64 -machine pc,accel=tcg -m 256 -display none -nodefaults \
 			-kernel "$image/vmlinux" -initrd "$image/initrd.img" -append "$cmdline" \
@@ -110,9 +185,22 @@ run_direct() {
 			-chardev pipe,id=mon0,path="$t/mon" -mon chardev=mon0,mode=readline \
 			-drive file="$disk",if=virtio,format=qcow2 \
 			-fw_cfg name=opt/vmctl/startup-script,string="$(b64 'echo hello; exit 3')" \
-			-device virtio-balloon &
+			-device virtio-balloon "${agent_args[@]}" &
 		qpid=$!; pids+=("$qpid")
 		exec 7>"$t/ser.in" 8>"$t/mon.in"
+		if [ "${1:-}" = agent ]; then
+			exec 6>"$t/ga.in"
+			start_agent_watch "$log"
+		fi
+	}
+	# ga_send for the FIFO: qemu-ga copies a request's "id" into its reply.
+	# A request sent before the agent runs waits in the FIFO until it opens
+	# the port.  The id is unique per call (ga_send runs in a subshell).
+	ga_send() {
+		local id="chk-${EPOCHREALTIME/./}-$BASHPID"
+		printf '%s\n' "${1%\}},\"id\":\"$id\"}" >&6
+		wait_for "$t/ga.log" "\"id\": *\"$id\"" 10 || return 1
+		tr -d '\r' < "$t/ga.log" | grep -a "\"id\": *\"$id\""
 	}
 	type_line() { printf '%s\r' "$1" >&7; }
 	# wait_exit SECONDS: wait for QEMU to exit by itself
@@ -122,12 +210,13 @@ run_direct() {
 		! kill -0 "$qpid" 2>/dev/null
 	}
 
-	echo "== direct QEMU (TCG): boot 1, blank disk"
-	start_qemu
+	echo "== direct QEMU (TCG): boot 1, blank disk, agent port"
+	start_qemu agent
 	check_ready "$log" "$t0" "direct" || return 0
 	if wait_for "$log" 'startup: hello$' 5 && wait_for "$log" 'vmctl-guest: startup-script exit=3$' 5
 	then ok "direct: startup script output and exit code"
 	else fail "direct: startup script"; fi
+	check_agent "$log" direct
 	sleep 0.5   # let the shell print its prompt first
 	type_line 'echo "chk data=$(awk '"'"'$2=="/data"{print $3}'"'"' /proc/mounts) balloon=$(ls -d /sys/bus/virtio/drivers/virtio_balloon/virtio* | wc -l) fwcfg=$(ls /etc/vmctl/startup-script)"; echo persisted > /data/hello'
 	if wait_for "$log" '^chk data=ext4 balloon=1 fwcfg=/etc/vmctl/startup-script$' 10
@@ -144,7 +233,7 @@ run_direct() {
 	else fail "direct: still running 20 s after system_powerdown"; kill "$qpid"; fi
 	if tr -d '\r' < "$log" | grep -aq 'vmctl-guest: shutting down$'; then ok "direct: shutdown line"
 	else fail "direct: no shutdown line"; fi
-	exec 7>&- 8>&-
+	exec 6>&- 7>&- 8>&-
 	if command -v e2fsck >/dev/null; then
 		qemu-img convert -O raw "$disk" "$t/disk.raw"
 		if e2fsck -fn "$t/disk.raw" >/dev/null 2>&1; then ok "direct: /data filesystem clean after shutdown"
@@ -152,10 +241,12 @@ run_direct() {
 		rm -f "$t/disk.raw"
 	fi
 
-	echo "== direct QEMU (TCG): boot 2, same disk, typed poweroff"
+	echo "== direct QEMU (TCG): boot 2, same disk, no agent port, typed poweroff"
 	start_qemu
 	check_ready "$log" "$t0" "direct#2" || return 0
 	boot2=$(cat "$t/boot")
+	if wait_for "$log" 'vmctl-guest: agent unavailable$' 5; then ok "direct#2: no agent port -> 'agent unavailable'"
+	else fail "direct#2: agent line: '$(line_of "$log" "$agent_re" | grep -aoE "$agent_re.*" || echo none)'"; fi
 	sleep 0.5
 	type_line 'echo "chk2 $(cat /data/hello)"'
 	if wait_for "$log" '^chk2 persisted$' 10; then ok "direct#2: /data kept its file (no reformat)"
@@ -170,7 +261,7 @@ run_direct() {
 
 # ---------------------------------------------------------------------------
 run_libvirt() {
-	local uri=qemu:///system disk=$t/lv-disk.qcow2 log=$t/lv-serial.log t0 t1 state
+	local uri=qemu:///system disk=$t/lv-disk.qcow2 log=$t/lv-serial.log t0 t1 state m0 m1 i
 	echo "== libvirt ($uri, domain type='qemu')"
 	if ! virsh -q -c "$uri" version >/dev/null 2>&1; then
 		fail "libvirt: no daemon at $uri"; return 0
@@ -179,11 +270,15 @@ run_libvirt() {
 	domain=imgtest-$$
 	# <features><acpi/>: without it libvirt passes -no-acpi and
 	# "virsh shutdown" has no power button to press.
+	# <vcpu current='1'>2: one vCPU at boot, one more hot-pluggable.
+	# <channel>: libvirt adds a virtio-serial controller and connects to the
+	# agent through a unix socket of its own.  <stats period='2'/>: QEMU polls
+	# the balloon driver's memory statistics (virsh dommemstat).
 	cat > "$t/domain.xml" <<-EOF
 	<domain type='qemu'>
 	  <name>$domain</name>
 	  <memory unit='MiB'>256</memory>
-	  <vcpu>1</vcpu>
+	  <vcpu current='1'>2</vcpu>
 	  <os>
 	    <type arch='x86_64' machine='pc'>hvm</type>
 	    <kernel>$image/vmlinux</kernel>
@@ -203,7 +298,8 @@ run_libvirt() {
 	    </disk>
 	    <serial type='pty'><log file='$log'/><target port='0'/></serial>
 	    <console type='pty'><target type='serial' port='0'/></console>
-	    <memballoon model='virtio'/>
+	    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+	    <memballoon model='virtio'><stats period='2'/></memballoon>
 	  </devices>
 	</domain>
 	EOF
@@ -211,10 +307,53 @@ run_libvirt() {
 	t0=$(now)
 	virsh -q -c "$uri" start "$domain" >/dev/null
 	ok "libvirt: virsh start returned after $(since "$t0") s"
+	ga_send() { virsh -q -c "$uri" qemu-agent-command "$domain" "$1"; }
+	start_agent_watch "$log"
 	check_ready "$log" "$t0" "libvirt" || return 0
 	if wait_for "$log" 'startup: hi & bye$' 5 && wait_for "$log" 'vmctl-guest: startup-script exit=0$' 5
 	then ok "libvirt: fw_cfg startup script ran"
 	else fail "libvirt: fw_cfg startup script"; fi
+	check_agent "$log" libvirt
+
+	# Balloon: the guest's MemTotal drops by what "virsh setmem" takes.
+	memtotal() { ga_exec "awk '/^MemTotal:/ { print \$2 }' /proc/meminfo" && echo "$ga_out"; }
+	m0=$(memtotal || true)
+	virsh -q -c "$uri" setmem "$domain" 192M --live
+	t1=$(now)
+	m1=$m0
+	for ((i = 0; i < 50; i++)); do
+		m1=$(memtotal || true)
+		[ -n "$m0" ] && [ -n "$m1" ] && [ $((m0 - m1)) -ge 60000 ] && break
+		sleep 0.2
+	done
+	if [ -n "$m0" ] && [ -n "$m1" ] && [ $((m0 - m1)) -ge 60000 ]
+	then ok "libvirt: setmem 256M -> 192M: guest MemTotal $m0 -> $m1 kB ($(since "$t1") s)"
+	else fail "libvirt: setmem: guest MemTotal '$m0' -> '$m1' kB"; fi
+	for ((i = 0; i < 50; i++)); do
+		state=$(virsh -q -c "$uri" dommemstat "$domain" 2>/dev/null || true)
+		grep -q '^unused ' <<<"$state" && grep -q '^available ' <<<"$state" && break
+		sleep 0.2
+	done
+	if grep -q '^unused ' <<<"$state" && grep -q '^available ' <<<"$state"
+	then ok "libvirt: dommemstat guest stats: $(grep -E '^(actual|unused|available) ' <<<"$state" | paste -sd' ')"
+	else fail "libvirt: dommemstat has no unused/available: $(paste -sd' ' <<<"$state")"; fi
+
+	# vCPU hotplug: the guest's hotplug helper onlines the new vCPU.
+	virsh -q -c "$uri" setvcpus "$domain" 2 --live
+	t1=$(now)
+	for ((i = 0; i < 50; i++)); do
+		ga_exec nproc && [ "$ga_out" = 2 ] && break
+		sleep 0.2
+	done
+	if [ "$ga_out" = 2 ]; then ok "libvirt: setvcpus 2 --live: guest nproc=2 ($(since "$t1") s)"
+	else fail "libvirt: setvcpus 2 --live: guest nproc='$ga_out'"; fi
+
+	# CPU work meter, through the agent: one BURN line per second.
+	if ga_exec 'vmctl-burn 2' && [ "$ga_rc" = 0 ] &&
+		[ "$(grep -cE '^BURN rate=[0-9]+$' <<<"$ga_out")" = 2 ] && [ "$(wc -l <<<"$ga_out")" = 2 ]
+	then ok "libvirt: vmctl-burn 2: $(paste -sd' ' <<<"$ga_out")"
+	else fail "libvirt: vmctl-burn 2: exit '$ga_rc', output '$ga_out'"; fi
+
 	t1=$(now)
 	virsh -q -c "$uri" shutdown "$domain" >/dev/null
 	state=""

@@ -42,10 +42,30 @@ protected:
     // Starts a slow migration in the background and returns its pid file.
     static std::string start_slow_migration(const std::string& name, const std::string& tag) {
         const std::string base = "/tmp/" + name + "-" + tag;
+        shell("rm -f " + base + ".*");  // a failed earlier run may have left them
         // $! inside the subshell is vmctl's own pid, so Ctrl-C reaches vmctl.
         shell("(" + quote(VMCTL_BINARY) + " --host host-a migrate " + name + " --to host-b --bandwidth 1 > " + base +
               ".out 2>&1 & echo $! > " + base + ".pid; wait $!; echo $? > " + base + ".rc) >/dev/null 2>&1 &");
         return base;
+    }
+    // A VM on host-a that keeps rewriting its memory, so that a migration
+    // capped at 1 MiB/s is still under way seconds later.
+    static int create_busy(const std::string& name) {
+        const std::string script = "/tmp/" + name + ".sh";
+        shell("printf 'while :; do dd if=/dev/zero of=/tmp/dirty bs=1M count=32 2>/dev/null; done\\n' > " + script);
+        const int rc = vmctl({"--host", "host-a", "create", name, "--startup-script", script}).exit_code;
+        shell("rm -f " + script);
+        return rc;
+    }
+
+    // Waits until the migration's progress bar shows it under way.
+    static bool wait_started(const std::string& base) {
+        for (int i = 0; i < 150; ++i) {
+            if (shell("grep -q 'pass' " + base + ".out").exit_code == 0)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return false;
     }
     static bool wait_gone(const std::string& base, std::chrono::seconds timeout) {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -118,12 +138,12 @@ TEST_F(MigrateE2E, PreflightRefusalsMoveNothing) {
 
 TEST_F(MigrateE2E, CtrlCAbortsAndTheVmStaysOnTheSource) {
     const std::string name = vm_name("migabort");
-    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    ASSERT_EQ(create_busy(name), 0);
     const std::string base = start_slow_migration(name, "abort");
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_TRUE(wait_started(base));
     shell("kill -INT $(cat " + base + ".pid)");
     ASSERT_TRUE(wait_gone(base, std::chrono::seconds(30)));
-    EXPECT_NE(shell("cat " + base + ".rc").out, "0\n");
+    EXPECT_NE(shell("cat " + base + ".rc").out, "0\n") << shell("cat " + base + ".out").out;
     EXPECT_NE(shell("cat " + base + ".out").out.find("stays"), std::string::npos) << shell("cat " + base + ".out").out;
     EXPECT_EQ(state_on("host-a", name), "running");
     EXPECT_FALSE(has_vm("host-b", name)) << "no half-defined domain on the destination";
@@ -133,14 +153,20 @@ TEST_F(MigrateE2E, CtrlCAbortsAndTheVmStaysOnTheSource) {
 
 TEST_F(MigrateE2E, DestinationDyingMidwayLeavesTheVmOnTheSource) {
     const std::string name = vm_name("migkill");
-    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    ASSERT_EQ(create_busy(name), 0);
     const std::string base = start_slow_migration(name, "kill");
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    ASSERT_TRUE(wait_started(base));
     ASSERT_EQ(shell("kill -KILL $(cat /var/lib/vmctl/hosts/host-b/libvirtd.pid)").exit_code, 0);
     ASSERT_TRUE(wait_gone(base, std::chrono::seconds(60)));
     EXPECT_NE(shell("cat " + base + ".rc").out, "0\n");
+    EXPECT_NE(shell("cat " + base + ".out").out.find("error: "), std::string::npos)
+        << shell("cat " + base + ".out").out;
     EXPECT_EQ(state_on("host-a", name), "running");
-    // The host comes back, without the half-arrived VM.
+    // Nothing was defined on the destination: no persistent definition there.
+    EXPECT_NE(shell("test -e /var/lib/vmctl/hosts/host-b/etc/qemu/" + name + ".xml").exit_code, 0);
+    // Replace the dead host with a fresh one for the tests after this one.
+    ASSERT_EQ(shell(std::string(VMCTL_SOURCE_DIR) + "/scripts/lab-host.sh down host-b 2 /var/lib/vmctl/hosts").exit_code,
+              0);
     const RunResult up = vmctl({"hosts", "up", "--count", "2"});
     ASSERT_EQ(up.exit_code, 0) << up.err;
     EXPECT_FALSE(has_vm("host-b", name));

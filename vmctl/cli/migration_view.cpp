@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <pthread.h>
 #include <string>
 
 namespace vmctl::cli {
@@ -20,6 +21,12 @@ extern "C" void on_sigint(int) { g_interrupted = true; }
 MigrationView::MigrationView(std::ostream& err, bool draw) : m_err(err), m_draw(draw) {
     g_interrupted = false;
     std::signal(SIGINT, on_sigint);
+    // A parent may have blocked SIGINT (and a blocked mask is inherited):
+    // unblock it, or Ctrl-C would stay pending until the migration ends.
+    sigset_t interrupt;
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    pthread_sigmask(SIG_UNBLOCK, &interrupt, nullptr);
 }
 
 MigrationView::~MigrationView() { std::signal(SIGINT, SIG_DFL); }

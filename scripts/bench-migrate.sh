@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Benchmark: live migration of the same idle 256 MiB tiny guest between the
+# same two lab hosts, `vmctl migrate` against `virsh migrate --live`, side by
+# side, RUNS times each (back and forth). Then a busy guest that dirties
+# memory fast, with and without --auto-converge. Needs root; brings lab hosts
+# up and takes them down at the end.
+# Targets: vmctl wall time at most 1.1 times virsh; downtime at most 300 ms.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VMCTL=${VMCTL:-build/vmctl}
+RUNS=${RUNS:-5}
+A=qemu+tcp://10.213.0.11/system
+B=qemu+tcp://10.213.0.12/system
+script=$(mktemp)
+cleanup() {
+  "$VMCTL" hosts down --force >/dev/null 2>&1 || true
+  rm -f "$script" /tmp/bench-mig.*
+}
+trap cleanup EXIT
+"$VMCTL" hosts up --count 2 >/dev/null 2>&1
+
+now() { date +%s.%N; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }
+virsh_migrate() {  # $1 name, $2 from uri, $3 to uri, $4 to address
+  virsh -q -c "$2" migrate --live --p2p --persistent --undefinesource --unsafe "$1" "$3" "tcp://$4" \
+    --listen-address "$4" >/dev/null
+}
+downtime_of() { virsh -c "$1" domjobinfo "$2" --completed | awk '/^Total downtime/ {print $3}'; }
+
+"$VMCTL" --host host-a create bench-mig >/dev/null 2>&1
+sleep 2
+for i in $(seq 1 "$RUNS"); do
+  t0=$(now); virsh_migrate bench-mig "$A" "$B" 10.213.0.12; echo "$(now) - $t0" | bc >> /tmp/bench-mig.virsh
+  downtime_of "$B" bench-mig >> /tmp/bench-mig.virsh-down
+  t0=$(now); "$VMCTL" --host host-b migrate bench-mig --to host-a --json > /tmp/bench-mig.json 2>/dev/null
+  echo "$(now) - $t0" | bc >> /tmp/bench-mig.vmctl
+  sed -n 's/.*"downtime_ms": \([0-9]*\).*/\1/p' /tmp/bench-mig.json >> /tmp/bench-mig.vmctl-down
+done
+"$VMCTL" --host host-a delete bench-mig --force >/dev/null
+
+# A guest that rewrites 64 MiB of memory in a loop.
+printf 'while :; do dd if=/dev/zero of=/tmp/dirty bs=1M count=64 2>/dev/null; done\n' > "$script"
+busy() {  # $1 extra flag; prints wall seconds, downtime ms, passes
+  "$VMCTL" --host host-a create bench-busy --startup-script "$script" >/dev/null 2>&1
+  sleep 3
+  t0=$(now)
+  if "$VMCTL" --host host-a migrate bench-busy --to host-b --json $1 > /tmp/bench-mig.busy 2>/dev/null; then
+    echo "$(echo "$(now) - $t0" | bc) s, downtime $(sed -n 's/.*"downtime_ms": \([0-9]*\).*/\1/p' /tmp/bench-mig.busy) ms, $(sed -n 's/.*"iterations": \([0-9]*\).*/\1/p' /tmp/bench-mig.busy) passes"
+  else
+    echo "did not finish"
+  fi
+  "$VMCTL" --host host-b delete bench-busy --force >/dev/null 2>&1 || "$VMCTL" --host host-a delete bench-busy --force >/dev/null 2>&1 || true
+}
+plain=$(busy "")
+converge=$(busy "--auto-converge")
+
+vw=$(median < /tmp/bench-mig.virsh); mw=$(median < /tmp/bench-mig.vmctl)
+vd=$(median < /tmp/bench-mig.virsh-down); md=$(median < /tmp/bench-mig.vmctl-down)
+echo "| idle 256 MiB guest, host-a <-> host-b (median of $RUNS) | wall time | downtime |"
+echo "| --- | --- | --- |"
+echo "| virsh migrate --live --p2p | ${vw} s | ${vd} ms |"
+echo "| vmctl migrate (with pre-flight, heartbeat check) | ${mw} s | ${md} ms |"
+echo "| ratio vmctl / virsh | $(echo "scale=2; $mw / $vw" | bc) (target at most 1.1) | |"
+echo
+echo "| busy guest rewriting 64 MiB in a loop | result |"
+echo "| --- | --- |"
+echo "| vmctl migrate | $plain |"
+echo "| vmctl migrate --auto-converge | $converge |"
