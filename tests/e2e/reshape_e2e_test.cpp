@@ -121,3 +121,42 @@ TEST_F(ReshapeE2E, TopOnceJsonHasEveryRunningVm) {
 
 }  // namespace
 }  // namespace vmctl::e2e
+
+namespace vmctl::e2e {
+namespace {
+
+TEST_F(ReshapeE2E, DiskAttachAndDetachSeenFromInside) {
+    const std::string name = vm_name("disks");
+    ASSERT_EQ(vmctl({"create", name}).exit_code, 0);
+    const RunResult attached = vmctl({"disk", "attach", name, "--size", "64M"});
+    ASSERT_EQ(attached.exit_code, 0) << attached.err;
+    EXPECT_NE(attached.out.find("/dev/vdb"), std::string::npos);
+    bool seen = false;
+    for (int i = 0; i < 20 && !seen; ++i) {
+        seen = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code == 0;
+        if (!seen)
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_TRUE(seen) << "the guest sees the hot-plugged disk";
+    const RunResult detached = vmctl({"disk", "detach", name, "vdb", "--delete"});
+    ASSERT_EQ(detached.exit_code, 0) << detached.err;
+    bool gone = false;
+    for (int i = 0; i < 20 && !gone; ++i) {
+        gone = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code != 0;
+        if (!gone)
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_TRUE(gone) << "the guest let the disk go";
+    EXPECT_EQ(vmctl({"disk", "detach", name, "vda"}).exit_code, 6) << "the boot disk stays";
+}
+
+TEST_F(ReshapeE2E, InfoShowsTheLimits) {
+    const std::string name = vm_name("limits");
+    ASSERT_EQ(vmctl({"create", name, "--no-wait"}).exit_code, 0);
+    ASSERT_EQ(vmctl({"limit", name, "--cpu-quota", "40"}).exit_code, 0);
+    const auto info = nlohmann::json::parse(vmctl({"info", name, "--json"}).out);
+    EXPECT_EQ(info["cpu_quota_percent"], 40);
+}
+
+}  // namespace
+}  // namespace vmctl::e2e

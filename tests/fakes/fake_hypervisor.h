@@ -287,6 +287,20 @@ public:
         volumes.at(path).capacity_bytes = bytes;
     }
 
+    void attach_device(const std::string& name, const std::string& xml, bool) override {
+        maybe_fail("attach_device");
+        std::string& dom = get(name).xml;
+        dom.insert(dom.find("<serial"), xml);
+    }
+    void detach_device(const std::string& name, const std::string& xml, bool) override {
+        maybe_fail("detach_device");
+        std::string& dom = get(name).xml;
+        const auto at = dom.find(xml);
+        if (at == std::string::npos)
+            throw Error(ErrorKind::NotFound, "no such device");
+        dom.erase(at, xml.size());
+    }
+
     std::map<std::string, Limits> limits_of;
     Limits limits(const std::string& name) override { return limits_of[name]; }
     void set_limits(const std::string& name, const Limits& l, bool) override {
@@ -444,6 +458,8 @@ public:
                      bool l) override {
         m_inner.resize_disk(n, t, p, b, l);
     }
+    void attach_device(const std::string& n, const std::string& x, bool l) override { m_inner.attach_device(n, x, l); }
+    void detach_device(const std::string& n, const std::string& x, bool l) override { m_inner.detach_device(n, x, l); }
     Limits limits(const std::string& n) override { return m_inner.limits(n); }
     void set_limits(const std::string& n, const Limits& l, bool live) override { m_inner.set_limits(n, l, live); }
     std::vector<DomainStats> all_domain_stats() override { return m_inner.all_domain_stats(); }

@@ -26,14 +26,7 @@ protected:
         ops::create_vm(hv, env, o, quiet);
     }
 
-    ErrorKind failure(const std::function<void()>& call) {
-        try {
-            call();
-        } catch (const Error& e) {
-            return e.kind();
-        }
-        return ErrorKind::Internal;
-    }
+    static ErrorKind failure(const std::function<void()>& call) { return testing::failure_kind(call); }
 
     TempHome home;
     FakeHypervisor hv;

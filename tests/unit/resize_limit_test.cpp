@@ -3,6 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/guest_agent.h"
 #include "vmctl/ops/create.h"
+#include "vmctl/ops/disks.h"
 #include "vmctl/ops/exec.h"
 #include "vmctl/ops/limit.h"
 #include "vmctl/ops/resize.h"
@@ -150,6 +151,33 @@ TEST(Top, CpuPercentAndRatesComeFromTwoSamples) {
     EXPECT_DOUBLE_EQ(rows[0].disk_write_per_s, 2 << 20);
     const auto fresh = ops::top_rows({}, {b}, 1.0);
     EXPECT_DOUBLE_EQ(fresh[0].cpu_percent, 0.0) << "a VM seen once has no rate yet";
+}
+
+}  // namespace
+}  // namespace vmctl
+
+namespace vmctl {
+namespace {
+
+TEST_F(ReshapeTest, DataDisksAttachAsTheNextTargetAndDetach) {
+    const auto disk = ops::attach_disk(hv, env, "web", 64ULL << 20);
+    EXPECT_EQ(disk.target, "vdb");
+    EXPECT_TRUE(disk.live);
+    EXPECT_EQ(hv.volumes.at(disk.path).capacity_bytes, 64ULL << 20);
+    EXPECT_EQ(ops::attach_disk(hv, env, "web", 64ULL << 20).target, "vdc");
+    const auto gone = ops::detach_disk(hv, "web", "vdb", false);
+    EXPECT_FALSE(gone.deleted);
+    EXPECT_EQ(hv.volumes.count(disk.path), 1u) << "kept unless --delete";
+    EXPECT_EQ(ops::detach_disk(hv, "web", "vdc", true).deleted, true);
+    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vda", false); }), ErrorKind::InvalidState);
+    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vdz", false); }), ErrorKind::NotFound);
+}
+
+TEST_F(ReshapeTest, FailedAttachRemovesTheNewVolume) {
+    hv.fail_on = "attach_device";
+    const auto before = hv.volumes.size();
+    EXPECT_EQ(testing::failure_kind([&] { ops::attach_disk(hv, env, "web", 64ULL << 20); }), ErrorKind::OperationFailed);
+    EXPECT_EQ(hv.volumes.size(), before);
 }
 
 }  // namespace

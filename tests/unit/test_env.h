@@ -6,12 +6,24 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
 
+#include "vmctl/core/error.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/ops/environment.h"
 
 namespace vmctl::testing {
+
+// The kind of vmctl::Error that `call` throws, or Internal when it throws none.
+inline ErrorKind failure_kind(const std::function<void()>& call) {
+    try {
+        call();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    return ErrorKind::Internal;
+}
 
 class TempHome {
 public:

@@ -210,6 +210,30 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     return to_string(doc);
 }
 
+std::string build_disk_device_xml(const std::string& path, const std::string& target) {
+    pugi::xml_document doc;
+    pugi::xml_node disk = doc.append_child("disk");
+    disk.append_attribute("type") = "file";
+    disk.append_attribute("device") = "disk";
+    pugi::xml_node driver = disk.append_child("driver");
+    driver.append_attribute("name") = "qemu";
+    driver.append_attribute("type") = "qcow2";
+    disk.append_child("source").append_attribute("file") = path.c_str();
+    pugi::xml_node t = disk.append_child("target");
+    t.append_attribute("dev") = target.c_str();
+    t.append_attribute("bus") = "virtio";
+    return to_string(doc);
+}
+
+std::string next_disk_target(const std::vector<DiskFacts>& disks) {
+    for (char letter = 'a'; letter <= 'z'; ++letter) {
+        const std::string target = std::string("vd") + letter;
+        if (std::none_of(disks.begin(), disks.end(), [&](const DiskFacts& d) { return d.target == target; }))
+            return target;
+    }
+    throw Error(ErrorKind::InvalidState, "the VM already has 26 disks", "detach one first");
+}
+
 std::string build_metadata_xml(const VmMetadata& metadata) {
     pugi::xml_document doc;
     append_metadata(doc, metadata, /*prefixed=*/false);

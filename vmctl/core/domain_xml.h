@@ -29,6 +29,12 @@ struct DiskFacts {
     std::string device;  // "disk" or "cdrom"
 };
 
+// The <disk> device XML of a qcow2 data disk at `path`, seen as `target` ("vdb").
+std::string build_disk_device_xml(const std::string& path, const std::string& target);
+
+// The first virtio target name ("vdb", "vdc", ...) no disk uses yet.
+std::string next_disk_target(const std::vector<DiskFacts>& disks);
+
 // The facts vmctl reads back from any domain's XML, vmctl-made or not.
 struct DomainFacts {
     std::string name;

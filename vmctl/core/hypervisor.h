@@ -164,6 +164,10 @@ public:
     virtual void resize_disk(const std::string& name, const std::string& target, const std::string& path,
                              std::uint64_t bytes, bool live) = 0;
 
+    // Hot-plugs or unplugs a device (its XML), live when `live`, and in the definition.
+    virtual void attach_device(const std::string& name, const std::string& xml, bool live) = 0;
+    virtual void detach_device(const std::string& name, const std::string& xml, bool live) = 0;
+
     virtual Limits limits(const std::string& name) = 0;
     // Applies the limits that are set; the others stay as they are.
     virtual void set_limits(const std::string& name, const Limits& limits, bool live) = 0;

@@ -82,12 +82,12 @@ SnapshotInfo parse_snapshot_xml(const std::string& xml) {
     return info;
 }
 
-std::string format_utc(long long epoch_seconds) {
+std::string format_utc(long long epoch_seconds, const char* pattern) {
     const std::time_t t = static_cast<std::time_t>(epoch_seconds);
     std::tm utc{};
     gmtime_r(&t, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &utc);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, pattern, &utc);
     return buffer;
 }
 

@@ -43,7 +43,8 @@ SnapshotInfo parse_snapshot_xml(const std::string& xml);
 //   └─ other
 std::vector<std::string> render_snapshot_tree(const std::vector<SnapshotInfo>& snapshots);
 
-// Formats an epoch time as "2026-11-27 21:00:00" UTC.
-std::string format_utc(long long epoch_seconds);
+// Formats an epoch time in UTC with a strftime pattern (by default
+// "2026-11-27 21:00:00").
+std::string format_utc(long long epoch_seconds, const char* pattern = "%Y-%m-%d %H:%M:%S");
 
 }  // namespace vmctl

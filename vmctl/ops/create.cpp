@@ -5,6 +5,7 @@
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/names.h"
 #include "vmctl/core/size.h"
+#include "vmctl/core/snapshot.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/images.h"
 #include "vmctl/ops/rollback.h"
@@ -51,14 +52,7 @@ std::uint64_t overlay_capacity(Hypervisor& hv, const host::ImageFiles& image, st
 
 }  // namespace
 
-std::string now_iso8601() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return buffer;
-}
+std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu, const std::string& now_iso) {
     validate_vm_name(options.name);

@@ -1,5 +1,6 @@
 #include "vmctl/ops/info.h"
 
+#include "vmctl/core/error.h"
 #include "vmctl/host/process.h"
 
 namespace vmctl::ops {
@@ -10,6 +11,11 @@ VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name) 
     info.state = hv.domain_state(name);
     for (const DiskFacts& disk : info.facts.disks)
         info.disks.push_back({disk, disk.path.empty() ? std::nullopt : hv.volume_by_path(disk.path)});
+    try {
+        info.limits = hv.limits(name);
+    } catch (const Error&) {
+        // Drivers without cgroups (test:///) have no limits to show.
+    }
     if (info.state != DomainState::ShutOff) {
         info.qemu_pid = host::qemu_pid(env.uri, name);
         if (info.qemu_pid) {

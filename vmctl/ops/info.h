@@ -24,6 +24,7 @@ struct VmInfo {
     std::optional<int> qemu_pid;
     std::optional<std::chrono::seconds> uptime;
     std::optional<std::uint64_t> qemu_rss_bytes;
+    Limits limits;  // cgroup settings (`vmctl limit`)
 };
 
 VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name);

@@ -26,6 +26,23 @@ std::optional<std::pair<std::string, std::uint64_t>> last_heartbeat(const std::s
     return last;
 }
 
+MigrateOptions options_between(const std::string& name, const std::string& source_name, bool source_simulated,
+                               const host::HostEntry& dest, bool offline) {
+    MigrateOptions options;
+    options.name = name;
+    options.source_host = source_name;
+    options.dest_host = dest.name;
+    options.request.dest_uri = dest.uri;
+    if (dest.simulated) {
+        options.request.migrate_uri = "tcp://" + dest.address;
+        options.request.listen_address = dest.address;
+    }
+    options.request.offline = offline;
+    options.request.live = !offline;
+    options.shared_storage = source_simulated && dest.simulated;
+    return options;
+}
+
 namespace {
 
 void preflight(Hypervisor& source, Hypervisor& dest, const Environment& env, const MigrateOptions& options,

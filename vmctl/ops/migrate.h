@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vmctl/core/hypervisor.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/environment.h"
 
 #include <functional>
@@ -26,6 +27,11 @@ struct MigrationReport {
     bool kept_running = false;             // same boot id, heartbeat continued
     std::size_t snapshots_carried = 0;
 };
+
+// The options to move `name` from one registered host to another: lab hosts
+// get the destination's own address for QEMU's stream, and shared storage.
+MigrateOptions options_between(const std::string& name, const std::string& source_name, bool source_simulated,
+                               const host::HostEntry& dest, bool offline);
 
 // Checks before anything moves (same host, destination memory, shared disks,
 // name taken there), carries snapshot metadata across, migrates with

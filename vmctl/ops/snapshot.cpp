@@ -32,14 +32,7 @@ Error no_such_snapshot(const std::string& vm, const std::string& snapshot) {
 
 }  // namespace
 
-std::string utc_stamp_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &utc);
-    return buffer;
-}
+std::string utc_stamp_now() { return format_utc(std::time(nullptr), "%Y%m%d-%H%M%S"); }
 
 SnapshotCreated create_snapshot(Hypervisor& hv, const std::string& vm, const std::string& snapshot,
                                 const std::string& description) {

@@ -262,17 +262,8 @@ public:
     }
 
     std::vector<SnapshotInfo> list_snapshots(const std::string& name) override {
-        const DomainHandle dom = lookup(name);
-        virDomainSnapshotPtr* snaps = nullptr;
-        const int count = virDomainListAllSnapshots(dom.get(), &snaps, 0);
-        if (count < 0)
-            throw last_error(fmt::format("list the snapshots of VM '{}'", name));
-        std::vector<SnapshotHandle> owned;
-        for (int i = 0; i < count; ++i)
-            owned.emplace_back(snaps[i]);
-        std::free(snaps);
         std::vector<SnapshotInfo> result;
-        for (const auto& snap : owned) {
+        for (const auto& snap : all_snapshots(name, 0)) {
             char* xml = virDomainSnapshotGetXMLDesc(snap.get(), 0);
             if (xml == nullptr)
                 throw last_error(fmt::format("read a snapshot of VM '{}'", name));
@@ -358,6 +349,20 @@ public:
             throw last_error(fmt::format("find the volume of disk {} of VM '{}'", target, name));
         if (virStorageVolResize(volume.get(), bytes, 0) < 0)
             throw last_error(fmt::format("grow disk {} of VM '{}'", target, name));
+    }
+
+    void attach_device(const std::string& name, const std::string& xml, bool live) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (live ? VIR_DOMAIN_AFFECT_LIVE : 0);
+        if (virDomainAttachDeviceFlags(dom.get(), xml.c_str(), flags) < 0)
+            throw last_error(fmt::format("attach a device to VM '{}'", name));
+    }
+
+    void detach_device(const std::string& name, const std::string& xml, bool live) override {
+        const DomainHandle dom = lookup(name);
+        const unsigned flags = VIR_DOMAIN_AFFECT_CONFIG | (live ? VIR_DOMAIN_AFFECT_LIVE : 0);
+        if (virDomainDetachDeviceFlags(dom.get(), xml.c_str(), flags) < 0)
+            throw last_error(fmt::format("detach a device from VM '{}'", name));
     }
 
     Limits limits(const std::string& name) override {
@@ -562,17 +567,8 @@ public:
     }
 
     std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) override {
-        const DomainHandle dom = lookup(name);
-        virDomainSnapshotPtr* snaps = nullptr;
-        const int count = virDomainListAllSnapshots(dom.get(), &snaps, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL);
-        if (count < 0)
-            throw last_error(fmt::format("list the snapshots of VM '{}'", name));
-        std::vector<SnapshotHandle> owned;
-        for (int i = 0; i < count; ++i)
-            owned.emplace_back(snaps[i]);
-        std::free(snaps);
         std::vector<SnapshotDefinition> result;
-        for (const auto& snap : owned) {
+        for (const auto& snap : all_snapshots(name, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL)) {
             char* xml = virDomainSnapshotGetXMLDesc(snap.get(), VIR_DOMAIN_SNAPSHOT_XML_SECURE);
             if (xml == nullptr)
                 throw last_error(fmt::format("read a snapshot of VM '{}'", name));
@@ -650,6 +646,19 @@ private:
         }
         virTypedParamsFree(params, nparams);
         return job;
+    }
+
+    std::vector<SnapshotHandle> all_snapshots(const std::string& name, unsigned flags) {
+        const DomainHandle dom = lookup(name);
+        virDomainSnapshotPtr* snaps = nullptr;
+        const int count = virDomainListAllSnapshots(dom.get(), &snaps, flags);
+        if (count < 0)
+            throw last_error(fmt::format("list the snapshots of VM '{}'", name));
+        std::vector<SnapshotHandle> owned;
+        for (int i = 0; i < count; ++i)
+            owned.emplace_back(snaps[i]);
+        std::free(snaps);
+        return owned;
     }
 
     SnapshotHandle lookup_snapshot(const std::string& name, const std::string& snapshot) {

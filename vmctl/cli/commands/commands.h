@@ -38,6 +38,8 @@ int image_list(Context& context, const Args& args);
 int image_delete(Context& context, const Args& args);
 int disk(Context& context, const Args& args);  // the group; its verbs follow
 int disk_chain(Context& context, const Args& args);
+int disk_attach(Context& context, const Args& args);
+int disk_detach(Context& context, const Args& args);
 int snapshot(Context& context, const Args& args);  // the group; its verbs follow
 int snapshot_create(Context& context, const Args& args);
 int snapshot_list(Context& context, const Args& args);

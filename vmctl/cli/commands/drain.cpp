@@ -45,18 +45,8 @@ int drain(Context& context, const Args& args) {
     Table summary({"VM", "FROM", "TO", "RESULT", "TIME", "DOWNTIME"});
     int failures = 0;
     for (const auto& vm : source->list_domains()) {
-        ops::MigrateOptions options;
-        options.name = vm.name;
-        options.source_host = from.name;
-        options.dest_host = to.name;
-        options.request.dest_uri = to.uri;
-        if (to.simulated) {
-            options.request.migrate_uri = "tcp://" + to.address;
-            options.request.listen_address = to.address;
-        }
-        options.request.offline = vm.state == DomainState::ShutOff;
-        options.request.live = !options.request.offline;
-        options.shared_storage = from.simulated && to.simulated;
+        const ops::MigrateOptions options =
+            ops::options_between(vm.name, from.name, from.simulated, to, vm.state == DomainState::ShutOff);
         context.out() << fmt::format("moving '{}' ({}) to {}...\n", vm.name, state_name(vm.state), to.name);
         try {
             MigrationView view(context.err(), true);

@@ -4,6 +4,7 @@
 #include "vmctl/core/accel.h"
 #include "vmctl/core/size.h"
 #include "vmctl/ops/info.h"
+#include "vmctl/ops/limit.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,10 @@ nlohmann::json to_json(const ops::VmInfo& info) {
         j["qemu_pid"] = *info.qemu_pid;
     if (info.uptime)
         j["uptime_seconds"] = info.uptime->count();
+    const auto quota = ops::quota_percent(info.limits);
+    j["cpu_quota_percent"] = quota ? nlohmann::json(*quota) : nlohmann::json(nullptr);
+    j["cpu_shares"] = info.limits.cpu_shares ? nlohmann::json(*info.limits.cpu_shares) : nlohmann::json(nullptr);
+    j["io_weight"] = info.limits.io_weight ? nlohmann::json(*info.limits.io_weight) : nlohmann::json(nullptr);
     if (info.qemu_rss_bytes)
         j["qemu_rss_bytes"] = *info.qemu_rss_bytes;
     return j;
@@ -97,6 +102,11 @@ void print_text(const ops::VmInfo& info, std::ostream& out) {
     }
     if (info.uptime)
         table.add_row({"uptime:", format_duration(info.uptime->count())});
+    const auto quota = ops::quota_percent(info.limits);
+    table.add_row({"limits:", fmt::format("cpu quota {}, cpu shares {}, io weight {}",
+                                          quota ? fmt::format("{}% of a CPU per vCPU", *quota) : std::string("none"),
+                                          info.limits.cpu_shares ? std::to_string(*info.limits.cpu_shares) : "-",
+                                          info.limits.io_weight ? std::to_string(*info.limits.io_weight) : "-")});
     if (!f.serial_log.empty())
         table.add_row({"console log:", f.serial_log});
     table.print(out);

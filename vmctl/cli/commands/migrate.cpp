@@ -35,18 +35,8 @@ int migrate(Context& context, const Args& args) {
     const auto& env = context.env();
     const host::HostEntry dest = host::find_host(env.paths.data_dir, *to);
     const auto source = host::host_by_uri(env.paths.data_dir, context.uri());
-    ops::MigrateOptions options;
-    options.name = cli.required("NAME");
-    options.source_host = context.host_name();
-    options.dest_host = dest.name;
-    options.request.dest_uri = dest.uri;
-    if (dest.simulated) {
-        options.request.migrate_uri = "tcp://" + dest.address;
-        options.request.listen_address = dest.address;
-    }
-    options.shared_storage = dest.simulated && source && source->simulated;
-    options.request.offline = cli.has("offline");
-    options.request.live = !options.request.offline;
+    ops::MigrateOptions options = ops::options_between(cli.required("NAME"), context.host_name(),
+                                                       source && source->simulated, dest, cli.has("offline"));
     options.request.copy_storage = cli.has("copy-storage");
     options.request.auto_converge = cli.has("auto-converge");
     options.request.postcopy = cli.has("postcopy");

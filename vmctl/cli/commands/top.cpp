@@ -2,6 +2,8 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/table.h"
 #include "vmctl/core/size.h"
+#include "vmctl/core/error.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/top.h"
 
 #include <fmt/format.h>
@@ -16,21 +18,31 @@ std::string optional_size(const std::optional<std::uint64_t>& bytes) {
 
 std::string rate(double bytes_per_s) { return format_size(static_cast<std::uint64_t>(bytes_per_s)) + "/s"; }
 
-void print_table(const std::vector<ops::TopRow>& rows, std::ostream& out) {
-    Table table({"NAME", "STATE", "VCPUS", "CPU%", "MEMORY", "GUEST USED", "HOST RSS", "DISK READ", "DISK WRITE",
-                 "UPTIME"});
-    for (const auto& r : rows)
-        table.add_row({r.name, state_name(r.state), std::to_string(r.vcpus), fmt::format("{:.1f}", r.cpu_percent),
+using HostRows = std::vector<std::pair<std::string, ops::TopRow>>;
+
+void print_table(const HostRows& rows, bool with_host, std::ostream& out) {
+    std::vector<std::string> headers{"NAME", "STATE", "VCPUS", "CPU%", "MEMORY", "GUEST USED", "HOST RSS",
+                                     "DISK READ", "DISK WRITE", "UPTIME"};
+    if (with_host)
+        headers.insert(headers.begin() + 1, "HOST");
+    Table table(headers);
+    for (const auto& [host_name, r] : rows) {
+        std::vector<std::string> cells{r.name, state_name(r.state), std::to_string(r.vcpus), fmt::format("{:.1f}", r.cpu_percent),
                        format_size(r.memory_bytes), optional_size(r.guest_used_bytes), optional_size(r.rss_bytes),
                        rate(r.disk_read_per_s), rate(r.disk_write_per_s),
-                       r.uptime_seconds ? format_duration(*r.uptime_seconds) : "-"});
+                       r.uptime_seconds ? format_duration(*r.uptime_seconds) : "-"};
+        if (with_host)
+            cells.insert(cells.begin() + 1, host_name);
+        table.add_row(cells);
+    }
     table.print(out);
 }
 
-nlohmann::json to_json(const std::vector<ops::TopRow>& rows) {
+nlohmann::json to_json(const HostRows& rows) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : rows) {
+    for (const auto& [host_name, r] : rows) {
         nlohmann::json row = {{"name", r.name},
+                              {"host", host_name},
                               {"state", state_name(r.state)},
                               {"vcpus", r.vcpus},
                               {"cpu_percent", r.cpu_percent},
@@ -59,7 +71,8 @@ int top(Context& context, const Args& args) {
                     "target, what the guest reports using, the QEMU process's RSS), disk I/O and uptime.\n"
                     "One bulk statistics call per refresh. Ctrl-C stops it.");
     cli.add()("once", "print one table and exit")("json", "print JSON for scripts (implies --once)")(
-        "interval", po::value<double>()->default_value(1.0), "seconds between refreshes");
+        "interval", po::value<double>()->default_value(1.0), "seconds between refreshes")(
+        "all-hosts", "every known host's VMs, with a HOST column");
     cli.examples("  vmctl top\n  vmctl top --once --json\n");
     if (!cli.parse(args, context.out()))
         return 0;
@@ -67,17 +80,34 @@ int top(Context& context, const Args& args) {
     if (interval < 0.1 || interval > 3600)
         throw Error(ErrorKind::InvalidArgument, "--interval must be between 0.1 and 3600 seconds", {});
     const auto period = std::chrono::milliseconds(static_cast<long>(interval * 1000));
-    auto& hv = context.hypervisor();
+    // One connection per host, opened once; one bulk call per host per sample.
+    std::vector<std::pair<std::string, Hypervisor*>> hosts{{context.host_name(), &context.hypervisor()}};
+    std::vector<std::unique_ptr<Hypervisor>> others;
+    const bool all_hosts = cli.has("all-hosts");
+    if (all_hosts)
+        for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
+            if (h.uri == context.uri())
+                continue;
+            try {
+                others.push_back(context.connect(h.uri));
+                hosts.emplace_back(h.name, others.back().get());
+            } catch (const Error& e) {
+                context.err() << fmt::format("warning: host '{}' is unreachable: {}", h.name, e.what()) << std::endl;
+            }
+        }
     const bool once = cli.has("once") || cli.has("json");
     for (;;) {
-        const auto rows = ops::sample_top(hv, context.env(), period);
+        HostRows rows;
+        for (const auto& [host_name, hv] : hosts)
+            for (auto& row : ops::sample_top(*hv, context.env(), hosts.size() > 1 ? period / 2 : period))
+                rows.emplace_back(host_name, std::move(row));
         if (cli.has("json")) {
             context.out() << to_json(rows).dump(2) << '\n';
             return 0;
         }
         if (!once)
             context.out() << "\x1b[H\x1b[2J";  // clear the screen between refreshes
-        print_table(rows, context.out());
+        print_table(rows, all_hosts, context.out());
         context.out() << std::flush;
         if (once)
             return 0;

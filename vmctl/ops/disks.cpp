@@ -1,0 +1,56 @@
+#include "vmctl/ops/disks.h"
+
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/size.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/rollback.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace vmctl::ops {
+
+AttachedDisk attach_disk(Hypervisor& hv, const Environment& env, const std::string& name, std::uint64_t bytes) {
+    check_size_range(bytes, kMinDiskBytes, kMaxDiskBytes, "--size");
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    AttachedDisk disk;
+    disk.target = next_disk_target(facts.disks);
+    disk.live = hv.domain_state(name) == DomainState::Running;
+    hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
+    const VolumeFacts volume = hv.create_volume(host::kPoolName, fmt::format("{}-{}.qcow2", name, disk.target), bytes);
+    disk.path = volume.path;
+    Rollback rollback;
+    rollback.add("remove the new volume", [&hv, path = volume.path] { hv.delete_volume(path); });
+    hv.attach_device(name, build_disk_device_xml(volume.path, disk.target), disk.live);
+    rollback.commit();
+    return disk;
+}
+
+DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::string& target, bool delete_volume) {
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    const auto disk = std::find_if(facts.disks.begin(), facts.disks.end(),
+                                   [&](const DiskFacts& d) { return d.target == target; });
+    if (disk == facts.disks.end()) {
+        std::vector<std::string> targets;
+        for (const auto& d : facts.disks)
+            targets.push_back(d.target);
+        throw Error(ErrorKind::NotFound, fmt::format("VM '{}' has no disk {}", name, target),
+                    fmt::format("its disks are: {}", fmt::join(targets, ", ")));
+    }
+    if (disk == facts.disks.begin())
+        throw Error(ErrorKind::InvalidState, fmt::format("{} is the boot disk of VM '{}'", target, name),
+                    "only data disks added with 'vmctl disk attach' can be detached");
+    const bool live = hv.domain_state(name) == DomainState::Running;
+    hv.detach_device(name, build_disk_device_xml(disk->path, disk->target), live);
+    DetachedDisk result{disk->path, false};
+    if (delete_volume && hv.volume_by_path(disk->path)) {
+        hv.delete_volume(disk->path);
+        result.deleted = true;
+    }
+    return result;
+}
+
+}  // namespace vmctl::ops
