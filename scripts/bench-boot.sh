@@ -23,6 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup; work=$(mktemp -d)
+chmod 755 "$work"  # QEMU runs as libvirt-qemu and must reach the naive disk and log
 
 now() { date +%s.%N; }
 wait_ready() {  # $1 log file; prints the seconds since $2 when the ready line appears

@@ -35,6 +35,10 @@ for i in $(seq 1 "$RUNS"); do
   t0=$(now); "$VMCTL" --host host-b migrate bench-mig --to host-a --json > /tmp/bench-mig.json 2>/dev/null
   echo "$(now) - $t0" | bc >> /tmp/bench-mig.vmctl
   sed -n 's/.*"downtime_ms": \([0-9]*\).*/\1/p' /tmp/bench-mig.json >> /tmp/bench-mig.vmctl-down
+  # The same move without waiting for the guest's next 1 Hz heartbeat.
+  t0=$(now); "$VMCTL" --host host-a migrate bench-mig --to host-b --no-heartbeat-check >/dev/null 2>&1
+  echo "$(now) - $t0" | bc >> /tmp/bench-mig.vmctl-fast
+  virsh_migrate bench-mig "$B" "$A" 10.213.0.11
 done
 "$VMCTL" --host host-a delete bench-mig --force >/dev/null
 
@@ -44,25 +48,33 @@ busy() {  # $1 extra flag; prints wall seconds, downtime ms, passes
   "$VMCTL" --host host-a create bench-busy --startup-script "$script" >/dev/null 2>&1
   sleep 3
   t0=$(now)
-  if "$VMCTL" --host host-a migrate bench-busy --to host-b --json $1 > /tmp/bench-mig.busy 2>/dev/null; then
+  # A guest that dirties memory faster than it is sent may never converge:
+  # after 90 s, Ctrl-C (SIGINT) makes vmctl cancel the job.
+  if timeout -s INT 90 "$VMCTL" --host host-a migrate bench-busy --to host-b --json $1 > /tmp/bench-mig.busy 2>/dev/null; then
     echo "$(echo "$(now) - $t0" | bc) s, downtime $(sed -n 's/.*"downtime_ms": \([0-9]*\).*/\1/p' /tmp/bench-mig.busy) ms, $(sed -n 's/.*"iterations": \([0-9]*\).*/\1/p' /tmp/bench-mig.busy) passes"
   else
-    echo "did not finish"
+    echo "did not converge within 90 s (cancelled; the VM stayed on host-a)"
   fi
   "$VMCTL" --host host-b delete bench-busy --force >/dev/null 2>&1 || "$VMCTL" --host host-a delete bench-busy --force >/dev/null 2>&1 || true
 }
-plain=$(busy "")
-converge=$(busy "--auto-converge")
+if [ "${BUSY:-1}" = 1 ]; then
+  plain=$(busy "")
+  converge=$(busy "--auto-converge")
+fi
 
 vw=$(median < /tmp/bench-mig.virsh); mw=$(median < /tmp/bench-mig.vmctl)
 vd=$(median < /tmp/bench-mig.virsh-down); md=$(median < /tmp/bench-mig.vmctl-down)
+mf=$(median < /tmp/bench-mig.vmctl-fast)
 echo "| idle 256 MiB guest, host-a <-> host-b (median of $RUNS) | wall time | downtime |"
 echo "| --- | --- | --- |"
 echo "| virsh migrate --live --p2p | ${vw} s | ${vd} ms |"
 echo "| vmctl migrate (with pre-flight, heartbeat check) | ${mw} s | ${md} ms |"
-echo "| ratio vmctl / virsh | $(echo "scale=2; $mw / $vw" | bc) (target at most 1.1) | |"
-echo
-echo "| busy guest rewriting 64 MiB in a loop | result |"
-echo "| --- | --- |"
-echo "| vmctl migrate | $plain |"
-echo "| vmctl migrate --auto-converge | $converge |"
+echo "| vmctl migrate --no-heartbeat-check | ${mf} s | |"
+echo "| ratio vmctl / virsh | $(echo "scale=2; $mw / $vw" | bc), without the heartbeat wait $(echo "scale=2; $mf / $vw" | bc) (target at most 1.1) | |"
+if [ "${BUSY:-1}" = 1 ]; then
+  echo
+  echo "| busy guest rewriting 64 MiB in a loop | result |"
+  echo "| --- | --- |"
+  echo "| vmctl migrate | $plain |"
+  echo "| vmctl migrate --auto-converge | $converge |"
+fi

@@ -129,7 +129,7 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
     report.snapshots_carried = snapshots.size();
     report.job = dest.completed_job(options.name);
 
-    if (state == DomainState::Running && report.seq_before) {
+    if (options.check_heartbeat && state == DomainState::Running && report.seq_before) {
         // The source's QEMU is gone now, so a heartbeat newer than the last
         // one in the (shared) log comes from the guest on the destination.
         const auto at_switch = last_heartbeat(facts.serial_log);

@@ -16,6 +16,7 @@ struct MigrateOptions {
     std::string dest_host;
     MigrationRequest request;  // dest_uri and addresses filled by the caller
     bool shared_storage = false;  // both hosts see the same disk files (lab hosts)
+    bool check_heartbeat = true;  // wait for the guest's next heartbeat (up to a second) after the move
 };
 
 struct MigrationReport {

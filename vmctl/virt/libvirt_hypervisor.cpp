@@ -535,10 +535,14 @@ public:
         bool downtime_set = false;
         bool postcopy_started = false;
         bool aborted = false;
+        // Watch in short steps so the end of the job is noticed at once, and
+        // read its statistics four times a second.
+        auto next_poll = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
         while (!done) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(250));
-            if (done)
-                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (done || std::chrono::steady_clock::now() < next_poll)
+                continue;
+            next_poll += std::chrono::milliseconds(250);
             const auto job = job_stats(dom.get(), 0);
             if (!job)
                 continue;

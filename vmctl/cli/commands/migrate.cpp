@@ -23,6 +23,7 @@ int migrate(Context& context, const Args& args) {
         "bandwidth", po::value<std::uint64_t>(), "cap the transfer, in MiB/s")(
         "auto-converge", "slow the guest's vCPUs if it dirties memory faster than it can be sent")(
         "postcopy", "switch to post-copy after the first pass: run on the destination, fetch pages on demand")(
+        "no-heartbeat-check", "do not wait (up to a second) for the guest's next heartbeat on the destination")(
         "json", "print the report as JSON");
     cli.examples("  vmctl --host host-a migrate web --to host-b\n"
                  "  vmctl --host host-b migrate web --to host-a --max-downtime 100\n");
@@ -38,6 +39,7 @@ int migrate(Context& context, const Args& args) {
     ops::MigrateOptions options = ops::options_between(cli.required("NAME"), context.host_name(),
                                                        source && source->simulated, dest, cli.has("offline"));
     options.request.copy_storage = cli.has("copy-storage");
+    options.check_heartbeat = !cli.has("no-heartbeat-check");
     options.request.auto_converge = cli.has("auto-converge");
     options.request.postcopy = cli.has("postcopy");
     options.request.bandwidth_mib_s = cli.get_optional<std::uint64_t>("bandwidth");
