@@ -48,6 +48,20 @@ void append_metadata(pugi::xml_node parent, const VmMetadata& metadata, bool pre
     }
 }
 
+// A virtio qcow2 disk backed by the file at `path`, seen as `target`.
+void append_qcow2_disk(pugi::xml_node parent, const std::string& path, const std::string& target) {
+    pugi::xml_node disk = parent.append_child("disk");
+    disk.append_attribute("type") = "file";
+    disk.append_attribute("device") = "disk";
+    pugi::xml_node driver = disk.append_child("driver");
+    driver.append_attribute("name") = "qemu";
+    driver.append_attribute("type") = "qcow2";
+    disk.append_child("source").append_attribute("file") = path.c_str();
+    pugi::xml_node dev = disk.append_child("target");
+    dev.append_attribute("dev") = target.c_str();
+    dev.append_attribute("bus") = "virtio";
+}
+
 // libvirt hands metadata back with whatever prefix it was stored under, so
 // elements are matched by local name within the vmctl element.
 std::string_view local_name(const char* name) {
@@ -173,16 +187,7 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     append_text(domain, "on_crash", "destroy");
 
     pugi::xml_node devices = domain.append_child("devices");
-    pugi::xml_node disk = devices.append_child("disk");
-    disk.append_attribute("type") = "file";
-    disk.append_attribute("device") = "disk";
-    pugi::xml_node driver = disk.append_child("driver");
-    driver.append_attribute("name") = "qemu";
-    driver.append_attribute("type") = "qcow2";
-    disk.append_child("source").append_attribute("file") = files.disk.c_str();
-    pugi::xml_node target = disk.append_child("target");
-    target.append_attribute("dev") = "vda";
-    target.append_attribute("bus") = "virtio";
+    append_qcow2_disk(devices, files.disk, "vda");
 
     pugi::xml_node serial = devices.append_child("serial");
     serial.append_attribute("type") = "pty";
@@ -212,16 +217,7 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
 std::string build_disk_device_xml(const std::string& path, const std::string& target) {
     pugi::xml_document doc;
-    pugi::xml_node disk = doc.append_child("disk");
-    disk.append_attribute("type") = "file";
-    disk.append_attribute("device") = "disk";
-    pugi::xml_node driver = disk.append_child("driver");
-    driver.append_attribute("name") = "qemu";
-    driver.append_attribute("type") = "qcow2";
-    disk.append_child("source").append_attribute("file") = path.c_str();
-    pugi::xml_node t = disk.append_child("target");
-    t.append_attribute("dev") = target.c_str();
-    t.append_attribute("bus") = "virtio";
+    append_qcow2_disk(doc, path, target);
     return to_string(doc);
 }
 
