@@ -1,5 +1,6 @@
 #include "vmctl/core/snapshot.h"
 
+#include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 
 #include <fmt/format.h>
@@ -15,20 +16,6 @@ namespace vmctl {
 namespace {
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
-std::uint64_t memory_of(const pugi::xml_node& domain) {
-    const pugi::xml_node current = domain.child("currentMemory") ? domain.child("currentMemory")
-                                                                 : domain.child("memory");
-    const std::uint64_t value = current.text().as_ullong();
-    const std::string unit = current.attribute("unit").as_string("KiB");
-    if (unit == "b" || unit == "bytes")
-        return value;
-    if (unit == "MiB")
-        return value << 20;
-    if (unit == "GiB")
-        return value << 30;
-    return value << 10;
-}
 
 }  // namespace
 
@@ -75,10 +62,14 @@ SnapshotInfo parse_snapshot_xml(const std::string& xml) {
     info.description = root.child("description").text().as_string();
     info.created = root.child("creationTime").text().as_llong();
     info.state = root.child("state").text().as_string();
-    const pugi::xml_node domain = root.child("domain");
-    const pugi::xml_node vcpu = domain.child("vcpu");
-    info.vcpus = vcpu.attribute("current").as_uint(vcpu.text().as_uint());
-    info.memory_bytes = memory_of(domain);
+    // The VM's size when the snapshot was taken, read as any domain is.
+    if (const pugi::xml_node domain = root.child("domain")) {
+        std::ostringstream text;
+        domain.print(text);
+        const DomainFacts facts = parse_domain_xml(text.str());
+        info.vcpus = facts.vcpus;
+        info.memory_bytes = facts.memory_bytes;
+    }
     return info;
 }
 
