@@ -10,7 +10,7 @@ PACKAGES=(
   # build
   cmake g++ make pkg-config
   libvirt-dev libboost-program-options-dev libspdlog-dev libfmt-dev
-  libpugixml-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+  libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   # run
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   qemu-system-x86 qemu-utils

@@ -89,7 +89,8 @@ TEST_F(CliTest, ExitCodesAreDistinct) {
     for (ErrorKind kind : {ErrorKind::Internal, ErrorKind::Usage, ErrorKind::InvalidArgument, ErrorKind::NotFound,
                            ErrorKind::AlreadyExists, ErrorKind::InvalidState, ErrorKind::Unreachable,
                            ErrorKind::ImageMissing, ErrorKind::Timeout, ErrorKind::Unsupported,
-                           ErrorKind::HostCheckFailed, ErrorKind::OperationFailed})
+                           ErrorKind::HostCheckFailed, ErrorKind::OperationFailed, ErrorKind::FileInvalid,
+                           ErrorKind::CheckFailed})
         EXPECT_TRUE(codes.insert(exit_code(kind)).second) << kind_name(kind);
     EXPECT_EQ(codes.count(0), 0u);
 }

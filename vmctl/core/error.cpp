@@ -18,6 +18,8 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::Unsupported: return 10;
     case ErrorKind::HostCheckFailed: return 11;
     case ErrorKind::OperationFailed: return 12;
+    case ErrorKind::FileInvalid: return 13;
+    case ErrorKind::CheckFailed: return 14;
     }
     return 1;
 }
@@ -36,6 +38,8 @@ const char* kind_name(ErrorKind kind) {
     case ErrorKind::Unsupported: return "unsupported";
     case ErrorKind::HostCheckFailed: return "host-check-failed";
     case ErrorKind::OperationFailed: return "operation-failed";
+    case ErrorKind::FileInvalid: return "file-invalid";
+    case ErrorKind::CheckFailed: return "check-failed";
     }
     return "internal";
 }

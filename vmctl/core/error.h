@@ -21,6 +21,8 @@ enum class ErrorKind {
     Unsupported,      // the hypervisor cannot do this here
     HostCheckFailed,  // `vmctl doctor` found a problem
     OperationFailed,  // libvirt refused or failed an operation
+    FileInvalid,      // a lab, demo or deployment file has a mistake (file:line:column)
+    CheckFailed,      // a lab check ran and did not pass
 };
 
 // The process exit code for each kind; documented in the README.
