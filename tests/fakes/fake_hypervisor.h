@@ -130,6 +130,9 @@ public:
 
     void attach_console(const std::string& name, int, int, char) override { running(name); }
 
+    // Nothing happens in the fake by itself: it reports no event.
+    bool wait_for_event(std::chrono::milliseconds) override { return false; }
+
     void set_metadata(const std::string& name, const VmMetadata& metadata) override {
         maybe_fail("set_metadata");
         Domain& d = get(name);
@@ -435,6 +438,7 @@ public:
     void delete_volume(const std::string& p) override { m_inner.delete_volume(p); }
     std::vector<VolumeFacts> list_volumes(const std::string& p) override { return m_inner.list_volumes(p); }
     void attach_console(const std::string& n, int i, int o, char e) override { m_inner.attach_console(n, i, o, e); }
+    bool wait_for_event(std::chrono::milliseconds t) override { return m_inner.wait_for_event(t); }
     void set_metadata(const std::string& n, const VmMetadata& m) override { m_inner.set_metadata(n, m); }
     void create_snapshot(const std::string& n, const std::string& x) override { m_inner.create_snapshot(n, x); }
     std::vector<SnapshotInfo> list_snapshots(const std::string& n) override { return m_inner.list_snapshots(n); }

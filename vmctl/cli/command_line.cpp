@@ -25,6 +25,12 @@ std::string CommandLine::required(const char* name) const {
     return m_values[name].as<std::vector<std::string>>().front();
 }
 
+std::optional<std::string> CommandLine::optional(const char* name) const {
+    if (!has(name) || m_values[name].as<std::vector<std::string>>().empty())
+        return std::nullopt;
+    return m_values[name].as<std::vector<std::string>>().front();
+}
+
 bool CommandLine::parse(const Args& args, std::ostream& out) {
     const std::string first_word = m_usage.substr(0, m_usage.find(' '));
     try {

@@ -49,6 +49,8 @@ public:
 
     // A positional argument that must be present; Error(Usage) naming it otherwise.
     std::string required(const char* name) const;
+    // A positional argument that may be left out.
+    std::optional<std::string> optional(const char* name) const;
 
     void print_help(std::ostream& out) const;
 

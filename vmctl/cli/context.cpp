@@ -1,5 +1,7 @@
 #include "vmctl/cli/context.h"
 
+#include "vmctl/host/lab_state.h"
+
 #include "vmctl/core/error.h"
 #include "vmctl/host/host_facts.h"
 #include "vmctl/host/hosts_registry.h"
@@ -70,6 +72,8 @@ const ops::Environment& Context::env() {
         m_env->uri = m_uri;
         m_env->paths = host::default_paths();
         m_env->cpu = host::probe_cpu();
+        if (auto label = host::active_lab_label(m_env->paths.data_dir))
+            m_env->session_labels.insert(*label);
     }
     return *m_env;
 }

@@ -3,6 +3,7 @@
 #include "vmctl/core/snapshot.h"
 #include "vmctl/core/vm_spec.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -189,6 +190,11 @@ public:
     virtual std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) = 0;
     virtual void forget_snapshot(const std::string& name, const std::string& snapshot) = 0;
     virtual void redefine_snapshot(const std::string& name, const SnapshotDefinition& snapshot) = 0;
+
+    // Blocks until something happens to a domain of this host (a lifecycle
+    // change, a reboot, a resize, a label change, a device added) or until
+    // `timeout` passes; returns whether something happened.
+    virtual bool wait_for_event(std::chrono::milliseconds timeout) = 0;
 
     // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
     virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;

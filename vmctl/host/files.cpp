@@ -49,4 +49,20 @@ void make_dirs(const std::string& dir) {
                     "check the permissions of its parent, or set VMCTL_HOME to a directory you own");
 }
 
+void write_file_atomically(const std::string& path, const std::string& text) {
+    make_dirs(std::filesystem::path(path).parent_path().string());
+    const std::string temp = path + ".tmp";
+    {
+        std::ofstream out(temp, std::ios::binary);
+        out << text;
+        if (!out)
+            throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}", temp), "check the free disk space");
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not replace {}: {}", path, ec.message()),
+                    "check the permissions of its directory");
+}
+
 }  // namespace vmctl::host

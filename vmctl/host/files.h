@@ -18,4 +18,9 @@ std::string trim(std::string_view text);
 // Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
 void make_dirs(const std::string& dir);
 
+// Writes `text` to a temporary file beside `path`, then renames it, so that a
+// reader never sees half a file. Creates the directory; throws
+// Error(OperationFailed) naming the file on failure.
+void write_file_atomically(const std::string& path, const std::string& text);
+
 }  // namespace vmctl::host

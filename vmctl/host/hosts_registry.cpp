@@ -40,16 +40,7 @@ void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts
                                 {"simulated", h.simulated},
                                 {"index", h.index},
                                 {"address", h.address}});
-    make_dirs(data_dir);
-    const std::string path = registry_path(data_dir);
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp);
-        out << doc.dump(2) << '\n';
-        if (!out)
-            throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}", temp), "check the free disk space");
-    }
-    std::filesystem::rename(temp, path);  // a reader never sees half a file
+    write_file_atomically(registry_path(data_dir), doc.dump(2) + '\n');
 }
 
 HostEntry find_host(const std::string& data_dir, const std::string& name) {

@@ -69,6 +69,8 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     spec.metadata = source.metadata;
     spec.metadata.created_at = now_iso8601();
     spec.metadata.labels.erase("kind");  // a pet's clone is not a pet until protected
+    for (const auto& [key, value] : env.session_labels)
+        spec.metadata.labels[key] = value;
     if (options.linked) {
         host::ImageFiles image;
         if (auto reusable = unchanged_base(env, options.source, disk->path)) {

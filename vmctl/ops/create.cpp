@@ -105,6 +105,7 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
 CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
                        const Progress& progress) {
     ResolvedSpec resolved = resolve_spec(options, env.cpu, now_iso8601());
+    resolved.spec.metadata.labels.insert(env.session_labels.begin(), env.session_labels.end());
     const VmSpec& spec = resolved.spec;
     const host::ImageFiles image = host::find_image(options.image, env.paths.image_dirs);
     if (hv.domain_exists(spec.name))

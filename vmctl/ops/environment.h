@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vmctl/core/accel.h"
+#include "vmctl/core/names.h"
 #include "vmctl/host/paths.h"
 
 #include <functional>
@@ -15,6 +16,9 @@ struct Environment {
     std::string uri;
     host::Paths paths;
     HostCpuFacts cpu;
+    // Labels every VM made in this run gets on top of its own: the active
+    // lab's (lab=01-first-vm), so `vmctl lab reset` can find what a lab made.
+    Labels session_labels;
 };
 
 // Progress messages for a person waiting ("booting under TCG..."); the CLI

@@ -4,7 +4,9 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/guest_protocol.h"
 #include "vmctl/core/size.h"
+#include "vmctl/ops/create.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/lab_state.h"
 #include "vmctl/host/paths.h"
 
 #include <fmt/format.h>
@@ -82,6 +84,29 @@ void preflight(Hypervisor& source, Hypervisor& dest, const Environment& env, con
 
 }  // namespace
 
+namespace {
+
+// Appends the finished migration to the journal labs check; a journal that
+// cannot be written must not turn a good migration into a failure.
+void record(const Environment& env, const MigrateOptions& options, const MigrationReport& report) {
+    host::MigrationRecord entry;
+    entry.vm = options.name;
+    entry.from = options.source_host;
+    entry.to = options.dest_host;
+    entry.at = now_iso8601();
+    entry.seconds = report.wall_seconds;
+    if (report.job)
+        entry.downtime_ms = report.job->downtime_ms;
+    entry.kept_running = report.kept_running;
+    try {
+        host::append_migration_record(env.paths.data_dir, entry);
+    } catch (const Error& e) {
+        spdlog::warn("could not record the migration: {}", e.what());
+    }
+}
+
+}  // namespace
+
 MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environment& env,
                            const MigrateOptions& options, const std::function<bool(const MigrationJob&)>& on_progress) {
     const DomainFacts facts = parse_domain_xml(source.domain_xml(options.name));
@@ -145,6 +170,7 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         }
         report.kept_running = report.seq_after.has_value() && dest.domain_state(options.name) == DomainState::Running;
     }
+    record(env, options, report);
     return report;
 }
 

@@ -603,7 +603,65 @@ public:
         run_console(m_conn.get(), dom.get(), name, in_fd, out_fd, escape);
     }
 
+    bool wait_for_event(std::chrono::milliseconds timeout) override {
+        if (m_event_callbacks.empty())
+            register_event_callbacks();
+        m_event_seen = false;
+        m_event_timer_fired = false;
+        const int timer = virEventAddTimeout(
+            static_cast<int>(std::max<long long>(timeout.count(), 1)),
+            [](int, void* opaque) { static_cast<LibvirtHypervisor*>(opaque)->m_event_timer_fired = true; }, this,
+            nullptr);
+        if (timer < 0)
+            throw last_error("wait for libvirt events");
+        while (!m_event_seen && !m_event_timer_fired)
+            if (virEventRunDefaultImpl() < 0)
+                break;
+        virEventRemoveTimeout(timer);
+        return m_event_seen;
+    }
+
+    ~LibvirtHypervisor() override {
+        for (int id : m_event_callbacks)
+            virConnectDomainEventDeregisterAny(m_conn.get(), id);
+    }
+
 private:
+    static LibvirtHypervisor* self(void* opaque) { return static_cast<LibvirtHypervisor*>(opaque); }
+
+    // Each event has its own callback signature; all of them only note that
+    // something happened, and the caller looks again.
+    void register_event_callbacks() {
+        const auto add = [this](int id, virConnectDomainEventGenericCallback callback) {
+            const int handle = virConnectDomainEventRegisterAny(m_conn.get(), nullptr, id, callback, this, nullptr);
+            if (handle < 0)
+                throw last_error("subscribe to libvirt's domain events");
+            m_event_callbacks.push_back(handle);
+        };
+        add(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int, int, void* o) { self(o)->m_event_seen = true; }));
+        add(VIR_DOMAIN_EVENT_ID_REBOOT,
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void* o) { self(o)->m_event_seen = true; }));
+        add(VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
+                                                                               unsigned long long, void* o) {
+                self(o)->m_event_seen = true;
+            }));
+        add(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int,
+                                                                                const char*, void* o) {
+                self(o)->m_event_seen = true;
+            }));
+        add(VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
+                                                                        virTypedParameterPtr, int, void* o) {
+                self(o)->m_event_seen = true;
+            }));
+        add(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, const char*,
+                                                                             void* o) { self(o)->m_event_seen = true; }));
+        add(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
+                                                                               const char*, void* o) {
+                self(o)->m_event_seen = true;
+            }));
+    }
+
     DomainHandle lookup(const std::string& name) {
         DomainHandle dom(virDomainLookupByName(m_conn.get(), name.c_str()));
         if (!dom) {
@@ -734,6 +792,9 @@ private:
 
     ConnectHandle m_conn;
     std::string m_uri;
+    std::vector<int> m_event_callbacks;
+    bool m_event_seen = false;
+    bool m_event_timer_fired = false;
 };
 
 }  // namespace

@@ -23,6 +23,18 @@ int hosts_up(Context& context, const Args& args);
 int hosts_down(Context& context, const Args& args);
 int hosts_list(Context& context, const Args& args);
 int hosts_add(Context& context, const Args& args);
+int lab(Context& context, const Args& args);  // the group; its verbs follow
+int lab_list(Context& context, const Args& args);
+int lab_start(Context& context, const Args& args);
+int lab_show(Context& context, const Args& args);
+int lab_check(Context& context, const Args& args);
+int lab_hint(Context& context, const Args& args);
+int lab_watch(Context& context, const Args& args);
+int lab_answer(Context& context, const Args& args);
+int lab_reset(Context& context, const Args& args);
+int lab_solve(Context& context, const Args& args);
+int lab_status(Context& context, const Args& args);
+int lab_test(Context& context, const Args& args);
 int migrate(Context& context, const Args& args);
 int drain(Context& context, const Args& args);
 int exec(Context& context, const Args& args);

@@ -2,7 +2,9 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/table.h"
 #include "vmctl/core/accel.h"
+#include "vmctl/core/error.h"
 #include "vmctl/core/size.h"
+#include "vmctl/core/suggest.h"
 #include "vmctl/ops/info.h"
 #include "vmctl/ops/limit.h"
 
@@ -115,15 +117,29 @@ void print_text(const ops::VmInfo& info, std::ostream& out) {
 }  // namespace
 
 int info(Context& context, const Args& args) {
-    CommandLine cli("info NAME [--json]", "Shows one VM: state, accelerator, vCPUs, memory, disks, labels, and the "
+    CommandLine cli("info NAME [--json | --get FIELD]", "Shows one VM: state, accelerator, vCPUs, memory, disks, labels, and the "
                                           "QEMU process that runs it.");
     cli.positional("NAME", 1, "the VM");
-    cli.add()("json", "print JSON for scripts");
-    cli.examples("  vmctl info hello\n  vmctl info hello --json\n");
+    cli.add()("json", "print JSON for scripts")("get", po::value<std::string>(),
+                                                 "print one field of the JSON, plain (e.g. qemu_pid, accelerator)");
+    cli.examples("  vmctl info hello\n  vmctl info hello --json\n  vmctl info hello --get qemu_pid\n");
     if (!cli.parse(args, context.out()))
         return 0;
     const ops::VmInfo info = ops::vm_info(context.hypervisor(), context.env(), cli.required("NAME"));
-    if (cli.has("json"))
+    if (auto field = cli.get_optional<std::string>("get")) {
+        const nlohmann::json j = to_json(info);
+        if (!j.contains(*field)) {
+            std::vector<std::string> fields;
+            for (const auto& item : j.items())
+                fields.push_back(item.key());
+            std::string hint = fmt::format("the fields are: {}", fmt::join(fields, ", "));
+            if (auto close = closest_match(*field, fields))
+                hint = fmt::format("did you mean '{}'? ({})", *close, hint);
+            throw Error(ErrorKind::InvalidArgument, fmt::format("'vmctl info' has no field '{}'", *field), hint);
+        }
+        const nlohmann::json& value = j[*field];
+        context.out() << (value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump()) << '\n';
+    } else if (cli.has("json"))
         context.out() << to_json(info).dump(2) << '\n';
     else
         print_text(info, context.out());

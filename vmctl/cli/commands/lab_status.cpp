@@ -1,0 +1,80 @@
+#include "vmctl/cli/command_line.h"
+#include "vmctl/cli/commands/commands.h"
+#include "vmctl/cli/lab_support.h"
+#include "vmctl/cli/table.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdlib>
+
+namespace vmctl::cli::commands {
+namespace {
+
+std::string student() {
+    for (const char* var : {"VMCTL_STUDENT", "SUDO_USER", "USER"})
+        if (const char* value = std::getenv(var); value != nullptr && *value != '\0')
+            return value;
+    return "unknown";
+}
+
+std::string machine() {
+    std::array<char, 256> name{};
+    return ::gethostname(name.data(), name.size()) == 0 ? std::string(name.data()) : std::string("unknown");
+}
+
+}  // namespace
+
+int lab_status(Context& context, const Args& args) {
+    CommandLine cli("lab status [--json]",
+                    "Your progress in every lab: step, failed checks, hints used, times. An instructor can collect\n"
+                    "the --json output of each student's machine.");
+    cli.add()("json", "print JSON (with the student and machine names) for scripts");
+    cli.examples("  vmctl lab status\n  vmctl lab status --json > progress-$(hostname).json\n");
+    if (!cli.parse(args, context.out()))
+        return 0;
+    LabSession session(context);
+    const host::LabState state = host::load_lab_state(session.world().state_path);
+    auto& out = context.out();
+    if (cli.has("json")) {
+        nlohmann::json labs = nlohmann::json::array();
+        for (const auto& l : session.labs()) {
+            const auto p = state.labs.find(l.id);
+            nlohmann::json row = {{"id", l.id}, {"title", l.title}, {"steps", l.steps.size()},
+                                  {"started", p != state.labs.end()}};
+            if (p != state.labs.end()) {
+                row["step"] = std::min(p->second.step + 1, l.steps.size());
+                row["steps_done"] = p->second.step;
+                row["finished"] = !p->second.finished_at.empty();
+                row["failed_checks"] = p->second.failed_checks;
+                row["hints_shown"] = p->second.hints_shown;
+                row["started_at"] = p->second.started_at;
+                row["finished_at"] = p->second.finished_at;
+            }
+            labs.push_back(row);
+        }
+        out << nlohmann::json{{"student", student()}, {"machine", machine()}, {"active", state.active},
+                              {"labs", labs}}
+                   .dump(2)
+            << '\n';
+        return 0;
+    }
+    Table table({"LAB", "STEPS DONE", "FAILED CHECKS", "HINTS", "STARTED", "FINISHED"});
+    for (const auto& l : session.labs()) {
+        const auto p = state.labs.find(l.id);
+        if (p == state.labs.end()) {
+            table.add_row({l.id, fmt::format("0/{}", l.steps.size()), "", "", "", ""});
+            continue;
+        }
+        table.add_row({l.id, fmt::format("{}/{}", p->second.step, l.steps.size()),
+                       std::to_string(p->second.failed_checks), std::to_string(p->second.hints_shown),
+                       p->second.started_at, p->second.finished_at});
+    }
+    table.print(out);
+    return 0;
+}
+
+}  // namespace vmctl::cli::commands

@@ -1,0 +1,105 @@
+#include "vmctl/host/lab_state.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/host/files.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace vmctl::host {
+
+std::string lab_state_path(const std::string& data_dir) {
+    if (const char* path = std::getenv("VMCTL_LAB_STATE"); path != nullptr && *path != '\0')
+        return path;
+    return data_dir + "/labs/state.json";
+}
+
+LabState load_lab_state(const std::string& path) {
+    LabState state;
+    const std::string text = read_file_or(path, "");
+    if (text.empty())
+        return state;
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        throw Error(ErrorKind::FileInvalid, fmt::format("the lab progress file {} is damaged", path),
+                    "remove it to start the labs over ('vmctl lab start' writes it again)");
+    state.active = doc.value("active", "");
+    const nlohmann::json labs = doc.value("labs", nlohmann::json::object());
+    for (const auto& [id, l] : labs.items()) {
+        LabProgress p;
+        p.step = l.value("step", std::size_t{0});
+        p.failed_checks = l.value("failed_checks", 0u);
+        p.hints_shown = l.value("hints_shown", 0u);
+        p.answers = l.value("answers", std::map<std::string, std::string>{});
+        p.started_at = l.value("started_at", "");
+        p.step_started_at = l.value("step_started_at", "");
+        p.finished_at = l.value("finished_at", "");
+        state.labs[id] = p;
+    }
+    return state;
+}
+
+void save_lab_state(const std::string& path, const LabState& state) {
+    nlohmann::json doc = {{"active", state.active}, {"labs", nlohmann::json::object()}};
+    for (const auto& [id, p] : state.labs)
+        doc["labs"][id] = {{"step", p.step},
+                           {"failed_checks", p.failed_checks},
+                           {"hints_shown", p.hints_shown},
+                           {"answers", p.answers},
+                           {"started_at", p.started_at},
+                           {"step_started_at", p.step_started_at},
+                           {"finished_at", p.finished_at}};
+    write_file_atomically(path, doc.dump(2) + '\n');
+}
+
+std::optional<std::pair<std::string, std::string>> active_lab_label(const std::string& data_dir) {
+    try {
+        const LabState state = load_lab_state(lab_state_path(data_dir));
+        if (state.active.empty())
+            return std::nullopt;
+        return std::make_pair(std::string(kLabLabelKey), state.active);
+    } catch (const Error&) {
+        return std::nullopt;  // a damaged progress file must not stop `vmctl create`
+    }
+}
+
+namespace {
+std::string journal_path(const std::string& data_dir) { return data_dir + "/migrations.jsonl"; }
+}  // namespace
+
+void append_migration_record(const std::string& data_dir, const MigrationRecord& record) {
+    nlohmann::json line = {{"vm", record.vm},   {"from", record.from},       {"to", record.to},
+                           {"at", record.at},   {"seconds", record.seconds}, {"kept_running", record.kept_running}};
+    if (record.downtime_ms)
+        line["downtime_ms"] = *record.downtime_ms;
+    make_dirs(data_dir);
+    std::ofstream out(journal_path(data_dir), std::ios::app);
+    out << line.dump() << '\n';
+}
+
+std::vector<MigrationRecord> load_migration_records(const std::string& data_dir) {
+    std::vector<MigrationRecord> records;
+    std::istringstream in(read_file_or(journal_path(data_dir), ""));
+    for (std::string text; std::getline(in, text);) {
+        const auto line = nlohmann::json::parse(text, nullptr, false);
+        if (line.is_discarded() || !line.is_object())
+            continue;  // a line cut short by a crash is skipped, not fatal
+        MigrationRecord r;
+        r.vm = line.value("vm", "");
+        r.from = line.value("from", "");
+        r.to = line.value("to", "");
+        r.at = line.value("at", "");
+        r.seconds = line.value("seconds", 0.0);
+        r.kept_running = line.value("kept_running", false);
+        if (line.contains("downtime_ms"))
+            r.downtime_ms = line["downtime_ms"].get<unsigned long long>();
+        records.push_back(r);
+    }
+    return records;
+}
+
+}  // namespace vmctl::host

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vmctl::host {
+
+// A student's progress in one lab.
+struct LabProgress {
+    std::size_t step = 0;             // index of the current step; == the number of steps when finished
+    unsigned failed_checks = 0;       // failed `lab check`s of the current step (hints are offered after 3)
+    unsigned hints_shown = 0;         // hints of the current step already shown
+    std::map<std::string, std::string> answers;  // `vmctl lab answer KEY=VALUE`
+    std::string started_at;           // ISO 8601 UTC, when `lab start` ran
+    std::string step_started_at;
+    std::string finished_at;          // empty until the last step passes
+};
+
+// Every lab's progress, and which lab is active: VMs created while a lab is
+// active get its label, so `lab reset` finds them.
+struct LabState {
+    std::string active;
+    std::map<std::string, LabProgress> labs;
+};
+
+// VMCTL_LAB_STATE, else <data_dir>/labs/state.json. `lab test` points
+// VMCTL_LAB_STATE at a file of its own so it never touches a student's progress.
+std::string lab_state_path(const std::string& data_dir);
+
+// An absent file is an empty state; a damaged one throws Error(FileInvalid).
+LabState load_lab_state(const std::string& path);
+void save_lab_state(const std::string& path, const LabState& state);
+
+// The label every VM made while a lab is active carries ("lab" = its id), or nothing.
+std::optional<std::pair<std::string, std::string>> active_lab_label(const std::string& data_dir);
+
+inline constexpr const char* kLabLabelKey = "lab";
+
+// A completed migration, as `vmctl migrate` records it (a line of JSON in
+// <data_dir>/migrations.jsonl), for labs and for the curious.
+struct MigrationRecord {
+    std::string vm;
+    std::string from;
+    std::string to;
+    std::string at;  // ISO 8601 UTC, so records compare with lab start times as text
+    double seconds = 0;
+    std::optional<unsigned long long> downtime_ms;
+    bool kept_running = false;
+};
+
+void append_migration_record(const std::string& data_dir, const MigrationRecord& record);
+std::vector<MigrationRecord> load_migration_records(const std::string& data_dir);
+
+}  // namespace vmctl::host

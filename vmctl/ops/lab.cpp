@@ -1,0 +1,354 @@
+#include "vmctl/ops/lab.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/core/suggest.h"
+#include "vmctl/host/files.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/delete.h"
+#include "vmctl/ops/labels.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+namespace vmctl::ops {
+namespace {
+
+namespace fs = std::filesystem;
+
+host::LabState load_state(const LabWorld& world) { return host::load_lab_state(world.state_path); }
+
+std::string last_line(const std::string& text) {
+    const std::string trimmed = host::trim(text);
+    const auto newline = trimmed.rfind('\n');
+    return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
+}
+
+// Runs a script that must succeed (setup, a solution); throws with its last line.
+void run_required(LabWorld& world, const lab::Lab& lab, const std::string& script, const std::string& what) {
+    if (host::trim(script).empty())
+        return;
+    const host::ShellResult result = run_lab_script(lab, script, world.script_output);
+    if (result.timed_out)
+        throw Error(ErrorKind::Timeout, fmt::format("lab {}: the {} took longer than 10 minutes", lab.id, what),
+                    fmt::format("run 'vmctl lab reset {}' and try again", lab.id));
+    if (result.exit_code != 0)
+        throw Error(ErrorKind::OperationFailed,
+                    fmt::format("lab {}: the {} failed (exit {}): {}", lab.id, what, result.exit_code,
+                                last_line(result.output)),
+                    fmt::format("fix what it says, then run 'vmctl lab reset {}'", lab.id));
+}
+
+// The check environment with this lab's progress and scripts.
+CheckEnvironment checks_for(const LabWorld& world, const lab::Lab& lab, const host::LabProgress& progress,
+                            bool patient) {
+    CheckEnvironment env = world.checks;
+    env.progress = &progress;
+    env.patient = patient;
+    env.run_script = [&lab](const std::string& script) {
+        return run_lab_script(lab, script, nullptr, std::chrono::seconds(120));
+    };
+    return env;
+}
+
+// Points VMCTL_LAB_STATE (ours and our children's) at a file for the length of a scope.
+class StateFileScope {
+public:
+    StateFileScope(LabWorld& world, std::string path) : m_world(world), m_saved_path(world.state_path) {
+        if (const char* old = std::getenv("VMCTL_LAB_STATE"))
+            m_saved_env = old;
+        ::setenv("VMCTL_LAB_STATE", path.c_str(), 1);
+        m_world.state_path = std::move(path);
+    }
+    ~StateFileScope() {
+        std::error_code ec;
+        fs::remove(m_world.state_path, ec);
+        m_world.state_path = m_saved_path;
+        if (m_saved_env)
+            ::setenv("VMCTL_LAB_STATE", m_saved_env->c_str(), 1);
+        else
+            ::unsetenv("VMCTL_LAB_STATE");
+    }
+    StateFileScope(const StateFileScope&) = delete;
+    StateFileScope& operator=(const StateFileScope&) = delete;
+
+private:
+    LabWorld& m_world;
+    std::string m_saved_path;
+    std::optional<std::string> m_saved_env;
+};
+
+void advance(host::LabProgress& progress, const lab::Lab& lab) {
+    ++progress.step;
+    progress.failed_checks = 0;
+    progress.hints_shown = 0;
+    progress.step_started_at = now_iso8601();
+    if (progress.step >= lab.steps.size())
+        progress.finished_at = progress.step_started_at;
+}
+
+std::string results_text(const std::vector<CheckResult>& results) {
+    std::string text;
+    for (const auto& r : results)
+        if (!r.passed)
+            text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", r.what, r.reason);
+    return text;
+}
+
+}  // namespace
+
+std::string labs_dir() {
+    if (const char* dir = std::getenv("VMCTL_LABS"); dir != nullptr && *dir != '\0')
+        return dir;
+    return host::source_dir() + "/labs";
+}
+
+std::vector<lab::Lab> load_labs(const std::string& dir) {
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error(ErrorKind::NotFound, fmt::format("there is no labs folder at {}", dir),
+                    "set VMCTL_LABS to the folder that holds the NN-name/lab.yaml folders");
+    std::vector<fs::path> folders;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (entry.is_directory() && fs::exists(entry.path() / "lab.yaml"))
+            folders.push_back(entry.path());
+    std::sort(folders.begin(), folders.end());
+    std::vector<lab::Lab> labs;
+    for (const auto& folder : folders) {
+        const std::string file = (folder / "lab.yaml").string();
+        lab::Lab parsed = lab::parse_lab(host::read_file_or(file, ""), file, folder.filename().string());
+        parsed.dir = folder.string();
+        labs.push_back(std::move(parsed));
+    }
+    return labs;
+}
+
+const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& id) {
+    for (const auto& l : labs)
+        if (lab::lab_id_matches(l.id, id))
+            return l;
+    std::vector<std::string> ids;
+    for (const auto& l : labs)
+        ids.push_back(l.id);
+    std::string hint = "see 'vmctl lab list'";
+    if (auto close = closest_match(id, ids))
+        hint = fmt::format("did you mean '{}'? ({})", *close, hint);
+    throw Error(ErrorKind::NotFound, fmt::format("there is no lab '{}'", id), hint);
+}
+
+host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
+                                 const std::function<void(std::string_view)>& on_output,
+                                 std::chrono::seconds timeout) {
+    host::ShellOptions options;
+    options.directory = lab.dir;
+    options.timeout = timeout;
+    options.on_output = on_output;
+    const char* path = std::getenv("PATH");
+    options.env["PATH"] = host::own_binary_dir() + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    options.env["VMCTL_LAB"] = lab.id;
+    options.env["VMCTL_LAB_DIR"] = lab.dir;
+    return host::run_shell("set -e\n" + script, options);
+}
+
+StartResult start_lab(LabWorld& world, const lab::Lab& lab) {
+    host::LabState state = load_state(world);
+    StartResult result;
+    const auto existing = state.labs.find(lab.id);
+    if (existing != state.labs.end() && existing->second.finished_at.empty()) {
+        state.active = lab.id;
+        host::save_lab_state(world.state_path, state);
+        result.resumed = true;
+        result.step = existing->second.step;
+        return result;
+    }
+    host::LabProgress progress;
+    progress.started_at = now_iso8601();
+    progress.step_started_at = progress.started_at;
+    state.active = lab.id;
+    state.labs[lab.id] = progress;
+    // Saved before the setup, so that what the setup creates carries the lab's label.
+    host::save_lab_state(world.state_path, state);
+    run_required(world, lab, lab.setup, "setup");
+    return result;
+}
+
+ActiveLab active_lab(const LabWorld& world, const std::vector<lab::Lab>& labs) {
+    const host::LabState state = load_state(world);
+    if (state.active.empty())
+        throw Error(ErrorKind::NotFound, "no lab is started", "pick one in 'vmctl lab list', then 'vmctl lab start ID'");
+    ActiveLab active;
+    active.lab = &find_lab(labs, state.active);
+    if (auto p = state.labs.find(state.active); p != state.labs.end())
+        active.progress = p->second;
+    return active;
+}
+
+StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching) {
+    host::LabState state = load_state(world);
+    host::LabProgress& progress = state.labs[lab.id];
+    StepCheck check;
+    check.step = progress.step;
+    if (progress.step >= lab.steps.size()) {
+        check.passed = true;
+        check.finished = true;
+        return check;
+    }
+    check.results = evaluate_checks(lab.steps[progress.step].checks, checks_for(world, lab, progress, !watching));
+    check.passed = all_passed(check.results);
+    if (check.passed) {
+        advance(progress, lab);
+        check.finished = progress.step >= lab.steps.size();
+    } else if (!watching) {
+        ++progress.failed_checks;
+        check.suggest_hint = progress.failed_checks >= 3 &&
+                             progress.hints_shown < lab.steps[check.step].hints.size();
+    }
+    host::save_lab_state(world.state_path, state);
+    return check;
+}
+
+std::optional<Hint> next_hint(LabWorld& world, const lab::Lab& lab) {
+    host::LabState state = load_state(world);
+    host::LabProgress& progress = state.labs[lab.id];
+    if (progress.step >= lab.steps.size())
+        return std::nullopt;
+    const auto& hints = lab.steps[progress.step].hints;
+    if (progress.hints_shown >= hints.size())
+        return std::nullopt;
+    Hint hint{progress.hints_shown + 1, hints.size(), hints[progress.hints_shown]};
+    ++progress.hints_shown;
+    host::save_lab_state(world.state_path, state);
+    return hint;
+}
+
+void record_answer(LabWorld& world, const lab::Lab& lab, const std::string& key, const std::string& value) {
+    host::LabState state = load_state(world);
+    state.labs[lab.id].answers[key] = value;
+    host::save_lab_state(world.state_path, state);
+}
+
+std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id) {
+    std::vector<std::string> found;
+    for (const auto& [name, hv] : world.all_hosts())
+        for (const auto& vm : select_by_label(*hv, host::kLabLabelKey, lab_id))
+            found.push_back(fmt::format("{}/{}", name, vm.name));
+    return found;
+}
+
+std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab) {
+    std::vector<std::string> removed;
+    for (const auto& [name, hv] : world.all_hosts()) {
+        for (const auto& vm : select_by_label(*hv, host::kLabLabelKey, lab.id)) {
+            set_protected(*hv, vm.name, false);  // the lab made this pet; the lab removes it
+            delete_vm(*hv, *world.env, vm.name, true);
+            removed.push_back(fmt::format("{}/{}", name, vm.name));
+        }
+    }
+    if (!host::trim(lab.cleanup).empty()) {
+        const host::ShellResult result = run_lab_script(lab, lab.cleanup, world.script_output);
+        if (result.exit_code != 0)
+            spdlog::warn("lab {}: the cleanup said: {}", lab.id, last_line(result.output));
+    }
+    host::LabState state = load_state(world);
+    state.labs.erase(lab.id);
+    if (state.active == lab.id)
+        state.active.clear();
+    host::save_lab_state(world.state_path, state);
+    return removed;
+}
+
+std::size_t solve_lab(LabWorld& world, const lab::Lab& lab, std::size_t through) {
+    if (through > lab.steps.size())
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("lab {} has {} steps, not {}", lab.id, lab.steps.size(), through),
+                    fmt::format("give --step between 1 and {}", lab.steps.size()));
+    const std::size_t last = through == 0 ? lab.steps.size() : through;
+    start_lab(world, lab);
+    std::size_t solved = 0;
+    for (;;) {
+        host::LabState state = load_state(world);
+        host::LabProgress& progress = state.labs[lab.id];
+        if (progress.step >= last)
+            break;
+        const lab::Step& step = lab.steps[progress.step];
+        const std::size_t index = progress.step;
+        // A step the student already did is not redone (its solution could
+        // fail on what exists, e.g. create a VM twice).
+        if (!all_passed(evaluate_checks(step.checks, checks_for(world, lab, progress, false))))
+            run_required(world, lab, step.solution, fmt::format("solution of step {}", index + 1));
+        state = load_state(world);  // the solution may have answered questions
+        host::LabProgress& after = state.labs[lab.id];
+        const auto results = evaluate_checks(step.checks, checks_for(world, lab, after, true));
+        if (!all_passed(results))
+            throw Error(ErrorKind::CheckFailed,
+                        fmt::format("lab {}: after its solution, step {} still fails: {}", lab.id, index + 1,
+                                    results_text(results)),
+                        "the lab's reference solution is wrong; tell the course maintainers");
+        advance(after, lab);
+        host::save_lab_state(world.state_path, state);
+        ++solved;
+    }
+    return solved;
+}
+
+LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function<void(std::string_view)>& progress) {
+    LabTestReport report;
+    report.lab_id = lab.id;
+    const auto started = std::chrono::steady_clock::now();
+    StateFileScope scope(world, fmt::format("{}/labs/test-{}-{}.json", world.env->paths.data_dir, lab.id, ::getpid()));
+    auto problem = [&](std::string text) {
+        progress(fmt::format("  ✗ {}", text));
+        report.problems.push_back(std::move(text));
+    };
+    try {
+        for (std::size_t i = 0; i < lab.steps.size(); ++i)
+            if (lab.steps[i].hints.empty())
+                problem(fmt::format("step {} has no hints; give a beginner at least one", i + 1));
+        clean_lab(world, lab);  // what an earlier, interrupted run left
+        progress(fmt::format("{}: setup", lab.id));
+        start_lab(world, lab);
+        for (std::size_t i = 0; i < lab.steps.size() && report.problems.empty(); ++i) {
+            const lab::Step& step = lab.steps[i];
+            host::LabState state = load_state(world);
+            host::LabProgress& p = state.labs[lab.id];
+            const auto before = evaluate_checks(step.checks, checks_for(world, lab, p, false));
+            if (all_passed(before)) {
+                problem(fmt::format("step {} ({}) passes before its solution ran: its checks prove nothing", i + 1,
+                                    step.title));
+                break;
+            }
+            progress(fmt::format("{}: step {} unsolved as it should be; running its solution", lab.id, i + 1));
+            run_required(world, lab, step.solution, fmt::format("solution of step {}", i + 1));
+            state = load_state(world);  // the solution may have answered questions
+            const auto after = evaluate_checks(step.checks, checks_for(world, lab, state.labs[lab.id], true));
+            if (!all_passed(after)) {
+                problem(fmt::format("step {} ({}) still fails after its solution: {}", i + 1, step.title,
+                                    results_text(after)));
+                break;
+            }
+            progress(fmt::format("{}: step {} ✓", lab.id, i + 1));
+            advance(state.labs[lab.id], lab);
+            host::save_lab_state(world.state_path, state);
+        }
+    } catch (const Error& e) {
+        problem(e.what());
+    }
+    try {
+        clean_lab(world, lab);
+        for (const auto& left : lab_vms(world, lab.id))
+            problem(fmt::format("{} is left after the cleanup", left));
+    } catch (const Error& e) {
+        problem(fmt::format("cleanup: {}", e.what()));
+    }
+    report.passed = report.problems.empty();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+}
+
+}  // namespace vmctl::ops
