@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 28> kCommands{{
+constexpr std::array<Command, 29> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -38,6 +38,7 @@ constexpr std::array<Command, 28> kCommands{{
     {"migrate", "move a running VM to another host, live", commands::migrate},
     {"drain", "move every VM off a host, for maintenance", commands::drain},
     {"lab", "guided labs that check your work: list, start, check, hint, watch, reset", commands::lab},
+    {"demo", "play instructor demo scripts that never hang: play, list", commands::demo},
     {"doctor", "check this host and say how to fix what is missing", commands::doctor},
     {"help", "show help for vmctl or for one command", commands::help},
     {"version", "show vmctl's version", commands::version},

@@ -51,8 +51,8 @@ ShellResult run_shell(const std::string& script, const ShellOptions& options) {
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
                                                                                 std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            result.timed_out = true;
+        if (left.count() <= 0 || (options.cancelled && options.cancelled())) {
+            (left.count() <= 0 ? result.timed_out : result.cancelled) = true;
             ::kill(-pid, SIGKILL);
             break;
         }
@@ -95,6 +95,11 @@ std::string own_binary_dir() {
     std::error_code ec;
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     return ec ? std::string{} : exe.parent_path().string();
+}
+
+std::string path_with_own_binary() {
+    const char* path = std::getenv("PATH");
+    return own_binary_dir() + ":" + (path != nullptr && *path != '\0' ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
 }  // namespace vmctl::host

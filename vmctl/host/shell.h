@@ -15,11 +15,15 @@ struct ShellOptions {
     // Called with output as it comes (stdout and stderr together); when not
     // set, output is only collected.
     std::function<void(std::string_view)> on_output;
+    // Asked about five times a second; true kills the script's process group
+    // (Ctrl-C in a demo).
+    std::function<bool()> cancelled;
 };
 
 struct ShellResult {
     int exit_code = 0;  // the shell's exit status; 128+N when killed by signal N
     bool timed_out = false;
+    bool cancelled = false;
     std::string output;  // stdout and stderr together
 };
 
@@ -32,5 +36,8 @@ ShellResult run_shell(const std::string& script, const ShellOptions& options);
 // The directory holding the running vmctl binary, so that lab solutions and
 // demos that say `vmctl` run this same build.
 std::string own_binary_dir();
+
+// $PATH with own_binary_dir() in front.
+std::string path_with_own_binary();
 
 }  // namespace vmctl::host

@@ -149,8 +149,7 @@ host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
     options.directory = lab.dir;
     options.timeout = timeout;
     options.on_output = on_output;
-    const char* path = std::getenv("PATH");
-    options.env["PATH"] = host::own_binary_dir() + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+    options.env["PATH"] = host::path_with_own_binary();
     options.env["VMCTL_LAB"] = lab.id;
     options.env["VMCTL_LAB_DIR"] = lab.dir;
     return host::run_shell("set -e\n" + script, options);

@@ -35,6 +35,9 @@ int lab_reset(Context& context, const Args& args);
 int lab_solve(Context& context, const Args& args);
 int lab_status(Context& context, const Args& args);
 int lab_test(Context& context, const Args& args);
+int demo(Context& context, const Args& args);  // the group; its verbs follow
+int demo_play(Context& context, const Args& args);
+int demo_list(Context& context, const Args& args);
 int migrate(Context& context, const Args& args);
 int drain(Context& context, const Args& args);
 int exec(Context& context, const Args& args);

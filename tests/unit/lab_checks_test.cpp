@@ -1,0 +1,164 @@
+#include "../fakes/fake_hypervisor.h"
+#include "test_env.h"
+#include "vmctl/core/error.h"
+#include "vmctl/core/lab.h"
+#include "vmctl/ops/create.h"
+#include "vmctl/ops/labels.h"
+#include "vmctl/ops/lab_checks.h"
+#include "vmctl/ops/snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace vmctl {
+namespace {
+
+using testing::FakeHypervisor;
+using testing::TempHome;
+
+// One predicate from its YAML, as a lab file would write it.
+lab::Check parse_check(const std::string& yaml) {
+    const std::string text = "title: t\nslides: s\nminutes: 1\nsteps:\n  - title: a\n    text: b\n    solution: c\n"
+                             "    checks:\n      - " + yaml + "\n";
+    return lab::parse_lab(text, "lab.yaml", "01-t").steps[0].checks[0];
+}
+
+class LabChecksTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ops::CreateOptions o;
+        o.name = "lab1-web";
+        o.labels = {{"group", "web"}};
+        ops::create_vm(hv, env, o, [](std::string_view) {});
+        o.name = "lab1-db";
+        o.labels = {{"group", "db"}};
+        ops::create_vm(hv, env, o, [](std::string_view) {});
+        progress.started_at = "2026-11-27T10:00:00Z";
+        checks.hypervisor = [this](const std::string& host) -> Hypervisor& {
+            if (host == "host-b")
+                return other;
+            if (!host.empty())
+                throw Error(ErrorKind::Unreachable, "host " + host + " does not answer");
+            return hv;
+        };
+        checks.run_script = [this](const std::string& script) {
+            scripts.push_back(script);
+            return script_result;
+        };
+        checks.migrations = [this] { return migrations; };
+        checks.progress = &progress;
+    }
+
+    ops::CheckResult check(const std::string& yaml) { return ops::evaluate_check(parse_check(yaml), checks); }
+
+    TempHome home;
+    ops::Environment env = home.env();
+    FakeHypervisor hv;
+    FakeHypervisor other;
+    host::LabProgress progress;
+    ops::CheckEnvironment checks;
+    host::ShellResult script_result;
+    std::vector<std::string> scripts;
+    std::vector<host::MigrationRecord> migrations;
+};
+
+TEST_F(LabChecksTest, VmPresenceAndState) {
+    EXPECT_TRUE(check("vm_exists: lab1-web").passed);
+    const auto missing = check("vm_exists: lab1-ghost");
+    EXPECT_FALSE(missing.passed);
+    EXPECT_NE(missing.reason.find("no VM named 'lab1-ghost'"), std::string::npos);
+    EXPECT_FALSE(check("vm_absent: lab1-web").passed);
+    EXPECT_TRUE(check("vm_absent: lab1-ghost").passed);
+    EXPECT_TRUE(check("vm_state: {vm: lab1-web, state: running}").passed);
+    hv.destroy_domain("lab1-web");
+    const auto stopped = check("vm_state: {vm: lab1-web, state: running}");
+    EXPECT_FALSE(stopped.passed);
+    EXPECT_EQ(stopped.reason, "it is shut off");
+    EXPECT_EQ(stopped.what, "VM 'lab1-web' is running");
+}
+
+TEST_F(LabChecksTest, SizeIsReadLive) {
+    EXPECT_TRUE(check("vm_cpus: {vm: lab1-web, count: 1}").passed);
+    EXPECT_FALSE(check("vm_cpus: {vm: lab1-web, count: 2}").passed);
+    EXPECT_TRUE(check("vm_memory: {vm: lab1-web, size: 256M}").passed);
+    const auto bigger = check("vm_memory: {vm: lab1-web, size: 512M}");
+    EXPECT_FALSE(bigger.passed);
+    EXPECT_EQ(bigger.reason, "it has 256 MiB now");
+}
+
+TEST_F(LabChecksTest, LabelsAndHerds) {
+    EXPECT_TRUE(check("label: {vm: lab1-web, key: group, value: web}").passed);
+    EXPECT_TRUE(check("label: {vm: lab1-web, key: group}").passed);
+    EXPECT_FALSE(check("label: {vm: lab1-web, key: kind, value: pet}").passed);
+    ops::set_protected(hv, "lab1-web", true);
+    EXPECT_TRUE(check("label: {vm: lab1-web, key: kind, value: pet}").passed);
+    EXPECT_TRUE(check("vms_with_label: {label: group=web, count: 1}").passed);
+    const auto herd = check("vms_with_label: {label: group=web, count: 3}");
+    EXPECT_FALSE(herd.passed);
+    EXPECT_NE(herd.reason.find("there is 1"), std::string::npos);
+}
+
+TEST_F(LabChecksTest, SnapshotsExistAndAreCurrent) {
+    EXPECT_FALSE(check("snapshot_exists: {vm: lab1-web, snapshot: s1}").passed);
+    ops::create_snapshot(hv, "lab1-web", "s1", "");
+    ops::create_snapshot(hv, "lab1-web", "s2", "");
+    EXPECT_TRUE(check("snapshot_exists: {vm: lab1-web, snapshot: s1}").passed);
+    const auto current = check("snapshot_current: {vm: lab1-web, snapshot: s1}");
+    EXPECT_FALSE(current.passed);
+    EXPECT_EQ(current.reason, "its current snapshot is 's2'");
+}
+
+TEST_F(LabChecksTest, OtherHostsAndUnreachableOnes) {
+    EXPECT_FALSE(check("vm_on_host: {vm: lab1-web, host: host-b}").passed);
+    const auto silent = check("vm_on_host: {vm: lab1-web, host: host-z}");
+    EXPECT_FALSE(silent.passed);  // a failed check, not an exception
+    EXPECT_NE(silent.reason.find("does not answer"), std::string::npos);
+}
+
+TEST_F(LabChecksTest, MigrationsCountOnlySinceTheLabStarted) {
+    migrations.push_back({"lab1-web", "host-a", "host-b", "2026-11-27T09:00:00Z", 2.0, 50, true});
+    EXPECT_FALSE(check("migrated: {vm: lab1-web, to: host-b}").passed);
+    migrations.push_back({"lab1-web", "host-a", "host-b", "2026-11-27T10:05:00Z", 2.0, 50, true});
+    EXPECT_TRUE(check("migrated: {vm: lab1-web, to: host-b}").passed);
+    EXPECT_FALSE(check("migrated: {vm: lab1-web, to: host-a}").passed);
+}
+
+TEST_F(LabChecksTest, SerialLogLinesAreFound) {
+    EXPECT_TRUE(check("serial_log: {vm: lab1-web, pattern: \"vmctl-guest: ready\"}").passed);
+    checks.patient = false;  // `lab test` looks once
+    EXPECT_FALSE(check("serial_log: {vm: lab1-web, pattern: \"never printed\", within: 30}").passed);
+}
+
+TEST_F(LabChecksTest, AnswersIgnoreCaseAndSpacesAndNeverRevealTheRightOne) {
+    const auto none = check("answer: {key: accel, equals: tcg}");
+    EXPECT_FALSE(none.passed);
+    EXPECT_NE(none.reason.find("vmctl lab answer accel="), std::string::npos);
+    progress.answers["accel"] = " TCG ";
+    EXPECT_TRUE(check("answer: {key: accel, equals: tcg}").passed);
+    progress.answers["accel"] = "kvm";
+    const auto wrong = check("answer: {key: accel, equals: tcg}");
+    EXPECT_FALSE(wrong.passed);
+    EXPECT_EQ(wrong.reason.find("tcg"), std::string::npos);
+    EXPECT_TRUE(check("answer: {key: accel, pattern: \"^(kvm|tcg)$\"}").passed);
+    script_result.output = "kvm\n";
+    EXPECT_TRUE(check("answer: {key: accel, equals_command: \"vmctl info x --get accelerator\"}").passed);
+    EXPECT_EQ(scripts.back(), "vmctl info x --get accelerator");
+}
+
+TEST_F(LabChecksTest, ScriptsPassOnExitZeroAndExplainWithTheirLastLine) {
+    EXPECT_TRUE(check("script: \"true\"").passed);
+    script_result.exit_code = 1;
+    script_result.output = "looking...\nthe file /tmp/x is missing\n";
+    const auto failed = check("script: \"test -e /tmp/x\"");
+    EXPECT_FALSE(failed.passed);
+    EXPECT_EQ(failed.reason, "the file /tmp/x is missing");
+}
+
+TEST_F(LabChecksTest, GuestCommandsNeedARunningVm) {
+    hv.destroy_domain("lab1-web");
+    const auto result = check("guest_command: {vm: lab1-web, run: \"uname -r\", pattern: \"6\\\\.1\"}");
+    EXPECT_FALSE(result.passed);
+    EXPECT_FALSE(result.reason.empty());
+}
+
+}  // namespace
+}  // namespace vmctl

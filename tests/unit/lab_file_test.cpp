@@ -1,0 +1,124 @@
+#include "vmctl/core/error.h"
+#include "vmctl/core/lab.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace vmctl {
+namespace {
+
+const char* kGood = R"(title: A lab
+slides: "Hypervisor"
+minutes: 10
+setup: echo hi
+steps:
+  - title: Make a VM
+    text: Run vmctl create.
+    hints: [one, two]
+    checks:
+      - vm_exists: lab1-web
+      - vm_state: {vm: lab1-web, state: running}
+      - vm_memory: {vm: lab1-web, size: 512M}
+      - serial_log: {vm: lab1-web, pattern: "ready", within: 30}
+      - vms_with_label: {label: group=web, count: 3}
+      - migrated: {vm: lab1-web, to: host-b}
+      - answer: {key: accel, equals_command: "vmctl info x --get accelerator"}
+      - script: test -e /tmp
+        because: the file exists
+    solution: vmctl create lab1-web
+)";
+
+// The error a broken lab file gets: its kind and its message.
+std::pair<ErrorKind, std::string> error_of(const std::string& text) {
+    try {
+        lab::parse_lab(text, "lab.yaml", "01-x");
+    } catch (const Error& e) {
+        return {e.kind(), std::string(e.what()) + " | " + e.hint()};
+    }
+    return {ErrorKind::Internal, "no error"};
+}
+
+TEST(LabFile, ParsesEveryPartOfALab) {
+    const lab::Lab l = lab::parse_lab(kGood, "lab.yaml", "01-x");
+    EXPECT_EQ(l.title, "A lab");
+    EXPECT_EQ(l.minutes, 10u);
+    ASSERT_EQ(l.steps.size(), 1u);
+    const auto& checks = l.steps[0].checks;
+    ASSERT_EQ(checks.size(), 8u);
+    EXPECT_EQ(checks[0].kind, lab::CheckKind::VmExists);
+    EXPECT_EQ(checks[0].vm, "lab1-web");
+    EXPECT_EQ(checks[1].state, "running");
+    EXPECT_EQ(checks[2].bytes, 512ull * 1024 * 1024);
+    EXPECT_EQ(checks[3].within, std::chrono::seconds(30));
+    EXPECT_EQ(checks[4].key, "group");
+    EXPECT_EQ(checks[4].value, "web");
+    EXPECT_EQ(checks[4].count, 3u);
+    EXPECT_EQ(checks[5].host, "host-b");
+    EXPECT_EQ(checks[6].run, "vmctl info x --get accelerator");
+    EXPECT_EQ(checks[7].kind, lab::CheckKind::Script);
+    EXPECT_EQ(checks[7].because, "the file exists");
+    EXPECT_EQ(checks[1].where.line, 11);
+    EXPECT_EQ(l.steps[0].hints.size(), 2u);
+}
+
+TEST(LabFile, AMisspelledPredicateNamesItsLineAndTheFix) {
+    std::string text = kGood;
+    text.replace(text.find("vm_state:"), 9, "vm_stat:");
+    const auto [kind, message] = error_of(text);
+    EXPECT_EQ(kind, ErrorKind::FileInvalid);
+    EXPECT_NE(message.find("lab.yaml:11:9"), std::string::npos) << message;
+    EXPECT_NE(message.find("did you mean 'vm_state'"), std::string::npos) << message;
+}
+
+TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"title: [unclosed", "lab.yaml:1:"},
+        {"", "empty"},
+        {"title: x\nslides: y\nminutes: 10\n", "'steps'"},
+        {"slides: y\nminutes: 10\nsteps: []\n", "'title' is missing"},
+        {"title: x\nslides: y\nminutes: ten\nsteps: []\n", "whole number"},
+        {"title: x\nslides: y\nminutes: 10\ncolour: red\nsteps: []\n", "unknown key 'colour'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n", "needs a list of 'checks'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - vm_state: {vm: w, state: asleep}\n",
+         "'asleep' is not a VM state"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - vm_memory: {vm: w, size: 512}\n",
+         "lab.yaml:9:"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - serial_log: {vm: w, pattern: \"(unclosed\"}\n",
+         "regular expression"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - vm_exists: w\n        vm_absent: w\n",
+         "two predicates"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - answer: {key: k}\n",
+         "exactly one of"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - vm_state: {vm: w}\n",
+         "needs 'state'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - vms_with_label: {label: web, count: 1}\n",
+         "KEY=VALUE"},
+    };
+    for (const auto& [text, expected] : cases) {
+        const auto [kind, message] = error_of(text);
+        EXPECT_EQ(kind, ErrorKind::FileInvalid) << text;
+        EXPECT_NE(message.find(expected), std::string::npos) << "expected '" << expected << "' in: " << message;
+    }
+}
+
+TEST(LabFile, IdsMatchByNumberOrName) {
+    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "01"));
+    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "1"));
+    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "first-vm"));
+    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "01-first-vm"));
+    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "02"));
+    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "first"));
+    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "99999999999999999999999"));
+    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", ""));
+}
+
+}  // namespace
+}  // namespace vmctl
