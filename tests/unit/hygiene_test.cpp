@@ -71,12 +71,15 @@ TEST(Hygiene, FindsEachProblemWithItsMonthlyCostAndFix) {
             EXPECT_NEAR(f.monthly_cost, 10 * 0.04 + 0.02, 1e-9);  // its disk and its snapshot
             EXPECT_EQ(f.fix, "vmctl delete old");
         }
-        if (f.kind == FindingKind::OldSnapshot)
+        if (f.kind == FindingKind::OldSnapshot) {
             EXPECT_EQ(f.fix, "vmctl snapshot delete old before-upgrade");
-        if (f.subject == "db")
+        }
+        if (f.subject == "db") {
             EXPECT_FALSE(f.automatic) << "a pet is never fixed automatically";
-        if (f.kind == FindingKind::UnusedVolume)
+        }
+        if (f.kind == FindingKind::UnusedVolume) {
             EXPECT_EQ(f.fix, "virsh vol-delete --pool vmctl lost-disk0.qcow2");
+        }
     }
     const std::string text = format_findings(findings, prices());
     EXPECT_NE(text.find("fix: vmctl image delete base"), std::string::npos) << text;

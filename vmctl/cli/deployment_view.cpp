@@ -9,6 +9,13 @@
 
 namespace vmctl::cli {
 
+std::string deployment_file_option(const std::optional<std::string>& file, const std::string& verb) {
+    if (!file)
+        throw Error(ErrorKind::Usage, fmt::format("{} needs a deployment file", verb),
+                    fmt::format("e.g. vmctl {} -f shop.yaml", verb));
+    return *file;
+}
+
 Deployment load_deployment(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))

@@ -3,10 +3,14 @@
 #include "vmctl/core/deployment.h"
 #include "vmctl/ops/deploy.h"
 
+#include <optional>
 #include <ostream>
 #include <string>
 
 namespace vmctl::cli {
+
+// The -f FILE a command was given; Error(Usage) with an example naming `verb` otherwise.
+std::string deployment_file_option(const std::optional<std::string>& file, const std::string& verb);
 
 // Reads and parses a deployment file (-f FILE); an unreadable file is
 // Error(NotFound) with the path, a mistake in it Error(FileInvalid).

@@ -11,11 +11,6 @@
 namespace vmctl {
 namespace {
 
-bool is_pet(const Labels& labels) {
-    const auto kind = labels.find("kind");
-    return kind != labels.end() && kind->second == "pet";
-}
-
 std::string label_changes(const Labels& from, const Labels& to) {
     std::vector<std::string> parts;
     for (const auto& [key, value] : to) {
@@ -53,7 +48,7 @@ void compare(const Deployment& desired, const WantedVm& want, const ExistingVm& 
     const auto reasons = replace_reasons(want, have);
     if (!reasons.empty()) {
         const std::string why = fmt::format("{}", fmt::join(reasons, "; "));
-        if (is_pet(have.labels)) {
+        if (has_pet_label(have.labels)) {
             replaces.push_back({StepKind::KeepPet, want.name, std::nullopt, {},
                                 fmt::format("{}, but it is a protected pet and apply never re-creates pets; to do it, "
                                             "run 'vmctl unprotect {}' and apply again",
@@ -93,7 +88,7 @@ void compare(const Deployment& desired, const WantedVm& want, const ExistingVm& 
                                          format_size(want.disk_bytes)));
     }
     Labels labels = want.labels;
-    if (is_pet(have.labels) && !is_pet(want.labels)) {
+    if (has_pet_label(have.labels) && !has_pet_label(want.labels)) {
         labels["kind"] = "pet";
         plan.notes.push_back(fmt::format("'{}' was protected by hand: apply keeps its protection", want.name));
     }
@@ -176,7 +171,7 @@ Plan plan_deployment(const Deployment& desired, const std::vector<ExistingVm>& e
         const auto owner = vm.labels.find(kDeploymentLabel);
         if (owner == vm.labels.end() || owner->second != desired.name || wanted.count(vm.name) != 0)
             continue;
-        if (is_pet(vm.labels)) {
+        if (has_pet_label(vm.labels)) {
             removals.push_back({StepKind::KeepPet, vm.name, std::nullopt, {},
                                 fmt::format("no longer in {}, but it is a protected pet and apply never removes pets; "
                                             "to remove it, run 'vmctl unprotect {}' and apply again",

@@ -7,11 +7,6 @@ namespace {
 
 constexpr long long kDay = 86400;
 
-bool is_pet(const Labels& labels) {
-    const auto kind = labels.find("kind");
-    return kind != labels.end() && kind->second == "pet";
-}
-
 std::string pet_note(bool pet) { return pet ? " (a protected pet: --fix leaves it to you)" : ""; }
 
 }  // namespace
@@ -32,7 +27,7 @@ std::vector<Finding> find_hygiene_problems(const HygieneInput& input, const Hygi
                                            const PriceSheet& prices) {
     std::vector<Finding> findings;
     for (const auto& vm : input.vms) {
-        const bool pet = is_pet(vm.labels);
+        const bool pet = has_pet_label(vm.labels);
         const double disk_month = monthly_disk_cost(prices, vm.disk_bytes) +
                                   static_cast<double>(vm.snapshots.size()) * prices.snapshot_month;
         const double run_month = monthly_running_cost(prices, vm.vcpus, vm.memory_bytes);

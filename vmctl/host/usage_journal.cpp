@@ -53,7 +53,7 @@ std::vector<UsageRecord> read_usage(const std::string& path) {
 }
 
 std::string default_price_sheet(const Paths& paths) {
-    for (const std::string candidate : {paths.data_dir + "/prices.yaml", source_dir() + "/share/prices.yaml",
+    for (const std::string& candidate : {paths.data_dir + "/prices.yaml", source_dir() + "/share/prices.yaml",
                                         std::string(VMCTL_SHARE_DIR) + "/prices.yaml"}) {
         std::error_code ec;
         if (std::filesystem::is_regular_file(candidate, ec))

@@ -9,10 +9,7 @@
 
 namespace vmctl::ops {
 
-bool is_pet(const VmMetadata& metadata) {
-    const auto it = metadata.labels.find(kKindLabel);
-    return it != metadata.labels.end() && it->second == kPet;
-}
+bool is_pet(const VmMetadata& metadata) { return has_pet_label(metadata.labels); }
 
 bool set_protected(Hypervisor& hv, const std::string& name, bool protect) {
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));

@@ -18,10 +18,8 @@ int apply(Context& context, const Args& args) {
     cli.examples("  vmctl apply -f shop.yaml\n  vmctl plan -f shop.yaml    # first see what it would do\n");
     if (!cli.parse(args, context.out()))
         return 0;
-    const auto file = cli.get_optional<std::string>("file");
-    if (!file)
-        throw Error(ErrorKind::Usage, "apply needs a deployment file", "e.g. vmctl apply -f shop.yaml");
-    const Deployment deployment = load_deployment(*file);
+    const std::string file = deployment_file_option(cli.get_optional<std::string>("file"), "apply");
+    const Deployment deployment = load_deployment(file);
     auto& hv = context.hypervisor();
     const Plan plan = ops::plan_on(hv, deployment);
     context.out() << format_plan(plan);
@@ -30,7 +28,7 @@ int apply(Context& context, const Args& args) {
     const auto report = ops::apply_plan(hv, context.env(), plan, context.progress(),
                                         std::chrono::seconds(cli.get<unsigned>("timeout")));
     context.out() << "Done:\n";
-    return report_outcomes(report, fmt::format("vmctl apply -f {}", *file), context.out(), context.err());
+    return report_outcomes(report, fmt::format("vmctl apply -f {}", file), context.out(), context.err());
 }
 
 }  // namespace vmctl::cli::commands

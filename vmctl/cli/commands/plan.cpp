@@ -13,10 +13,8 @@ int plan(Context& context, const Args& args) {
     cli.examples("  vmctl plan -f shop.yaml\n");
     if (!cli.parse(args, context.out()))
         return 0;
-    const auto file = cli.get_optional<std::string>("file");
-    if (!file)
-        throw Error(ErrorKind::Usage, "plan needs a deployment file", "e.g. vmctl plan -f shop.yaml");
-    const Deployment deployment = load_deployment(*file);
+    const std::string file = deployment_file_option(cli.get_optional<std::string>("file"), "plan");
+    const Deployment deployment = load_deployment(file);
     context.out() << format_plan(ops::plan_on(context.hypervisor(), deployment));
     return 0;
 }
