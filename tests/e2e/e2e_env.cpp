@@ -15,6 +15,12 @@
 #define VMCTL_BINARY "vmctl"
 #endif
 
+// What this test program cleans up: a program may narrow it to its own VMs
+// (vmctl-e2e-iac-), so it never removes another program's VMs running beside it.
+#ifndef VMCTL_E2E_CLEANUP_PREFIX
+#define VMCTL_E2E_CLEANUP_PREFIX "vmctl-e2e-"
+#endif
+
 namespace vmctl::e2e {
 namespace {
 
@@ -77,7 +83,7 @@ void remove_test_vms() {
     const RunResult list = shell("virsh -q list --all --name");
     std::istringstream names(list.out);
     for (std::string name; std::getline(names, name);) {
-        if (name.rfind(kPrefix, 0) != 0)
+        if (name.rfind(VMCTL_E2E_CLEANUP_PREFIX, 0) != 0)
             continue;
         vmctl({"unprotect", name});  // a pet would refuse to go
         const RunResult removed = vmctl({"delete", name, "--force"});
@@ -87,7 +93,7 @@ void remove_test_vms() {
     // Volumes a failed test may have left without a domain.
     std::istringstream volumes(shell("virsh -q pool-refresh vmctl >/dev/null 2>&1; virsh -q vol-list vmctl | awk '{print $1}'").out);
     for (std::string volume; std::getline(volumes, volume);)
-        if (volume.rfind(kPrefix, 0) == 0)
+        if (volume.rfind(VMCTL_E2E_CLEANUP_PREFIX, 0) == 0)
             shell("virsh vol-delete --pool vmctl " + quote(volume) + " >/dev/null");
 }
 

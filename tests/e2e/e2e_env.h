@@ -30,7 +30,8 @@ std::string quote(const std::string& word);
 // kPrefix + suffix: a VM name the cleanup will find.
 std::string vm_name(const std::string& suffix);
 
-// Removes every domain named with kPrefix, with its volumes and logs.
+// Removes every domain named with kPrefix (or the narrower prefix the test
+// program is built with), with its volumes and logs.
 void remove_test_vms();
 
 // Fails the test loudly (never skips) when the e2e environment is missing.

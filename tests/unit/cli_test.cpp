@@ -1,5 +1,4 @@
-#include "../fakes/fake_hypervisor.h"
-#include "test_env.h"
+#include "cli_fixture.h"
 #include "vmctl/cli/command.h"
 #include "vmctl/core/error.h"
 
@@ -11,29 +10,7 @@
 namespace vmctl {
 namespace {
 
-using testing::FakeHypervisor;
-using testing::TempHome;
-
-// Runs the CLI as main() would, with `fake` lent as the hypervisor.
-class CliTest : public ::testing::Test {
-protected:
-    TempHome home;
-    FakeHypervisor fake;
-    std::ostringstream out;
-    std::ostringstream err;
-    int connects = 0;
-
-    int run(const cli::Args& args) {
-        out.str("");
-        err.str("");
-        return cli::run_cli(args, out, err, [this](const std::string& uri) -> std::unique_ptr<Hypervisor> {
-            ++connects;
-            if (uri == "fake:///down")
-                throw Error(ErrorKind::Unreachable, "could not connect to libvirt at fake:///down");
-            return std::make_unique<testing::BorrowedHypervisor>(fake);
-        });
-    }
-};
+using testing::CliTest;
 
 TEST_F(CliTest, HelpNeedsNoConnection) {
     EXPECT_EQ(run({"help"}), 0);

@@ -1,17 +1,12 @@
+#include "golden.h"
 #include "vmctl/core/domain_xml.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
-#ifndef VMCTL_TEST_DATA
-#define VMCTL_TEST_DATA "tests/data"
-#endif
-
 namespace vmctl {
 namespace {
+
+using testing::expect_golden;
 
 VmSpec basic_spec() {
     VmSpec spec;
@@ -31,20 +26,6 @@ DomainFiles basic_files() {
     return {"/var/lib/vmctl/images/tiny/vmlinux", "/var/lib/vmctl/images/tiny/initrd.img",
             "quiet mitigations=off", "/var/lib/vmctl/pool/web-1-disk0.qcow2",
             "/var/lib/vmctl/logs/web-1.serial.log"};
-}
-
-// Compares with tests/data/NAME; VMCTL_UPDATE_GOLDEN=1 rewrites the file.
-void expect_golden(const std::string& name, const std::string& actual) {
-    const std::string path = std::string(VMCTL_TEST_DATA) + "/" + name;
-    if (std::getenv("VMCTL_UPDATE_GOLDEN") != nullptr) {
-        std::ofstream(path) << actual;
-        return;
-    }
-    std::ifstream in(path);
-    ASSERT_TRUE(in) << "missing golden file " << path << " (run with VMCTL_UPDATE_GOLDEN=1)";
-    std::stringstream expected;
-    expected << in.rdbuf();
-    EXPECT_EQ(actual, expected.str()) << "golden file " << path;
 }
 
 TEST(DomainXml, MatchesGoldenFile) { expect_golden("domain-basic.xml", build_domain_xml(basic_spec(), basic_files())); }

@@ -42,6 +42,11 @@ void validate_vm_name(std::string_view name) {
         throw Error(ErrorKind::InvalidArgument, fmt::format("the VM name '{}' ends with '-'", name), rule);
 }
 
+bool has_pet_label(const Labels& labels) {
+    const auto kind = labels.find("kind");
+    return kind != labels.end() && kind->second == "pet";
+}
+
 std::pair<std::string, std::string> parse_label(std::string_view text) {
     const std::string rule =
         "write KEY=VALUE with lowercase letters, digits, '-' or '_', the key starting with a letter, e.g. "

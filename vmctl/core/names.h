@@ -16,6 +16,9 @@ void validate_vm_name(std::string_view name);
 // letter, keys and values use [a-z0-9_-] and are at most 63 characters.
 using Labels = std::map<std::string, std::string>;
 
+// A pet is a VM labelled kind=pet: delete and apply refuse to remove it.
+bool has_pet_label(const Labels& labels);
+
 // Parses "KEY=VALUE" (throws Error(InvalidArgument) with the rule when it is not one).
 std::pair<std::string, std::string> parse_label(std::string_view text);
 

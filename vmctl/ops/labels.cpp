@@ -9,10 +9,7 @@
 
 namespace vmctl::ops {
 
-bool is_pet(const VmMetadata& metadata) {
-    const auto it = metadata.labels.find(kKindLabel);
-    return it != metadata.labels.end() && it->second == kPet;
-}
+bool is_pet(const VmMetadata& metadata) { return has_pet_label(metadata.labels); }
 
 bool set_protected(Hypervisor& hv, const std::string& name, bool protect) {
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
@@ -28,6 +25,29 @@ bool set_protected(Hypervisor& hv, const std::string& name, bool protect) {
         metadata.labels.erase(kKindLabel);
     hv.set_metadata(name, metadata);
     return true;
+}
+
+Labels set_labels(Hypervisor& hv, const std::string& name, const Labels& set, const std::vector<std::string>& remove) {
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    if (!facts.has_vmctl_metadata)
+        throw Error(ErrorKind::Unsupported, fmt::format("VM '{}' was not made by vmctl, so it has no labels", name),
+                    "only vmctl VMs have labels");
+    for (const auto& [key, value] : set)
+        if (key == kKindLabel)
+            throw Error(ErrorKind::InvalidArgument, "the label 'kind' says whether a VM is a pet",
+                        fmt::format("use 'vmctl protect {}' or 'vmctl unprotect {}'", name, name));
+    for (const auto& key : remove)
+        if (key == kKindLabel)
+            throw Error(ErrorKind::InvalidArgument, "the label 'kind' says whether a VM is a pet",
+                        fmt::format("use 'vmctl unprotect {}'", name));
+    VmMetadata metadata = facts.metadata;
+    for (const auto& key : remove)
+        metadata.labels.erase(key);
+    for (const auto& [key, value] : set)
+        metadata.labels[key] = value;
+    if (metadata.labels != facts.metadata.labels)
+        hv.set_metadata(name, metadata);
+    return metadata.labels;
 }
 
 std::vector<DomainSummary> select_by_label(Hypervisor& hv, const std::string& key, const std::string& value) {

@@ -60,6 +60,11 @@ int snapshot_create(Context& context, const Args& args);
 int snapshot_list(Context& context, const Args& args);
 int snapshot_revert(Context& context, const Args& args);
 int snapshot_delete(Context& context, const Args& args);
+int label(Context& context, const Args& args);
+int apply(Context& context, const Args& args);
+int plan(Context& context, const Args& args);
+int cost(Context& context, const Args& args);
+int hygiene(Context& context, const Args& args);
 int help(Context& context, const Args& args);
 int version(Context& context, const Args& args);
 

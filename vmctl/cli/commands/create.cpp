@@ -6,6 +6,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/herd.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -34,8 +35,10 @@ std::string read_startup_script(const std::string& path) {
 
 int create_herd(Context& context, const ops::CreateOptions& options, unsigned count) {
     const auto herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
-    for (const auto& member : herd.members)
+    for (const auto& member : herd.members) {
+        ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
         context.out() << member.ready_line << '\n';
+    }
     context.out() << fmt::format("{} VMs of group '{}' are running ({:.1f} s for all); remove them all with "
                                  "'vmctl delete --label group={}'\n",
                                  herd.members.size(), options.name, herd.seconds, options.name);
@@ -113,6 +116,7 @@ int create(Context& context, const Args& args) {
     }
     const ops::CreateResult result =
         ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
+    ops::record_usage(context.hypervisor(), context.env(), result.name, "create");
     auto& out = context.out();
     if (result.ready) {
         out << result.ready_line << '\n';

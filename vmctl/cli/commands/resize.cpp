@@ -2,6 +2,7 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/core/size.h"
 #include "vmctl/ops/resize.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -31,6 +32,7 @@ int resize(Context& context, const Args& args) {
     if (auto disk = cli.get_optional<std::string>("disk-size"))
         request.disk_bytes = parse_size(*disk, "--disk-size");
     const auto changes = ops::resize_vm(context.hypervisor(), name, request);
+    ops::record_usage(context.hypervisor(), context.env(), name, "resize");
     if (changes.empty())
         context.out() << fmt::format("VM '{}' already has that size\n", name);
     for (const auto& change : changes)

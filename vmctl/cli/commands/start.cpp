@@ -1,6 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/ops/lifecycle.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -21,6 +22,7 @@ int start(Context& context, const Args& args) {
         context.out() << fmt::format("VM '{}' is already running\n", name);
         return 0;
     }
+    ops::record_usage(context.hypervisor(), context.env(), name, "start");
     if (result.ready)
         context.out() << result.ready->line << '\n'
                       << fmt::format("VM '{}' is running (ready after {:.2f} s)\n", name, result.boot_seconds);

@@ -1,6 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/ops/lifecycle.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -21,6 +22,8 @@ int stop(Context& context, const Args& args) {
     if (result.already_stopped)
         context.out() << fmt::format("VM '{}' is already stopped\n", name);
     else
+        ops::record_usage(context.hypervisor(), context.env(), name, "stop");
+    if (!result.already_stopped)
         context.out() << fmt::format("VM '{}' shut down in {:.1f} s\n", name, result.seconds);
     return 0;
 }

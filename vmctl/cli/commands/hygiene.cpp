@@ -1,0 +1,127 @@
+#include "vmctl/cli/command_line.h"
+#include "vmctl/cli/commands/commands.h"
+#include "vmctl/core/domain_xml.h"
+#include "vmctl/core/hygiene.h"
+#include "vmctl/host/hosts_registry.h"
+#include "vmctl/host/usage_journal.h"
+#include "vmctl/ops/hygiene.h"
+#include "vmctl/ops/usage.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace vmctl::cli::commands {
+namespace {
+
+// Disks of VMs on the other known hosts: they share vmctl's pool directory,
+// so a volume unused here may be a disk there. False if a host did not answer.
+bool disks_on_other_hosts(Context& context, std::set<std::string>& used) {
+    bool all_known = true;
+    for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
+        if (h.uri == context.uri())
+            continue;
+        try {
+            auto other = context.connect(h.uri);
+            for (const auto& vm : other->list_domains())
+                for (const auto& disk : parse_domain_xml(other->domain_xml(vm.name)).disks)
+                    used.insert(disk.path);
+        } catch (const Error& e) {
+            context.err() << fmt::format("warning: host '{}' is unreachable ({}); volumes that may be its disks are "
+                                         "not fixed automatically",
+                                         h.name, e.what())
+                          << std::endl;
+            all_known = false;
+        }
+    }
+    return all_known;
+}
+
+nlohmann::json findings_json(const std::vector<Finding>& findings, const PriceSheet& prices) {
+    nlohmann::json out = {{"currency", prices.currency}, {"example_prices", prices.example},
+                          {"findings", nlohmann::json::array()}};
+    for (const auto& f : findings)
+        out["findings"].push_back({{"kind", finding_name(f.kind)},
+                                   {"subject", f.subject},
+                                   {"snapshot", f.snapshot},
+                                   {"problem", f.problem},
+                                   {"monthly_cost", f.monthly_cost},
+                                   {"fix", f.fix},
+                                   {"automatic", f.automatic}});
+    return out;
+}
+
+int fix_all(Context& context, const std::vector<Finding>& findings, bool yes) {
+    std::optional<ErrorKind> failure;
+    for (const auto& f : findings) {
+        if (!f.automatic) {
+            context.out() << fmt::format("left to you: {} ({})\n", f.fix, f.subject);
+            continue;
+        }
+        if (!yes && !context.confirm(fmt::format("{}: {}. Run '{}'?", f.subject, f.problem, f.fix), "--yes")) {
+            context.out() << fmt::format("skipped: {}\n", f.fix);
+            continue;
+        }
+        try {
+            context.out() << ops::fix_finding(context.hypervisor(), context.env(), f) << '\n';
+        } catch (const Error& e) {
+            context.out() << fmt::format("NOT DONE: {}: {}\n", f.fix, e.what());
+            failure = failure.value_or(e.kind());
+        }
+    }
+    if (!failure)
+        return 0;
+    context.out().flush();
+    context.err() << "error: some fixes failed (the lines marked NOT DONE); run 'vmctl hygiene --fix' again after "
+                     "fixing the cause"
+                  << std::endl;
+    return exit_code(*failure);
+}
+
+}  // namespace
+
+int hygiene(Context& context, const Args& args) {
+    CommandLine cli("hygiene [--json] [--fix [--yes]] [--window S] [--prices FILE]",
+                    "Cloud hygiene: finds idle running VMs, VMs stopped for long, disk volumes and golden images\n"
+                    "no VM uses, old snapshots, and VMs without an 'owner' label; says what each costs a month\n"
+                    "and the exact command that fixes it. --fix asks before each change and never touches a\n"
+                    "protected pet.");
+    cli.add()("json", "print JSON for scripts")("fix", "fix the findings, asking before each")(
+        "yes", "with --fix: do not ask")("window", po::value<double>()->default_value(3.0),
+                                         "seconds between the two CPU samples")(
+        "idle-percent", po::value<double>()->default_value(5.0), "a running VM below this CPU % is idle")(
+        "stopped-days", po::value<unsigned>()->default_value(7), "a VM stopped this many days is forgotten")(
+        "snapshot-days", po::value<unsigned>()->default_value(30), "a snapshot this many days old is old")(
+        "prices", po::value<std::string>(), "price sheet (YAML), as for 'vmctl cost'");
+    cli.examples("  vmctl hygiene\n  vmctl hygiene --json\n  vmctl hygiene --fix\n");
+    if (!cli.parse(args, context.out()))
+        return 0;
+    const double window = cli.get<double>("window");
+    if (window < 0.1 || window > 600)
+        throw Error(ErrorKind::InvalidArgument, "--window must be between 0.1 and 600 seconds", "e.g. --window 5");
+    if (cli.has("yes") && !cli.has("fix"))
+        throw Error(ErrorKind::Usage, "--yes goes with --fix", "e.g. vmctl hygiene --fix --yes");
+    HygieneRules rules;
+    rules.idle_cpu_percent = cli.get<double>("idle-percent");
+    rules.stopped_days = cli.get<unsigned>("stopped-days");
+    rules.snapshot_days = cli.get<unsigned>("snapshot-days");
+    const PriceSheet prices = host::load_price_sheet(
+        cli.get_optional<std::string>("prices").value_or(host::default_price_sheet(context.env().paths)));
+
+    auto& hv = context.hypervisor();
+    const auto journal = ops::sample_usage(hv, context.env());
+    std::set<std::string> used_elsewhere;
+    const bool all_hosts_known = disks_on_other_hosts(context, used_elsewhere);
+    const auto input = ops::gather_hygiene(hv, context.env(), std::chrono::milliseconds(static_cast<long>(window * 1000)),
+                                           journal, used_elsewhere);
+    auto findings = find_hygiene_problems(input, rules, prices);
+    if (!all_hosts_known)
+        for (auto& f : findings)
+            f.automatic = f.automatic && f.kind != FindingKind::UnusedVolume;
+    if (cli.has("json"))
+        context.out() << findings_json(findings, prices).dump(2) << '\n';
+    else
+        context.out() << format_findings(findings, prices);
+    return cli.has("fix") ? fix_all(context, findings, cli.has("yes")) : 0;
+}
+
+}  // namespace vmctl::cli::commands
