@@ -15,7 +15,7 @@ namespace vmctl::demo {
 //   @ vmctl delete demo-web --force   hidden set-up: run silently, must succeed
 //   expect demo-web 60 HB boot=       wait up to 60 s for a console line of the VM matching the regex
 //   pause                             wait for Enter (a moment in --auto)
-//   cleanup vmctl delete demo-web --force   run at the end, even after a failure or Ctrl-C
+//   cleanup vmctl delete demo-web --force   run at the end in written order, even after a failure or Ctrl-C
 enum class ActionKind { Narrate, Run, RunExpectFailure, Hidden, Expect, Pause, Cleanup };
 
 struct Action {

@@ -164,9 +164,9 @@ private:
         }
     }
 
-    // Cleanup lines run last-registered first, each once, even after a failure.
+    // Cleanup lines run in the order they are written, each once, even after a failure.
     void run_cleanups() {
-        for (auto it = m_cleanups.rbegin(); it != m_cleanups.rend(); ++it) {
+        for (auto it = m_cleanups.begin(); it != m_cleanups.end(); ++it) {
             host::ShellOptions shell;
             shell.directory = m_options.directory;
             shell.timeout = m_options.command_timeout;

@@ -1,5 +1,6 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
+#include "vmctl/core/names.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/hygiene.h"
 #include "vmctl/host/hosts_registry.h"
@@ -80,7 +81,7 @@ int fix_all(Context& context, const std::vector<Finding>& findings, bool yes) {
 }  // namespace
 
 int hygiene(Context& context, const Args& args) {
-    CommandLine cli("hygiene [--json] [--fix [--yes]] [--window S] [--prices FILE]",
+    CommandLine cli("hygiene [--json] [--fix [--yes]] [--label KEY=VALUE] [--window S] [--prices FILE]",
                     "Cloud hygiene: finds idle running VMs, VMs stopped for long, disk volumes and golden images\n"
                     "no VM uses, old snapshots, and VMs without an 'owner' label; says what each costs a month\n"
                     "and the exact command that fixes it. --fix asks before each change and never touches a\n"
@@ -91,8 +92,11 @@ int hygiene(Context& context, const Args& args) {
         "idle-percent", po::value<double>()->default_value(5.0), "a running VM below this CPU % is idle")(
         "stopped-days", po::value<unsigned>()->default_value(7), "a VM stopped this many days is forgotten")(
         "snapshot-days", po::value<unsigned>()->default_value(30), "a snapshot this many days old is old")(
-        "prices", po::value<std::string>(), "price sheet (YAML), as for 'vmctl cost'");
-    cli.examples("  vmctl hygiene\n  vmctl hygiene --json\n  vmctl hygiene --fix\n");
+        "prices", po::value<std::string>(), "price sheet (YAML), as for 'vmctl cost'")(
+        "label", po::value<std::string>(),
+        "only the VMs with this KEY=VALUE label (volumes and images, which have no labels, are left out)");
+    cli.examples("  vmctl hygiene\n  vmctl hygiene --json\n  vmctl hygiene --fix\n"
+                 "  vmctl hygiene --label owner=alice --fix --yes\n");
     if (!cli.parse(args, context.out()))
         return 0;
     const double window = cli.get<double>("window");
@@ -114,6 +118,18 @@ int hygiene(Context& context, const Args& args) {
     const auto input = ops::gather_hygiene(hv, context.env(), std::chrono::milliseconds(static_cast<long>(window * 1000)),
                                            journal, used_elsewhere);
     auto findings = find_hygiene_problems(input, rules, prices);
+    if (auto selector = cli.get_optional<std::string>("label")) {
+        // A shared host: fix only what is yours, never a neighbour's VMs.
+        const auto [key, value] = parse_label(*selector);
+        std::set<std::string> selected;
+        for (const auto& vm : input.vms)
+            if (auto label = vm.labels.find(key); label != vm.labels.end() && label->second == value)
+                selected.insert(vm.name);
+        std::erase_if(findings, [&](const Finding& f) {
+            return f.kind == FindingKind::UnusedVolume || f.kind == FindingKind::UnusedImage ||
+                   selected.count(f.subject) == 0;
+        });
+    }
     if (!all_hosts_known)
         for (auto& f : findings)
             f.automatic = f.automatic && f.kind != FindingKind::UnusedVolume;
