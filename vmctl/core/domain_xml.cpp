@@ -189,6 +189,12 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node devices = domain.append_child("devices");
     append_qcow2_disk(devices, files.disk, "vda");
 
+    // No USB controller (libvirt adds one unless told): the guest has no USB
+    // devices, and every PCI device costs boot time under TCG.
+    pugi::xml_node usb = devices.append_child("controller");
+    usb.append_attribute("type") = "usb";
+    usb.append_attribute("model") = "none";
+
     pugi::xml_node serial = devices.append_child("serial");
     serial.append_attribute("type") = "pty";
     pugi::xml_node log = serial.append_child("log");

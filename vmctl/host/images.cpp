@@ -28,8 +28,15 @@ std::optional<ImageFiles> read_recipe_image(const std::string& name, const std::
     if (!exists(files.kernel) || !exists(files.initrd))
         return std::nullopt;
     files.kernel_args = trim(read_file_or(dir + "/cmdline", ""));
-    files.kernel_release = manifest_value(read_file_or(dir + "/manifest", ""), "kernel_release");
+    const std::string manifest = read_file_or(dir + "/manifest", "");
+    files.kernel_release = manifest_value(manifest, "kernel_release");
     files.base_image = name;
+    const std::string data_disk = manifest_value(manifest, "data_disk");
+    const std::string data_bytes = manifest_value(manifest, "data_disk_bytes");
+    if (!data_disk.empty() && !data_bytes.empty() && exists(dir + "/" + data_disk)) {
+        files.data_disk = dir + "/" + data_disk;
+        files.data_disk_bytes = std::stoull(data_bytes);
+    }
     return files;
 }
 
@@ -134,5 +141,7 @@ void remove_image_dir(const std::string& dir) {
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
 }
+
+std::string image_pool_name(const std::string& image) { return "vmctl-image-" + image; }
 
 }  // namespace vmctl::host

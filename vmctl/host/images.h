@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,16 @@ struct ImageFiles {
     std::string base_disk;    // golden only: the read-only qcow2 new VMs are overlays on
     std::string from_vm;      // golden only: the VM it was made from
     std::string created_at;   // golden only
+    // Recipe only, when the image has one: an empty, already formatted data
+    // disk that new VMs of exactly that size get a copy of, so the guest
+    // mounts /data at once instead of formatting it at first boot.
+    std::string data_disk;
+    std::uint64_t data_disk_bytes = 0;
 };
+
+// The libvirt storage pool over a recipe image's folder, through which its
+// pre-formatted data disk is copied ("vmctl-image-tiny").
+std::string image_pool_name(const std::string& image);
 
 // The images vmctl can build from a recipe under images/.
 std::vector<std::string> recipe_images();

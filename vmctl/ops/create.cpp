@@ -102,6 +102,27 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
     return {spec, accel};
 }
 
+namespace {
+
+// The VM's own disk: a copy of the image's pre-formatted data disk when the
+// size matches (the guest skips formatting it), else a blank volume the guest
+// formats at first boot. A copy, not an overlay, so that rebuilding the image
+// never changes the disk of an existing VM.
+VolumeFacts new_data_volume(Hypervisor& hv, const host::ImageFiles& image, const std::string& volume_name,
+                            std::uint64_t bytes) {
+    if (!image.data_disk.empty() && image.data_disk_bytes == bytes) {
+        try {
+            hv.ensure_pool(host::image_pool_name(image.name), image.dir);
+            return hv.copy_volume(host::kPoolName, volume_name, image.data_disk);
+        } catch (const Error& e) {
+            spdlog::info("a blank disk instead of the pre-formatted one ({})", e.what());
+        }
+    }
+    return hv.create_volume(host::kPoolName, volume_name, bytes);
+}
+
+}  // namespace
+
 CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
                        const Progress& progress) {
     ResolvedSpec resolved = resolve_spec(options, env.cpu, now_iso8601());
@@ -128,7 +149,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
                     fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}'",
                                 host::kPoolName, volume_name));
     const VolumeFacts volume = image.base_disk.empty()
-                                   ? hv.create_volume(host::kPoolName, volume_name, spec.disk_bytes)
+                                   ? new_data_volume(hv, image, volume_name, spec.disk_bytes)
                                    : hv.create_overlay_volume(host::kPoolName, volume_name,
                                                               overlay_capacity(hv, image, spec.disk_bytes),
                                                               image.base_disk);
