@@ -80,6 +80,7 @@ public:
     DomainState domain_state(const std::string& name) override { return get(name).state; }
 
     std::string domain_xml(const std::string& name) override { return get(name).xml; }
+    std::string domain_config_xml(const std::string& name) override { return get(name).xml; }
 
     std::vector<DomainSummary> list_domains() override {
         std::vector<DomainSummary> rows;
@@ -429,6 +430,7 @@ public:
     void undefine_domain(const std::string& n) override { m_inner.undefine_domain(n); }
     DomainState domain_state(const std::string& n) override { return m_inner.domain_state(n); }
     std::string domain_xml(const std::string& n) override { return m_inner.domain_xml(n); }
+    std::string domain_config_xml(const std::string& n) override { return m_inner.domain_config_xml(n); }
     std::vector<DomainSummary> list_domains() override { return m_inner.list_domains(); }
     void ensure_pool(const std::string& p, const std::string& d) override { m_inner.ensure_pool(p, d); }
     VolumeFacts create_volume(const std::string& p, const std::string& n, std::uint64_t c) override {

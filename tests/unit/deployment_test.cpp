@@ -133,6 +133,20 @@ TEST(DeploymentPlan, NoChangesWhenAllMatches) {
     EXPECT_EQ(format_plan(plan), "No changes: the 3 VMs of deployment 'shop' match shop.yaml.\n");
 }
 
+TEST(DeploymentPlan, TheLabelOfTheLabThatMadeAVmIsKept) {
+    const Deployment d = shop();
+    auto vms = as_deployed(d);
+    for (auto& vm : vms)
+        vm.labels["lab"] = "08-infrastructure-as-code";  // made by apply while a lab was active
+    EXPECT_FALSE(plan_deployment(d, vms).has_changes());
+    vms[0].labels["tier"] = "changed";
+    const Plan plan = plan_deployment(d, vms);
+    ASSERT_TRUE(plan.has_changes());
+    for (const auto& step : plan.steps)
+        if (step.new_labels)
+            EXPECT_EQ(step.new_labels->at("lab"), "08-infrastructure-as-code");
+}
+
 TEST(DeploymentPlan, ChangesScalingRemovalsPetsAndConflicts) {
     const Deployment d = shop();
     auto vms = as_deployed(d);

@@ -55,10 +55,11 @@ std::vector<Finding> find_hygiene_problems(const HygieneInput& input, const Hygi
                                 (running ? run_month : 0) + disk_month,
                                 fmt::format("vmctl label {} owner=<who>", vm.name), false});
     }
+    const std::string virsh = input.uri.empty() ? std::string("virsh") : "virsh -c " + input.uri;
     for (const auto& volume : input.unused_volumes)
         findings.push_back({FindingKind::UnusedVolume, volume.name, "", volume.path, "a disk volume no VM uses",
                             monthly_disk_cost(prices, volume.capacity_bytes),
-                            fmt::format("virsh vol-delete --pool vmctl {}", volume.name), true});
+                            fmt::format("{} vol-delete --pool vmctl {}", virsh, volume.name), true});
     for (const auto& image : input.golden_images)
         if (image.users == 0)
             findings.push_back({FindingKind::UnusedImage, image.name, "", "", "a golden image no VM uses",

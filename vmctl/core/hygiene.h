@@ -32,6 +32,7 @@ struct HygieneImage {
 
 struct HygieneInput {
     long long now = 0;
+    std::string uri;  // the connection, so that printed virsh fixes name it (empty: virsh's default)
     std::vector<HygieneVm> vms;
     std::vector<VolumeFacts> unused_volumes;  // in vmctl's pool, no VM's disk
     std::vector<HygieneImage> golden_images;

@@ -127,6 +127,10 @@ public:
     virtual void undefine_domain(const std::string& name) = 0;  // also drops snapshot metadata
     virtual DomainState domain_state(const std::string& name) = 0;
     virtual std::string domain_xml(const std::string& name) = 0;
+    // The persistent definition, what the VM gets at its next boot: sizes set
+    // by a resize are there at once, while the live XML follows the guest
+    // (a balloon still moving, a vCPU decrease waiting for a restart).
+    virtual std::string domain_config_xml(const std::string& name) = 0;
     virtual std::vector<DomainSummary> list_domains() = 0;
 
     // Storage: vmctl keeps every disk as a volume in a directory pool of its own.

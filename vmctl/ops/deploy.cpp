@@ -162,7 +162,9 @@ std::vector<ExistingVm> existing_vms(Hypervisor& hv, const Deployment& deploymen
         vm.state = summary.state;
         vm.labels = summary.metadata.labels;
         vm.image = summary.metadata.image;
-        const DomainFacts facts = parse_domain_xml(hv.domain_xml(summary.name));
+        // The definition, not the live state: right after a boot or a resize
+        // the balloon is still on its way to the size that was set.
+        const DomainFacts facts = parse_domain_xml(hv.domain_config_xml(summary.name));
         vm.vcpus = facts.vcpus;
         vm.max_vcpus = facts.max_vcpus;
         vm.memory_bytes = facts.memory_bytes;

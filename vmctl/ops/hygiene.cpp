@@ -22,6 +22,7 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
                             const std::vector<UsageRecord>& journal, const std::set<std::string>& used_elsewhere) {
     HygieneInput input;
     input.now = static_cast<long long>(std::time(nullptr));
+    input.uri = env.uri;
     const auto before = hv.all_domain_stats();
     std::this_thread::sleep_for(window);
     const auto after = hv.all_domain_stats();

@@ -140,6 +140,14 @@ public:
         return take_string(xml);
     }
 
+    std::string domain_config_xml(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        char* xml = virDomainGetXMLDesc(dom.get(), VIR_DOMAIN_XML_INACTIVE);
+        if (xml == nullptr)
+            throw last_error(fmt::format("read the definition of VM '{}'", name));
+        return take_string(xml);
+    }
+
     std::vector<DomainSummary> list_domains() override {
         // One bulk call for state, vCPUs and memory of every domain; only the
         // metadata needs a call per domain.
