@@ -68,7 +68,10 @@ void print_report(std::ostream& out, const ops::MigrateOptions& options, const o
     }
     if (report.snapshots_carried > 0)
         out << fmt::format("  snapshots    {} carried across\n", report.snapshots_carried);
-    if (report.seq_before)
+    if (report.seq_before && !options.check_heartbeat)
+        out << fmt::format("  guest        not checked (--no-heartbeat-check): boot {}, heartbeat {} before\n",
+                           report.boot_id, *report.seq_before);
+    else if (report.seq_before)
         out << fmt::format("  guest        {}: boot {}, heartbeat {} before, {} after\n",
                            report.kept_running ? "kept running" : "did NOT visibly keep running", report.boot_id,
                            *report.seq_before, report.seq_after ? std::to_string(*report.seq_after) : "none");
