@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 namespace vmctl::cli {
 namespace {
 
@@ -36,6 +38,7 @@ LabSession::LabSession(Context& context) : m_context(context) {
     m_world.checks.hypervisor = [this](const std::string& name) -> Hypervisor& { return host(name); };
     m_world.checks.migrations = [this] { return host::load_migration_records(m_world.env->paths.data_dir); };
     m_world.all_hosts = [this] {
+        forget_gone_hosts();
         std::vector<std::pair<std::string, Hypervisor*>> all{{"local", &host("")}};
         for (const auto& entry : host::load_hosts(m_world.env->paths.data_dir)) {
             try {
@@ -47,6 +50,25 @@ LabSession::LabSession(Context& context) : m_context(context) {
         return all;
     };
     m_world.script_output = [this](std::string_view chunk) { m_context.out() << chunk << std::flush; };
+}
+
+LabSession::~LabSession() { forget_gone_hosts(); }
+
+void LabSession::forget_gone_hosts() {
+    std::set<std::string> registered;
+    try {
+        for (const auto& entry : host::load_hosts(m_world.env->paths.data_dir))
+            registered.insert(entry.name);
+    } catch (const Error&) {
+    }
+    for (auto it = m_hosts.begin(); it != m_hosts.end();) {
+        if (registered.count(it->first) != 0) {
+            ++it;
+            continue;
+        }
+        (void)it->second.release();  // deliberately not closed; the process ends soon
+        it = m_hosts.erase(it);
+    }
 }
 
 Hypervisor& LabSession::host(const std::string& name) {

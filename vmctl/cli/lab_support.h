@@ -18,6 +18,7 @@ namespace vmctl::cli {
 class LabSession {
 public:
     explicit LabSession(Context& context);
+    ~LabSession();
     LabSession(const LabSession&) = delete;
     LabSession& operator=(const LabSession&) = delete;
 
@@ -30,6 +31,10 @@ public:
 
 private:
     Hypervisor& host(const std::string& name);
+    // Lets go of connections to hosts that left the registry (a lab's
+    // cleanup took them down) without closing them: closing a connection to
+    // a daemon whose network namespace is gone waits for an answer forever.
+    void forget_gone_hosts();
 
     Context& m_context;
     std::vector<lab::Lab> m_labs;
