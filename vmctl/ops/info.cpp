@@ -8,6 +8,9 @@ namespace vmctl::ops {
 VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name) {
     VmInfo info;
     info.facts = parse_domain_xml(hv.domain_xml(name));
+    // The memory the VM was given (its definition), not where its balloon is
+    // on the way there; `vmctl top` shows the balloon.
+    info.facts.memory_bytes = parse_domain_xml(hv.domain_config_xml(name)).memory_bytes;
     info.state = hv.domain_state(name);
     for (const DiskFacts& disk : info.facts.disks)
         info.disks.push_back({disk, disk.path.empty() ? std::nullopt : hv.volume_by_path(disk.path)});

@@ -53,6 +53,18 @@ VolumeFacts volume_facts(virStorageVolPtr volume) {
     return facts;
 }
 
+// A connection for streams and events: the default event loop is registered
+// first (once per process), and the caller runs it while it uses the
+// connection, which answers the daemon's keepalive pings.
+ConnectHandle open_event_connection(const std::string& uri) {
+    static const bool registered = virEventRegisterDefaultImpl() == 0;
+    (void)registered;
+    ConnectHandle conn(virConnectOpen(uri.c_str()));
+    if (!conn)
+        throw last_error(fmt::format("connect to libvirt at {}", uri));
+    return conn;
+}
+
 class LibvirtHypervisor final : public Hypervisor {
 public:
     LibvirtHypervisor(ConnectHandle conn, std::string uri) : m_conn(std::move(conn)), m_uri(std::move(uri)) {}
@@ -607,13 +619,19 @@ public:
     }
 
     void attach_console(const std::string& name, int in_fd, int out_fd, char escape) override {
-        const DomainHandle dom = lookup(name);
-        run_console(m_conn.get(), dom.get(), name, in_fd, out_fd, escape);
+        lookup(name);  // a clear "no such VM" first
+        const ConnectHandle conn = open_event_connection(m_uri);
+        const DomainHandle dom(virDomainLookupByName(conn.get(), name.c_str()));
+        if (!dom)
+            throw last_error(fmt::format("look up VM '{}'", name));
+        run_console(conn.get(), dom.get(), name, in_fd, out_fd, escape);
     }
 
     bool wait_for_event(std::chrono::milliseconds timeout) override {
-        if (m_event_callbacks.empty())
+        if (!m_event_conn) {
+            m_event_conn = open_event_connection(m_uri);
             register_event_callbacks();
+        }
         m_event_seen = false;
         m_event_timer_fired = false;
         const int timer = virEventAddTimeout(
@@ -631,7 +649,7 @@ public:
 
     ~LibvirtHypervisor() override {
         for (int id : m_event_callbacks)
-            virConnectDomainEventDeregisterAny(m_conn.get(), id);
+            virConnectDomainEventDeregisterAny(m_event_conn.get(), id);
     }
 
 private:
@@ -641,7 +659,7 @@ private:
     // something happened, and the caller looks again.
     void register_event_callbacks() {
         const auto add = [this](int id, virConnectDomainEventGenericCallback callback) {
-            const int handle = virConnectDomainEventRegisterAny(m_conn.get(), nullptr, id, callback, this, nullptr);
+            const int handle = virConnectDomainEventRegisterAny(m_event_conn.get(), nullptr, id, callback, this, nullptr);
             if (handle < 0)
                 throw last_error("subscribe to libvirt's domain events");
             m_event_callbacks.push_back(handle);
@@ -800,6 +818,7 @@ private:
 
     ConnectHandle m_conn;
     std::string m_uri;
+    ConnectHandle m_event_conn;  // opened by the first wait_for_event
     std::vector<int> m_event_callbacks;
     bool m_event_seen = false;
     bool m_event_timer_fired = false;
@@ -809,10 +828,9 @@ private:
 
 std::unique_ptr<Hypervisor> connect(const std::string& uri) {
     silence_default_error_printer();
-    // The console's stream needs an event loop; it must be registered before
-    // the connection opens. It costs nothing while no one runs it.
-    static const bool registered = virEventRegisterDefaultImpl() == 0;
-    (void)registered;
+    // No event loop here: a connection opened while one is registered gets
+    // keepalive, and the daemon drops it after ~30 s idle unless someone runs
+    // the loop. The console and event waits open their own connection.
     ConnectHandle conn(virConnectOpen(uri.c_str()));
     if (!conn) {
         const Error cause = last_error(fmt::format("connect to libvirt at {}", uri));
