@@ -80,6 +80,7 @@ TEST_F(LabChecksTest, SizeIsReadLive) {
     EXPECT_TRUE(check("vm_cpus: {vm: lab1-web, count: 1}").passed);
     EXPECT_FALSE(check("vm_cpus: {vm: lab1-web, count: 2}").passed);
     EXPECT_TRUE(check("vm_memory: {vm: lab1-web, size: 256M}").passed);
+    checks.patient = false;  // a patient check gives the balloon 20 s to get there
     const auto bigger = check("vm_memory: {vm: lab1-web, size: 512M}");
     EXPECT_FALSE(bigger.passed);
     EXPECT_EQ(bigger.reason, "it has 256 MiB now");

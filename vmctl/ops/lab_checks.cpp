@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <regex>
+#include <thread>
 
 namespace vmctl::ops {
 namespace {
@@ -107,7 +108,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
     }
     case CheckKind::VmCpus:
     case CheckKind::VmMemory: {
-        const auto vm = find_summary(hv(), c.vm);
+        auto vm = find_summary(hv(), c.vm);
         if (!vm)
             return missing_vm(c);
         if (c.kind == CheckKind::VmCpus) {
@@ -115,9 +116,19 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
                 return std::nullopt;
             return fmt::format("it has {} now", vm->vcpus);
         }
-        // The balloon lands within a page or two of its target.
-        const auto diff = vm->memory_bytes > c.bytes ? vm->memory_bytes - c.bytes : c.bytes - vm->memory_bytes;
-        if (diff <= MiB)
+        // The balloon lands within a page or two of its target, a few seconds
+        // after a resize or a boot: a patient check gives it that time.
+        const auto close_enough = [&c](std::uint64_t bytes) {
+            return (bytes > c.bytes ? bytes - c.bytes : c.bytes - bytes) <= MiB;
+        };
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(env.patient ? 20 : 0);
+        while (!close_enough(vm->memory_bytes) && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            vm = find_summary(hv(), c.vm);
+            if (!vm)
+                return missing_vm(c);
+        }
+        if (close_enough(vm->memory_bytes))
             return std::nullopt;
         return fmt::format("it has {} now", format_size(vm->memory_bytes));
     }
