@@ -41,6 +41,18 @@ std::string manifest_value(std::string_view text, std::string_view key) {
     return {};
 }
 
+std::string first_line(std::string_view text) {
+    const std::string trimmed = trim(text);
+    const auto newline = trimmed.find('\n');
+    return newline == std::string::npos ? trimmed : trimmed.substr(0, newline);
+}
+
+std::string last_line(std::string_view text) {
+    const std::string trimmed = trim(text);
+    const auto newline = trimmed.rfind('\n');
+    return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
+}
+
 void make_dirs(const std::string& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);

@@ -15,6 +15,11 @@ std::string manifest_value(std::string_view text, std::string_view key);
 
 std::string trim(std::string_view text);
 
+// The first and the last line of a text, trimmed: what a script or a command
+// said first, and what it said last (usually why it failed).
+std::string first_line(std::string_view text);
+std::string last_line(std::string_view text);
+
 // Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
 void make_dirs(const std::string& dir);
 

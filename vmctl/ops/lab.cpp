@@ -24,12 +24,6 @@ namespace fs = std::filesystem;
 
 host::LabState load_state(const LabWorld& world) { return host::load_lab_state(world.state_path); }
 
-std::string last_line(const std::string& text) {
-    const std::string trimmed = host::trim(text);
-    const auto newline = trimmed.rfind('\n');
-    return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
-}
-
 // Runs a script that must succeed (setup, a solution); throws with its last line.
 void run_required(LabWorld& world, const lab::Lab& lab, const std::string& script, const std::string& what) {
     if (host::trim(script).empty())
@@ -41,7 +35,7 @@ void run_required(LabWorld& world, const lab::Lab& lab, const std::string& scrip
     if (result.exit_code != 0)
         throw Error(ErrorKind::OperationFailed,
                     fmt::format("lab {}: the {} failed (exit {}): {}", lab.id, what, result.exit_code,
-                                last_line(result.output)),
+                                host::last_line(result.output)),
                     fmt::format("fix what it says, then run 'vmctl lab reset {}'", lab.id));
 }
 
@@ -133,12 +127,18 @@ const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& i
     for (const auto& l : labs)
         if (lab::lab_id_matches(l.id, id))
             return l;
-    std::vector<std::string> ids;
-    for (const auto& l : labs)
-        ids.push_back(l.id);
+    // A typo of an id or of its name part ("flies" for "01-files").
+    std::vector<std::string> names;
+    for (const auto& l : labs) {
+        names.push_back(l.id);
+        names.push_back(l.id.substr(l.id.find('-') + 1));
+    }
     std::string hint = "see 'vmctl lab list'";
-    if (auto close = closest_match(id, ids))
-        hint = fmt::format("did you mean '{}'? ({})", *close, hint);
+    if (auto close = closest_match(id, names)) {
+        const auto it = std::find(names.begin(), names.end(), *close);
+        const std::string& lab_id = labs[static_cast<std::size_t>(it - names.begin()) / 2].id;
+        hint = fmt::format("did you mean '{}'? ({})", lab_id, hint);
+    }
     throw Error(ErrorKind::NotFound, fmt::format("there is no lab '{}'", id), hint);
 }
 
@@ -252,7 +252,7 @@ std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab) {
     if (!host::trim(lab.cleanup).empty()) {
         const host::ShellResult result = run_lab_script(lab, lab.cleanup, world.script_output);
         if (result.exit_code != 0)
-            spdlog::warn("lab {}: the cleanup said: {}", lab.id, last_line(result.output));
+            spdlog::warn("lab {}: the cleanup said: {}", lab.id, host::last_line(result.output));
     }
     host::LabState state = load_state(world);
     state.labs.erase(lab.id);

@@ -62,18 +62,6 @@ std::string lower_trimmed(std::string_view text) {
     return out;
 }
 
-std::string first_line(std::string_view text) {
-    const std::string trimmed = host::trim(text);
-    const auto newline = trimmed.find('\n');
-    return newline == std::string::npos ? trimmed : trimmed.substr(0, newline);
-}
-
-std::string last_line(std::string_view text) {
-    const std::string trimmed = host::trim(text);
-    const auto newline = trimmed.rfind('\n');
-    return newline == std::string::npos ? trimmed : trimmed.substr(newline + 1);
-}
-
 std::optional<DomainSummary> find_summary(Hypervisor& hv, const std::string& vm) {
     for (auto& d : hv.list_domains())
         if (d.name == vm)
@@ -214,7 +202,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
         if (std::regex_search(output, std::regex(c.pattern)))
             return std::nullopt;
         return output.empty() ? std::string("it printed nothing")
-                              : fmt::format("it printed '{}'", first_line(output));
+                              : fmt::format("it printed '{}'", host::first_line(output));
     }
     case CheckKind::Answer: {
         const auto& answers = env.progress != nullptr ? env.progress->answers : std::map<std::string, std::string>{};
@@ -239,7 +227,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
             return std::nullopt;
         if (result.timed_out)
             return std::string("the check took too long");
-        const std::string said = last_line(result.output);
+        const std::string said = host::last_line(result.output);
         return said.empty() ? fmt::format("the check said no (exit {})", result.exit_code) : said;
     }
     }
