@@ -74,7 +74,7 @@ TEST(LabFile, AMisspelledPredicateNamesItsLineAndTheFix) {
 TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
     const std::vector<std::pair<std::string, std::string>> cases{
         {"title: [unclosed", "lab.yaml:1:"},
-        {"", "empty"},
+        {"", "not a YAML mapping"},
         {"title: x\nslides: y\nminutes: 10\n", "'steps'"},
         {"slides: y\nminutes: 10\nsteps: []\n", "'title' is missing"},
         {"title: x\nslides: y\nminutes: ten\nsteps: []\n", "whole number"},

@@ -3,6 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/suggest.h"
+#include "vmctl/core/yaml_file.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -47,18 +48,19 @@ const std::vector<KindInfo>& kinds() {
 
 const std::array<const char*, 3> kStates{"running", "shut off", "paused"};
 
+// Reads a lab file's parts into plain structs; positions and errors come
+// from YamlFile, shared with deployment files and price sheets.
 class Reader {
 public:
-    explicit Reader(std::string file) : m_file(std::move(file)) {}
+    explicit Reader(const YamlFile& file) : m_file(file) {}
 
     SourceLocation where(const YAML::Node& node) const {
         const YAML::Mark mark = node.Mark();
-        return {m_file, mark.line + 1, mark.column + 1};
+        return {m_file.file_name(), mark.line + 1, mark.column + 1};
     }
 
     [[noreturn]] void fail(const YAML::Node& node, const std::string& problem, const std::string& fix) const {
-        const SourceLocation at = where(node);
-        throw Error(ErrorKind::FileInvalid, fmt::format("{}:{}:{}: {}", at.file, at.line, at.column, problem), fix);
+        m_file.fail(node, problem, fix);
     }
 
     // Refuses keys not in `allowed`, suggesting the closest one.
@@ -203,7 +205,7 @@ public:
             try {
                 check.bytes = parse_size(get("size"), "size");
             } catch (const Error& e) {
-                fail(args["size"], e.what(), e.hint());
+                m_file.fail_with(args["size"], e);
             }
         }
         if (args["label"]) {
@@ -268,7 +270,7 @@ public:
     }
 
 private:
-    std::string m_file;
+    const YamlFile& m_file;
 };
 
 }  // namespace
@@ -281,18 +283,8 @@ const char* check_name(CheckKind kind) {
 }
 
 Lab parse_lab(const std::string& text, const std::string& file, const std::string& id) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(text);
-    } catch (const YAML::ParserException& e) {
-        throw Error(ErrorKind::FileInvalid, fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, e.msg),
-                    "check the indentation and quoting there (a value with ': ' or '#' needs quotes)");
-    }
-    Reader reader(file);
-    if (!root || root.IsNull())
-        throw Error(ErrorKind::FileInvalid, fmt::format("{}: the lab file is empty", file),
-                    "start from another lab's lab.yaml");
-    return reader.lab(root, id);
+    const YamlFile yaml(text, file);  // a syntax error or a document that is no mapping is reported here
+    return Reader(yaml).lab(yaml.root(), id);
 }
 
 bool lab_id_matches(const std::string& id, const std::string& wanted) {
