@@ -233,7 +233,6 @@ public:
         map(node, fmt::format("step {}", number));
         only_keys(node, {"title", "text", "hints", "checks", "solution"}, fmt::format("step {}", number));
         Step step;
-        step.where = where(node);
         step.title = text(node, "title", true);
         step.text = text(node, "text", true);
         step.hints = texts(node, "hints");
@@ -274,13 +273,6 @@ private:
 };
 
 }  // namespace
-
-const char* check_name(CheckKind kind) {
-    for (const KindInfo& info : kinds())
-        if (info.kind == kind)
-            return info.name;
-    return "check";
-}
 
 Lab parse_lab(const std::string& text, const std::string& file, const std::string& id) {
     const YamlFile yaml(text, file);  // a syntax error or a document that is no mapping is reported here

@@ -35,9 +35,6 @@ enum class CheckKind {
     Script,           // script: {run}
 };
 
-// The name used in lab files ("vm_state").
-const char* check_name(CheckKind kind);
-
 // One check, with only the fields its kind uses filled in.
 struct Check {
     CheckKind kind = CheckKind::Script;
@@ -62,7 +59,6 @@ struct Step {
     std::vector<std::string> hints;  // progressive: the first is the gentlest
     std::vector<Check> checks;
     std::string solution;            // shell: the reference solution
-    SourceLocation where;
 };
 
 struct Lab {

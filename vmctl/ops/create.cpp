@@ -50,6 +50,23 @@ std::uint64_t overlay_capacity(Hypervisor& hv, const host::ImageFiles& image, st
     return std::max(wanted, base->capacity_bytes);
 }
 
+// The VM's own disk: a copy of the image's pre-formatted data disk when the
+// size matches (the guest skips formatting it), else a blank volume the guest
+// formats at first boot. A copy, not an overlay, so that rebuilding the image
+// never changes the disk of an existing VM.
+VolumeFacts new_data_volume(Hypervisor& hv, const host::ImageFiles& image, const std::string& volume_name,
+                            std::uint64_t bytes) {
+    if (!image.data_disk.empty() && image.data_disk_bytes == bytes) {
+        try {
+            hv.ensure_pool(host::image_pool_name(image.name), image.dir);
+            return hv.copy_volume(host::kPoolName, volume_name, image.data_disk);
+        } catch (const Error& e) {
+            spdlog::info("a blank disk instead of the pre-formatted one ({})", e.what());
+        }
+    }
+    return hv.create_volume(host::kPoolName, volume_name, bytes);
+}
+
 }  // namespace
 
 std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
@@ -102,26 +119,6 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
     return {spec, accel};
 }
 
-namespace {
-
-// The VM's own disk: a copy of the image's pre-formatted data disk when the
-// size matches (the guest skips formatting it), else a blank volume the guest
-// formats at first boot. A copy, not an overlay, so that rebuilding the image
-// never changes the disk of an existing VM.
-VolumeFacts new_data_volume(Hypervisor& hv, const host::ImageFiles& image, const std::string& volume_name,
-                            std::uint64_t bytes) {
-    if (!image.data_disk.empty() && image.data_disk_bytes == bytes) {
-        try {
-            hv.ensure_pool(host::image_pool_name(image.name), image.dir);
-            return hv.copy_volume(host::kPoolName, volume_name, image.data_disk);
-        } catch (const Error& e) {
-            spdlog::info("a blank disk instead of the pre-formatted one ({})", e.what());
-        }
-    }
-    return hv.create_volume(host::kPoolName, volume_name, bytes);
-}
-
-}  // namespace
 
 CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
                        const Progress& progress) {
