@@ -183,8 +183,9 @@ public:
     virtual NodeFacts node_facts() = 0;
 
     // Migrates the VM peer-to-peer to request.dest_uri, calling on_progress
-    // about four times a second; when it returns false the job is aborted and
-    // the VM stays on this host. Throws with libvirt's reason on failure.
+    // about four times a second (with an empty job when libvirt has no
+    // statistics at that moment); when it returns false the job is aborted
+    // and the VM stays on this host. Throws with libvirt's reason on failure.
     virtual void migrate(const std::string& name, const MigrationRequest& request,
                          const std::function<bool(const MigrationJob&)>& on_progress) = 0;
     // The statistics of the last finished job (on a destination: the incoming migration).

@@ -555,24 +555,34 @@ public:
         bool downtime_set = false;
         bool postcopy_started = false;
         bool aborted = false;
+        auto next_abort = std::chrono::steady_clock::time_point{};
         // Watch in short steps so the end of the job is noticed at once, and
-        // read its statistics four times a second.
+        // read its statistics four times a second. Cancelling must not depend
+        // on those statistics: when libvirt cannot report them (between
+        // phases, or while it is busy), the callback still gets an empty job
+        // and can ask to stop, and an abort libvirt refused is asked again.
         auto next_poll = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
         while (!done) {
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            if (done || std::chrono::steady_clock::now() < next_poll)
+            const auto now = std::chrono::steady_clock::now();
+            if (done || now < next_poll)
                 continue;
-            next_poll += std::chrono::milliseconds(250);
+            next_poll = now + std::chrono::milliseconds(250);
             const auto job = job_stats(dom.get(), 0);
-            if (!job)
-                continue;
-            if (request.max_downtime_ms && !downtime_set)
+            if (job && request.max_downtime_ms && !downtime_set)
                 downtime_set = virDomainMigrateSetMaxDowntime(dom.get(), *request.max_downtime_ms, 0) == 0;
-            if (request.postcopy && !postcopy_started && job->iteration >= 2)
+            if (job && request.postcopy && !postcopy_started && job->iteration >= 2)
                 postcopy_started = virDomainMigrateStartPostCopy(dom.get(), 0) == 0;
-            if (!aborted && !on_progress(*job)) {
+            if (!aborted && !on_progress(job.value_or(MigrationJob{})))
                 aborted = true;
-                virDomainAbortJob(dom.get());
+            if (aborted && !done && now >= next_abort) {
+                if (virDomainAbortJob(dom.get()) < 0) {
+                    spdlog::debug("libvirt did not abort the migration yet: {}", last_error("abort").what());
+                    virResetLastError();
+                    next_abort = now + std::chrono::seconds(1);
+                } else {
+                    next_abort = std::chrono::steady_clock::time_point::max();
+                }
             }
         }
         worker.join();
