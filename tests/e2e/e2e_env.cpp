@@ -1,6 +1,7 @@
 #include "e2e_env.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <unistd.h>
 
@@ -79,21 +80,62 @@ RunResult vmctl(const std::vector<std::string>& args, const std::vector<std::str
 
 std::string vm_name(const std::string& suffix) { return kPrefix + suffix; }
 
+namespace {
+
+bool is_test_vm(const std::string& name) { return name.rfind(VMCTL_E2E_CLEANUP_PREFIX, 0) == 0; }
+
+// Deletes this program's VMs on the lab hosts (host-a, host-b...) first: they
+// keep their disks in the same pool directory as this machine's libvirt, so
+// a volume is only removed below once no host runs a domain on it.
+std::vector<std::string> remove_test_vms_on_lab_hosts() {
+    std::vector<std::string> left;
+    const RunResult hosts = vmctl({"hosts", "list", "--json"});
+    const auto parsed = nlohmann::json::parse(hosts.out, nullptr, false);
+    if (hosts.exit_code != 0 || !parsed.is_array())
+        return left;
+    for (const auto& host : parsed) {
+        const std::string host_name = host.value("name", "");
+        const RunResult vms = vmctl({"--host", host_name, "list", "--json"});
+        const auto listed = nlohmann::json::parse(vms.out, nullptr, false);
+        if (vms.exit_code != 0 || !listed.is_array())
+            continue;
+        for (const auto& vm : listed) {
+            const std::string name = vm.value("name", "");
+            if (!is_test_vm(name))
+                continue;
+            vmctl({"--host", host_name, "unprotect", name});
+            if (vmctl({"--host", host_name, "delete", name, "--force"}).exit_code != 0)
+                left.push_back(name);
+        }
+    }
+    return left;
+}
+
+}  // namespace
+
 void remove_test_vms() {
+    std::vector<std::string> left = remove_test_vms_on_lab_hosts();
     const RunResult list = shell("virsh -q list --all --name");
     std::istringstream names(list.out);
     for (std::string name; std::getline(names, name);) {
-        if (name.rfind(VMCTL_E2E_CLEANUP_PREFIX, 0) != 0)
+        if (!is_test_vm(name))
             continue;
         vmctl({"unprotect", name});  // a pet would refuse to go
         const RunResult removed = vmctl({"delete", name, "--force"});
         if (removed.exit_code != 0)  // not a vmctl VM: remove it with virsh
             shell("virsh destroy " + quote(name) + " >/dev/null; virsh undefine " + quote(name) + " >/dev/null");
     }
-    // Volumes a failed test may have left without a domain.
+    // Volumes a failed test may have left without a domain; never the disk of
+    // a VM a lab host could not delete.
+    const auto in_use = [&](const std::string& volume) {
+        for (const auto& name : left)
+            if (volume.rfind(name + "-", 0) == 0)
+                return true;
+        return false;
+    };
     std::istringstream volumes(shell("virsh -q pool-refresh vmctl >/dev/null 2>&1; virsh -q vol-list vmctl | awk '{print $1}'").out);
     for (std::string volume; std::getline(volumes, volume);)
-        if (volume.rfind(VMCTL_E2E_CLEANUP_PREFIX, 0) == 0)
+        if (is_test_vm(volume) && !in_use(volume))
             shell("virsh vol-delete --pool vmctl " + quote(volume) + " >/dev/null");
 }
 

@@ -142,9 +142,11 @@ TEST(DeploymentPlan, TheLabelOfTheLabThatMadeAVmIsKept) {
     vms[0].labels["tier"] = "changed";
     const Plan plan = plan_deployment(d, vms);
     ASSERT_TRUE(plan.has_changes());
-    for (const auto& step : plan.steps)
-        if (step.new_labels)
+    for (const auto& step : plan.steps) {
+        if (step.new_labels) {
             EXPECT_EQ(step.new_labels->at("lab"), "08-infrastructure-as-code");
+        }
+    }
 }
 
 TEST(DeploymentPlan, ChangesScalingRemovalsPetsAndConflicts) {

@@ -103,9 +103,11 @@ TEST_F(SnapshotOpsTest, DeleteKeepsChildrenUnlessAsked) {
     ops::create_snapshot(hv, "web", "b", "");
     ops::create_snapshot(hv, "web", "c", "");
     EXPECT_EQ(ops::delete_snapshot(hv, "web", "b", false), std::vector<std::string>{"b"});
-    for (const auto& s : hv.list_snapshots("web"))
-        if (s.name == "c")
+    for (const auto& s : hv.list_snapshots("web")) {
+        if (s.name == "c") {
             EXPECT_EQ(s.parent, "a");
+        }
+    }
     EXPECT_EQ(ops::delete_snapshot(hv, "web", "a", true), (std::vector<std::string>{"a", "c"}));
     EXPECT_TRUE(names().empty());
     EXPECT_EQ(failure([&] { ops::delete_snapshot(hv, "web", "zz", false); }), ErrorKind::NotFound);
