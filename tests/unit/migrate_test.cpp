@@ -1,11 +1,17 @@
 #include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
+#include "vmctl/core/base64.h"
+#include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
 
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
 
 namespace vmctl {
 namespace {
@@ -26,6 +32,7 @@ protected:
         options.dest_host = "host-b";
         options.request.dest_uri = "fake://b";
         options.shared_storage = true;
+        agent_reads("web-boot-1 1\n");  // the fake guest printed beat 0 when it booted
     }
 
     ErrorKind failure() {
@@ -37,6 +44,24 @@ protected:
         return ErrorKind::Internal;
     }
 
+    // Appends a heartbeat to the VM's serial log, as the guest prints it
+    // (on either host: they share the log).
+    void beat(const std::string& boot_id, int seq) {
+        if (serial_log.empty())
+            serial_log = parse_domain_xml(a.domain_xml("web")).serial_log;
+        std::ofstream(serial_log, std::ios::app)
+            << "HB boot=" << boot_id << " seq=" << seq << "\n";
+    }
+    // What the guest agent on the destination reads from the heartbeat file.
+    void agent_reads(const std::string& text) {
+        b.next_exec_status =
+            R"({"return":{"exited":true,"exitcode":0,"out-data":")" + base64_encode(text) + R"("}})";
+    }
+    ops::MigrationReport migrate() {
+        return ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; });
+    }
+
+    std::string serial_log;
     TempHome home;
     FakeHypervisor a;
     FakeHypervisor b;
@@ -56,6 +81,7 @@ TEST_F(MigrateTest, MovesTheVmAndCarriesItsSnapshots) {
     EXPECT_TRUE(a.migrations[0].unsafe) << "shared lab storage is flagged as such";
     ASSERT_TRUE(report.job);
     EXPECT_EQ(report.job->downtime_ms, 120u);
+    EXPECT_TRUE(report.kept_running);
 }
 
 TEST_F(MigrateTest, SameHostIsRefusedBeforeAnythingMoves) {
@@ -102,6 +128,49 @@ TEST_F(MigrateTest, CancelledMigrationLeavesTheVmAndItsSnapshotsOnTheSource) {
     EXPECT_EQ(b.domains.count("web"), 0u);
     ASSERT_EQ(a.list_snapshots("web").size(), 1u);
     EXPECT_TRUE(a.list_snapshots("web")[0].current);
+}
+
+TEST_F(MigrateTest, TheAgentOnTheDestinationShowsTheGuestKeptRunning) {
+    beat("boot-1", 7);
+    agent_reads("boot-1 9\n");
+    const auto report = migrate();
+    EXPECT_TRUE(report.kept_running);
+    EXPECT_EQ(report.boot_id, "boot-1");
+    EXPECT_EQ(report.seq_before, 7u);
+    EXPECT_EQ(report.seq_after, 9u);
+    ASSERT_FALSE(b.agent_requests.empty()) << "the destination's agent was asked";
+}
+
+TEST_F(MigrateTest, AnotherBootIdMeansTheGuestRestarted) {
+    beat("boot-1", 7);
+    agent_reads("boot-2 9\n");
+    EXPECT_FALSE(migrate().kept_running);
+}
+
+TEST_F(MigrateTest, WithoutTheAgentTheNextHeartbeatInTheLogDecides) {
+    beat("boot-1", 7);
+    b.agent_down_calls = 100;  // an agent that never answers
+    std::thread guest([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        beat("boot-1", 8);  // printed by the guest on the destination
+    });
+    const auto report = migrate();
+    guest.join();
+    EXPECT_TRUE(report.kept_running);
+    EXPECT_EQ(report.seq_after, 8u);
+}
+
+TEST_F(MigrateTest, AnAgentWithNoBeatSinceTheMoveStartedIsNotTakenAsProof) {
+    beat("boot-1", 7);
+    agent_reads("boot-1 7\n");  // the move took less than a heartbeat
+    std::thread guest([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        beat("boot-1", 8);
+    });
+    const auto report = migrate();
+    guest.join();
+    EXPECT_EQ(report.seq_after, 8u) << "the log's next beat, not the agent's old one";
+    EXPECT_TRUE(report.kept_running);
 }
 
 }  // namespace

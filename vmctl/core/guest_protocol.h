@@ -27,6 +27,10 @@ struct Heartbeat {
     std::uint64_t seq = 0;
 };
 
+// The guest also keeps its last heartbeat in this file, as "<id> <seq>", for
+// the host to read through the guest agent.
+inline constexpr const char* kHeartbeatFile = "/var/run/vmctl-heartbeat";
+
 // Finds a heartbeat anywhere in the line: it may follow a shell prompt.
 std::optional<Heartbeat> parse_heartbeat(std::string_view line);
 

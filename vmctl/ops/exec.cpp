@@ -28,7 +28,7 @@ ExecStatus exec_in_guest(Hypervisor& hv, const std::string& name, const ExecOpti
     long pid = 0;
     for (;;) {
         try {
-            pid = parse_guest_exec_pid(hv.agent_command(name, request, 5));
+            pid = parse_guest_exec_pid(hv.agent_command(name, request, options.answer_timeout_s));
             break;
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::Timeout)
@@ -45,7 +45,7 @@ ExecStatus exec_in_guest(Hypervisor& hv, const std::string& name, const ExecOpti
     const auto deadline = Clock::now() + options.timeout;
     auto pause = std::chrono::milliseconds(10);
     for (;;) {
-        const ExecStatus status = parse_guest_exec_status(hv.agent_command(name, guest_exec_status_request(pid), 5));
+        const ExecStatus status = parse_guest_exec_status(hv.agent_command(name, guest_exec_status_request(pid), options.answer_timeout_s));
         if (status.exited)
             return status;
         if (Clock::now() >= deadline)

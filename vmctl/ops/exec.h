@@ -13,6 +13,7 @@ struct ExecOptions {
     std::vector<std::string> command;               // program and its arguments
     std::chrono::seconds timeout{60};               // for the command to finish
     std::chrono::seconds agent_wait{30};            // for the agent to answer after a boot
+    int answer_timeout_s = 5;                       // for each of the agent's answers
 };
 
 // Runs a command in the guest through the QEMU guest agent and returns its

@@ -23,7 +23,7 @@ int migrate(Context& context, const Args& args) {
         "bandwidth", po::value<std::uint64_t>(), "cap the transfer, in MiB/s")(
         "auto-converge", "slow the guest's vCPUs if it dirties memory faster than it can be sent")(
         "postcopy", "switch to post-copy after the first pass: run on the destination, fetch pages on demand")(
-        "no-heartbeat-check", "do not wait (up to a second) for the guest's next heartbeat on the destination")(
+        "no-heartbeat-check", "skip checking that the guest kept running (same boot, heartbeat went on)")(
         "json", "print the report as JSON");
     cli.examples("  vmctl --host host-a migrate web --to host-b\n"
                  "  vmctl --host host-b migrate web --to host-a --max-downtime 100\n");
