@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace vmctl {
 namespace {
 
@@ -28,8 +30,14 @@ std::vector<Finding> find_hygiene_problems(const HygieneInput& input, const Hygi
     std::vector<Finding> findings;
     for (const auto& vm : input.vms) {
         const bool pet = has_pet_label(vm.labels);
+        // Old snapshots are findings of their own, with their own cost; a VM
+        // stopped for long counts only the rest, so no cost is added twice.
+        const auto old_snapshots = static_cast<std::size_t>(
+            std::count_if(vm.snapshots.begin(), vm.snapshots.end(), [&](const SnapshotInfo& snapshot) {
+                return input.now - snapshot.created >= rules.snapshot_days * kDay;
+            }));
         const double disk_month = monthly_disk_cost(prices, vm.disk_bytes) +
-                                  static_cast<double>(vm.snapshots.size()) * prices.snapshot_month;
+                                  static_cast<double>(vm.snapshots.size() - old_snapshots) * prices.snapshot_month;
         const double run_month = monthly_running_cost(prices, vm.vcpus, vm.memory_bytes);
         const bool running = vm.state == DomainState::Running;
         if (running && vm.cpu_percent && *vm.cpu_percent < rules.idle_cpu_percent)
@@ -74,6 +82,7 @@ std::string format_findings(const std::vector<Finding>& findings, const PriceShe
                "owner.\n";
     std::string text;
     double total = 0;
+    double left_to_you = 0;  // on protected pets: --fix does not touch them
     std::size_t width = 0;
     for (const auto& f : findings)
         width = std::max(width, f.subject.size());
@@ -81,11 +90,17 @@ std::string format_findings(const std::vector<Finding>& findings, const PriceShe
         text += fmt::format("{:<16} {:<{}}  {}; {}/month\n", finding_name(f.kind), f.subject, width, f.problem,
                             format_money(f.monthly_cost, prices));
         text += fmt::format("{:<16} {:<{}}  fix: {}\n", "", "", width, f.fix);
-        if (f.kind != FindingKind::NoOwner)
-            total += f.monthly_cost;
+        if (f.kind == FindingKind::NoOwner)
+            continue;
+        total += f.monthly_cost;
+        if (!f.automatic)
+            left_to_you += f.monthly_cost;
     }
-    text += fmt::format("{} finding{}; fixing them saves about {} a month{}\n", findings.size(),
+    text += fmt::format("{} finding{}; fixing them saves about {} a month{}{}\n", findings.size(),
                         findings.size() == 1 ? "" : "s", format_money(total, prices),
+                        left_to_you > 0 ? fmt::format(" ({} of it on protected pets, which --fix leaves to you)",
+                                                      format_money(left_to_you, prices))
+                                        : std::string{},
                         prices.example ? " (at the EXAMPLE prices)" : "");
     return text;
 }

@@ -38,7 +38,15 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
         vm.vcpus = summary.vcpus;
         vm.memory_bytes = summary.memory_bytes;
         vm.labels = summary.metadata.labels;
-        const DomainFacts facts = parse_domain_xml(hv.domain_xml(summary.name));
+        std::string xml;
+        try {
+            xml = hv.domain_xml(summary.name);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound)
+                throw;
+            continue;  // deleted since the list: nothing left to report on it
+        }
+        const DomainFacts facts = parse_domain_xml(xml);
         for (const auto& disk : facts.disks) {
             used.insert(disk.path);
             if (disk.device == "disk" && !disk.path.empty())

@@ -23,9 +23,18 @@ bool disks_on_other_hosts(Context& context, std::set<std::string>& used) {
             continue;
         try {
             auto other = context.connect(h.uri);
-            for (const auto& vm : other->list_domains())
-                for (const auto& disk : parse_domain_xml(other->domain_xml(vm.name)).disks)
+            for (const auto& vm : other->list_domains()) {
+                std::string xml;
+                try {
+                    xml = other->domain_xml(vm.name);
+                } catch (const Error& e) {
+                    if (e.kind() != ErrorKind::NotFound)
+                        throw;
+                    continue;  // deleted since the list: it has no disks any more
+                }
+                for (const auto& disk : parse_domain_xml(xml).disks)
                     used.insert(disk.path);
+            }
         } catch (const Error& e) {
             context.err() << fmt::format("warning: host '{}' is unreachable ({}); volumes that may be its disks are "
                                          "not fixed automatically",
