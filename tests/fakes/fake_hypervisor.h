@@ -82,12 +82,18 @@ public:
     std::string domain_xml(const std::string& name) override { return get(name).xml; }
     std::string domain_config_xml(const std::string& name) override { return get(name).xml; }
 
+    // A balloon that has not reached the size set yet: list_domains reports
+    // this (the live size) instead of the definition's.
+    std::map<std::string, std::uint64_t> balloon_at;
+
     std::vector<DomainSummary> list_domains() override {
         std::vector<DomainSummary> rows;
         for (const auto& [name, d] : domains) {
             const DomainFacts facts = parse_domain_xml(d.xml);
-            rows.push_back({name, facts.uuid, d.state, facts.vcpus, facts.memory_bytes, facts.has_vmctl_metadata,
-                            facts.metadata});
+            const auto balloon = balloon_at.find(name);
+            rows.push_back({name, facts.uuid, d.state, facts.vcpus,
+                            balloon != balloon_at.end() ? balloon->second : facts.memory_bytes,
+                            facts.has_vmctl_metadata, facts.metadata});
         }
         return rows;
     }

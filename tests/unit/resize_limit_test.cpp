@@ -47,6 +47,23 @@ TEST_F(ReshapeTest, LiveResizeWithinTheMaximums) {
     EXPECT_EQ(facts().memory_bytes, 512ULL << 20);
 }
 
+TEST_F(ReshapeTest, LiveMemoryIsCalledLiveOnlyOnceTheGuestHasIt) {
+    hv.balloon_at["web"] = 256ULL << 20;  // the guest's balloon has not moved yet
+    ops::ResizeRequest request;
+    request.memory_bytes = 512ULL << 20;
+    request.balloon_wait = std::chrono::milliseconds(100);
+    auto changes = ops::resize_vm(hv, "web", request);
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_NE(changes[0].how.find("still on its way (at 256 MiB now)"), std::string::npos) << changes[0].how;
+
+    hv.balloon_at["web"] = (512ULL << 20) - 4096;  // landed, a page off
+    request.memory_bytes = 256ULL << 20;
+    changes = ops::resize_vm(hv, "web", request);
+    request.memory_bytes = 512ULL << 20;
+    changes = ops::resize_vm(hv, "web", request);
+    EXPECT_NE(changes[0].how.find("the guest has it now"), std::string::npos) << changes[0].how;
+}
+
 TEST_F(ReshapeTest, BeyondTheMaximumIsExplainedAndChangesNothing) {
     const std::string before = hv.domains.at("web").xml;
     try {

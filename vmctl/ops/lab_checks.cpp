@@ -6,6 +6,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/serial_log.h"
 #include "vmctl/ops/exec.h"
+#include "vmctl/ops/resize.h"
 
 #include <fmt/format.h>
 
@@ -104,21 +105,14 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
                 return std::nullopt;
             return fmt::format("it has {} now", vm->vcpus);
         }
-        // The balloon lands within a page or two of its target, a few seconds
-        // after a resize or a boot: a patient check gives it that time.
-        const auto close_enough = [&c](std::uint64_t bytes) {
-            return (bytes > c.bytes ? bytes - c.bytes : c.bytes - bytes) <= MiB;
-        };
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(env.patient ? 20 : 0);
-        while (!close_enough(vm->memory_bytes) && std::chrono::steady_clock::now() < deadline) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-            vm = find_summary(hv(), c.vm);
-            if (!vm)
-                return missing_vm(c);
-        }
-        if (close_enough(vm->memory_bytes))
+        // The balloon lands near its target a few seconds after a resize or
+        // a boot: a patient check gives it that time.
+        const auto balloon = wait_for_balloon(hv(), c.vm, c.bytes, std::chrono::seconds(env.patient ? 20 : 0));
+        if (!balloon)
+            return missing_vm(c);
+        if (balloon->reached)
             return std::nullopt;
-        return fmt::format("it has {} now", format_size(vm->memory_bytes));
+        return fmt::format("it has {} now", format_size(balloon->bytes));
     }
     case CheckKind::SnapshotExists:
     case CheckKind::SnapshotCurrent: {

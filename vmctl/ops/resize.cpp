@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace vmctl::ops {
 namespace {
@@ -22,10 +23,29 @@ const DiskFacts& first_disk(const DomainFacts& facts, const std::string& name) {
 
 }  // namespace
 
+std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name, std::uint64_t bytes,
+                                        std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto domains = hv.list_domains();
+        const auto vm = std::find_if(domains.begin(), domains.end(),
+                                     [&](const DomainSummary& d) { return d.name == name; });
+        if (vm == domains.end())
+            return std::nullopt;
+        const std::uint64_t off = vm->memory_bytes > bytes ? vm->memory_bytes - bytes : bytes - vm->memory_bytes;
+        const Balloon balloon{vm->memory_bytes, off <= (1ULL << 20)};
+        if (balloon.reached || std::chrono::steady_clock::now() >= deadline)
+            return balloon;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
 std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, const ResizeRequest& request) {
     if (!request.vcpus && !request.memory_bytes && !request.disk_bytes)
         throw Error(ErrorKind::Usage, "nothing to resize", "give --cpus, --memory or --disk-size");
-    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    // The definition: right after a boot the live size is the balloon on its
+    // way down from the maximum, not the size the VM was given.
+    const DomainFacts facts = parse_domain_xml(hv.domain_config_xml(name));
     const bool running = hv.domain_state(name) == DomainState::Running;
 
     // Everything is checked first, so a refused request changes nothing.
@@ -91,8 +111,18 @@ std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, con
                                         format_size(*request.memory_bytes)),
                             running, {}};
         hv.set_memory(name, *request.memory_bytes, running);
-        change.how = running ? "the balloon driver in the guest gave or took the memory back"
-                             : "applies at the next boot (the VM is stopped)";
+        change.how = "applies at the next boot (the VM is stopped)";
+        if (running) {
+            // "live" only once the guest has it: its balloon driver gives or
+            // takes the memory back over a second or so.
+            const auto balloon = wait_for_balloon(hv, name, *request.memory_bytes, request.balloon_wait);
+            if (balloon && balloon->reached)
+                change.how = "the balloon driver in the guest gave or took the memory back: the guest has it now";
+            else
+                change.how = fmt::format("the balloon driver in the guest is still on its way (at {} now); "
+                                         "watch it with 'vmctl top'",
+                                         format_size(balloon ? balloon->bytes : 0));
+        }
         changes.push_back(change);
     }
     if (request.disk_bytes && volume && *request.disk_bytes != volume->capacity_bytes) {

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/hypervisor.h"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@ struct ResizeRequest {
     std::optional<unsigned> vcpus;
     std::optional<std::uint64_t> memory_bytes;
     std::optional<std::uint64_t> disk_bytes;  // the first disk (vda); grow only
+    // How long a live memory change waits for the guest's balloon to get there.
+    std::chrono::milliseconds balloon_wait{10000};
 };
 
 // One change and how it was applied: live (the guest sees it now) or at the
@@ -22,6 +25,18 @@ struct ResizeChange {
     bool live = false;
     std::string how;   // "hot-plugged", "balloon", "applies at the next boot because ..."
 };
+
+// Where a VM's balloon is (the memory its guest has now), and whether that is
+// within a MiB of the size it was given: it lands a page or two off.
+struct Balloon {
+    std::uint64_t bytes = 0;
+    bool reached = false;
+};
+
+// Waits up to `timeout` for the VM's balloon to reach `bytes`; nothing if the
+// VM is gone.
+std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name, std::uint64_t bytes,
+                                        std::chrono::milliseconds timeout);
 
 // Checks every request against the maximums fixed at definition before
 // changing anything, then applies them, live where the hypervisor allows.
