@@ -32,5 +32,17 @@ TEST(GuestProtocol, ParsesHeartbeats) {
     EXPECT_EQ(after_prompt->seq, 7u);
 }
 
+TEST(CursorQueries, AreDroppedEvenWhenAChunkCutsOneInTwo) {
+    std::string carry;
+    EXPECT_EQ(drop_cursor_queries("~ # \x1b[6nuname\n", carry), "~ # uname\n");
+    EXPECT_TRUE(carry.empty());
+    EXPECT_EQ(drop_cursor_queries("HB seq=1\n\x1b[", carry), "HB seq=1\n");
+    EXPECT_EQ(carry, "\x1b[");
+    EXPECT_EQ(drop_cursor_queries("6n~ # ", carry), "~ # ");
+    EXPECT_EQ(drop_cursor_queries("\x1b[31mred\x1b[0m", carry), "\x1b[31mred\x1b[0m") << "colours stay";
+    EXPECT_EQ(drop_cursor_queries("end\x1b", carry), "end");
+    EXPECT_EQ(carry, "\x1b") << "printed at the end if nothing completes it";
+}
+
 }  // namespace
 }  // namespace vmctl

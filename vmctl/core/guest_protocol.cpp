@@ -1,5 +1,6 @@
 #include "vmctl/core/guest_protocol.h"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -61,6 +62,22 @@ std::optional<Heartbeat> parse_heartbeat(std::string_view line) {
     if (!to_number((*fields)["seq"], beat.seq))
         return std::nullopt;
     return beat;
+}
+
+std::string drop_cursor_queries(std::string_view chunk, std::string& carry) {
+    static constexpr std::string_view kQuery = "\x1b[6n";
+    std::string text = carry;
+    text.append(chunk);
+    carry.clear();
+    for (auto at = text.find(kQuery); at != std::string::npos; at = text.find(kQuery, at))
+        text.erase(at, kQuery.size());
+    for (std::size_t n = std::min(kQuery.size() - 1, text.size()); n > 0; --n)
+        if (std::string_view(text).substr(text.size() - n) == kQuery.substr(0, n)) {
+            carry = text.substr(text.size() - n);
+            text.resize(text.size() - n);
+            break;
+        }
+    return text;
 }
 
 }  // namespace vmctl

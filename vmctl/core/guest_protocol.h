@@ -34,4 +34,10 @@ inline constexpr const char* kHeartbeatFile = "/var/run/vmctl-heartbeat";
 // Finds a heartbeat anywhere in the line: it may follow a shell prompt.
 std::optional<Heartbeat> parse_heartbeat(std::string_view line);
 
+// busybox's shell on the serial console asks the terminal where its cursor is
+// (ESC [ 6 n) before each prompt; in a log it is noise that shows as "^[[6n".
+// Returns `chunk` without those queries. A query cut off at the end of a
+// chunk waits in `carry` for the next one (print what is left in it at the end).
+std::string drop_cursor_queries(std::string_view chunk, std::string& carry);
+
 }  // namespace vmctl

@@ -1,5 +1,7 @@
 #include "vmctl/host/serial_log.h"
 
+#include "vmctl/core/guest_protocol.h"
+
 #include <fstream>
 #include <thread>
 
@@ -56,23 +58,28 @@ std::optional<std::string> wait_for_line(const std::string& path,
 
 void copy_log(const std::string& path, std::ostream& out, bool follow, const std::function<bool()>& keep_going) {
     std::streamoff offset = 0;
+    std::string carry;
     do {
         std::ifstream in(path, std::ios::binary);
         if (in) {
             in.seekg(0, std::ios::end);
             const std::streamoff size = in.tellg();
-            if (size < offset)
+            if (size < offset) {
                 offset = 0;
+                carry.clear();
+            }
             if (size > offset) {
                 in.seekg(offset);
                 std::string chunk(static_cast<std::size_t>(size - offset), '\0');
                 in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-                out << chunk << std::flush;
+                out << drop_cursor_queries(chunk, carry) << std::flush;
                 offset = size;
             }
         }
-        if (!follow)
+        if (!follow) {
+            out << carry << std::flush;
             return;
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } while (!keep_going || keep_going());
 }
