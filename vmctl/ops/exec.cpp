@@ -45,7 +45,8 @@ ExecStatus exec_in_guest(Hypervisor& hv, const std::string& name, const ExecOpti
     const auto deadline = Clock::now() + options.timeout;
     auto pause = std::chrono::milliseconds(10);
     for (;;) {
-        const ExecStatus status = parse_guest_exec_status(hv.agent_command(name, guest_exec_status_request(pid), options.answer_timeout_s));
+        const ExecStatus status = parse_guest_exec_status(
+            hv.agent_command(name, guest_exec_status_request(pid), options.answer_timeout_s));
         if (status.exited)
             return status;
         if (Clock::now() >= deadline)
