@@ -92,10 +92,7 @@ int run_cli(const Args& argv, std::ostream& out, std::ostream& err, const Hyperv
         return dispatch(global, out, err, factory);
     } catch (const Error& e) {
         out.flush();
-        err << "error: " << e.what();
-        if (!e.hint().empty())
-            err << "; " << e.hint();
-        err << std::endl;
+        err << "error: " << e.line() << std::endl;
         return exit_code(e.kind());
     } catch (const std::exception& e) {
         out.flush();

@@ -48,4 +48,6 @@ Error::Error(ErrorKind kind, std::string message, std::string hint, int libvirt_
     : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)),
       m_libvirt_code(libvirt_code) {}
 
+std::string Error::line() const { return m_hint.empty() ? std::string(what()) : std::string(what()) + "; " + m_hint; }
+
 }  // namespace vmctl

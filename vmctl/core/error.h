@@ -40,6 +40,8 @@ public:
 
     ErrorKind kind() const { return m_kind; }
     const std::string& hint() const { return m_hint; }
+    // The message and, when there is one, the fix: "problem; what to do".
+    std::string line() const;
     int libvirt_code() const { return m_libvirt_code; }
 
 private:

@@ -20,10 +20,6 @@
 namespace vmctl::ops {
 namespace {
 
-std::string error_line(const Error& e) {
-    return e.hint().empty() ? e.what() : fmt::format("{}; {}", e.what(), e.hint());
-}
-
 CreateOptions create_options(const WantedVm& want, std::chrono::seconds timeout) {
     CreateOptions options;
     options.name = want.name;
@@ -65,7 +61,7 @@ StepOutcome attempt(const std::string& name, const std::function<std::string()>&
         outcome.what = work();
     } catch (const Error& e) {
         outcome.ok = false;
-        outcome.error = error_line(e);
+        outcome.error = e.line();
         if (!report.first_failure)
             report.first_failure = e.kind();
     }
@@ -128,13 +124,14 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
             record_usage(hv, env, started[i].name);
         } catch (const Error& e) {
             outcome->ok = false;
-            outcome->error = error_line(e) + " (the VM was removed; apply again to retry)";
+            outcome->error = e.line() + " (the VM was removed; apply again to retry)";
             if (!report.first_failure)
                 report.first_failure = e.kind();
             try {
                 delete_vm(hv, env, started[i].name, true);
             } catch (const Error&) {
-                outcome->error += fmt::format("; removing it failed too: run 'vmctl delete {} --force'", started[i].name);
+                outcome->error +=
+                    fmt::format("; removing it failed too: run 'vmctl delete {} --force'", started[i].name);
             }
         }
     }

@@ -237,7 +237,7 @@ CheckResult evaluate_check(const Check& check, const CheckEnvironment& env) {
     try {
         reason = failure(check, env);
     } catch (const Error& e) {
-        reason = e.hint().empty() ? std::string(e.what()) : fmt::format("{}; {}", e.what(), e.hint());
+        reason = e.line();
     } catch (const std::exception& e) {
         reason = e.what();
     }

@@ -139,7 +139,8 @@ void check_kept_running(Hypervisor& dest, const std::string& name, const std::st
     const std::uint64_t newest = std::max(*report.seq_before, at_switch ? at_switch->second : 0);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (const auto beat = last_heartbeat(serial_log); beat && beat->second > newest && beat->first == report.boot_id) {
+        const auto beat = last_heartbeat(serial_log);
+        if (beat && beat->second > newest && beat->first == report.boot_id) {
             report.seq_after = beat->second;
             break;
         }

@@ -60,7 +60,7 @@ int drain(Context& context, const Args& args) {
                              report.job && report.job->downtime_ms ? fmt::format("{} ms", *report.job->downtime_ms) : "-"});
         } catch (const Error& e) {
             ++failures;
-            context.err() << "error: " << e.what() << "; " << e.hint() << std::endl;
+            context.err() << "error: " << e.line() << std::endl;
             summary.add_row({vm.name, from.name, to.name, "FAILED: stays on " + from.name, "-", "-"});
         }
     }
