@@ -16,6 +16,9 @@ PACKAGES=(
   qemu-system-x86 qemu-utils
   # the tiny guest image recipe
   busybox-static cpio xz-utils gzip
+  # the VM network (libvirt runs dnsmasq and sets NAT rules with iptables)
+  # and `vmctl ssh`
+  dnsmasq-base iptables openssh-client curl
   # simulated hosts and benchmarks
   iproute2 hyperfine bc libxml2-utils
 )
@@ -67,8 +70,25 @@ chmod 755 /var/lib/vmctl /var/lib/vmctl/images
 answers() { timeout 10 virsh -q -c qemu:///system version >/dev/null 2>&1; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# 4. The vmctl network (share/network-vmctl.xml): defined, started and
+#    autostarted once; a later run only starts it again if it stopped.
+network() {
+  local xml
+  xml=$(cd "$(dirname "$0")/.." && pwd)/share/network-vmctl.xml
+  if ! virsh -q -c qemu:///system net-info vmctl >/dev/null 2>&1; then
+    say "defining the VM network 'vmctl' (10.215.0.0/24, NAT, DHCP and DNS)"
+    virsh -q -c qemu:///system net-define "$xml" >/dev/null
+  fi
+  if ! virsh -q -c qemu:///system net-info vmctl 2>/dev/null | grep -Eq '^Active: +yes'; then
+    say "starting the VM network 'vmctl'"
+    virsh -q -c qemu:///system net-start vmctl >/dev/null
+  fi
+  virsh -q -c qemu:///system net-autostart vmctl >/dev/null
+}
+
 if answers; then
   say "libvirtd answers at qemu:///system"
+  network
   exit 0
 fi
 if [ -d /run/systemd/system ]; then
@@ -78,7 +98,7 @@ else
   alive /run/libvirtd.pid || { say "starting libvirtd"; libvirtd -d; }
 fi
 for _ in $(seq 1 50); do
-  answers && { say "libvirtd answers at qemu:///system"; exit 0; }
+  answers && { say "libvirtd answers at qemu:///system"; network; exit 0; }
   sleep 0.2
 done
 say "libvirtd did not answer; see /var/log/libvirt/libvirtd.log"

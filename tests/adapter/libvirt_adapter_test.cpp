@@ -22,6 +22,13 @@ constexpr const char* kNode = R"(<node>
     <vcpu>2</vcpu>
     <os><type>hvm</type></os>
   </domain>
+  <network>
+    <name>vmctl</name>
+    <bridge name='vmctl0'/>
+    <ip address='10.215.0.1' prefix='24'>
+      <dhcp><range start='10.215.0.10' end='10.215.0.254'/></dhcp>
+    </ip>
+  </network>
   <pool type='dir'>
     <name>default</name>
     <target><path>/default-pool</path></target>
@@ -175,6 +182,33 @@ TEST_F(AdapterTest, MetadataCanBeReplacedLive) {
     const auto facts = parse_domain_xml(hv->domain_xml("web"));
     EXPECT_EQ(facts.metadata.labels, (Labels{{"kind", "pet"}}));
     EXPECT_EQ(facts.metadata.image, "tiny");
+}
+
+TEST_F(AdapterTest, NetworksAndTheirLeasesAreRead) {
+    const auto networks = hv->list_networks();
+    ASSERT_EQ(networks.size(), 1u);
+    EXPECT_EQ(networks[0].name, "vmctl");
+    EXPECT_TRUE(networks[0].active);
+    EXPECT_EQ(networks[0].bridge, "vmctl0");
+    // The test driver has no DHCP server: that is "unsupported", not a bug.
+    EXPECT_EQ(failure([&] { hv->dhcp_leases("vmctl"); }), ErrorKind::Unsupported);
+    int code = 0;
+    EXPECT_EQ(failure([&] { hv->dhcp_leases("nosuch"); }, &code), ErrorKind::NotFound);
+}
+
+TEST_F(AdapterTest, ANicIsDefinedAndReadBack) {
+    VmSpec spec;
+    spec.name = "web";
+    spec.vcpus = 1;
+    spec.memory_bytes = 64ULL << 20;
+    spec.nic = {"vmctl", "52:54:00:01:02:03"};
+    std::string xml = build_domain_xml(spec, {"/k", "/i", "", "/d.qcow2", m_dir + "/web.log"});
+    xml.replace(xml.find("type=\"qemu\""), 11, "type=\"test\"");
+    hv->define_domain(xml);
+    const DomainFacts facts = parse_domain_xml(hv->domain_xml("web"));
+    ASSERT_EQ(facts.interfaces.size(), 1u);
+    EXPECT_EQ(facts.interfaces[0].network, "vmctl");
+    EXPECT_EQ(facts.interfaces[0].mac, "52:54:00:01:02:03");
 }
 
 TEST_F(AdapterTest, VersionsAreReported) {

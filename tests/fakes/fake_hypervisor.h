@@ -31,6 +31,7 @@ public:
     std::string fail_on;              // the method that throws next ("start_domain")
     bool guest_ignores_acpi = false;  // shutdown_domain does nothing
     bool guest_boots = true;          // start writes the ready line
+    bool dhcp_answers = true;         // a guest with a NIC gets an address as it boots
 
     HypervisorVersions versions() override { return {"fake:///", "9.0.0", "9.0.0", "7.2.0", "fakehost"}; }
 
@@ -333,6 +334,21 @@ public:
     FakeHypervisor* peer = nullptr;
     std::vector<MigrationRequest> migrations;
     NodeFacts node_facts() override { return node; }
+
+    // One active network "vmctl" by default; a test adds leases for the
+    // addresses its guests "got".
+    std::vector<NetworkFacts> networks{{"vmctl", true, true, "vmctl0"}};
+    std::map<std::string, std::vector<DhcpLease>> leases;  // by network
+    std::vector<NetworkFacts> list_networks() override {
+        maybe_fail("list_networks");
+        return networks;
+    }
+    std::vector<DhcpLease> dhcp_leases(const std::string& network) override {
+        maybe_fail("dhcp_leases");
+        if (std::none_of(networks.begin(), networks.end(), [&](const NetworkFacts& n) { return n.name == network; }))
+            throw Error(ErrorKind::NotFound, "no network named '" + network + "'");
+        return leases[network];
+    }
     void migrate(const std::string& name, const MigrationRequest& request,
                  const std::function<bool(const MigrationJob&)>& on_progress) override {
         maybe_fail("migrate");
@@ -399,6 +415,15 @@ private:
             << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
             << " mem_kb=" << facts.memory_bytes / 1024 << "\n"
             << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";
+        // A NIC on a network: DHCP answers, as the vmctl network's dnsmasq does.
+        if (!dhcp_answers || facts.interfaces.empty() || facts.interfaces.front().network.empty())
+            return;
+        const InterfaceFacts& nic = facts.interfaces.front();
+        auto& given = leases[nic.network];
+        auto lease = std::find_if(given.begin(), given.end(), [&](const DhcpLease& l) { return l.mac == nic.mac; });
+        if (lease == given.end())
+            lease = given.insert(given.end(), {nic.mac, "10.215.0." + std::to_string(10 + given.size()), 24, name});
+        log << "vmctl-guest: address eth0 " << lease->ip << "/24\n";
     }
 
     void replace_in_xml(const std::string& name, const std::string& before, const std::string& after,
@@ -476,6 +501,8 @@ public:
     void set_limits(const std::string& n, const Limits& l, bool live) override { m_inner.set_limits(n, l, live); }
     std::vector<DomainStats> all_domain_stats() override { return m_inner.all_domain_stats(); }
     NodeFacts node_facts() override { return m_inner.node_facts(); }
+    std::vector<NetworkFacts> list_networks() override { return m_inner.list_networks(); }
+    std::vector<DhcpLease> dhcp_leases(const std::string& n) override { return m_inner.dhcp_leases(n); }
     void migrate(const std::string& n, const MigrationRequest& r,
                  const std::function<bool(const MigrationJob&)>& p) override {
         m_inner.migrate(n, r, p);

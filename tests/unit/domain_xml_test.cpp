@@ -19,6 +19,10 @@ VmSpec basic_spec() {
     spec.metadata.machine_type = "e2-micro";
     spec.metadata.created_at = "2026-11-27T21:00:00Z";
     spec.metadata.labels = {{"owner", "alice"}, {"tier", "web"}};
+    spec.nic = {"vmctl", "52:54:00:12:34:56"};
+    spec.metadata.network = "vmctl";
+    spec.metadata.mac = "52:54:00:12:34:56";
+    spec.ssh_authorized_keys = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey vmctl\n";
     return spec;
 }
 

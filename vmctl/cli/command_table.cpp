@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 34> kCommands{{
+constexpr std::array<Command, 35> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -25,6 +25,7 @@ constexpr std::array<Command, 34> kCommands{{
     {"console", "attach to a VM's serial console (Ctrl-] leaves)", commands::console},
     {"xml", "print a VM's libvirt domain XML", commands::xml},
     {"exec", "run a command inside a VM (through the guest agent)", commands::exec},
+    {"ssh", "log in to a VM over SSH, or run one command there", commands::ssh},
     {"resize", "change vCPUs, memory or disk size, live where possible", commands::resize},
     {"limit", "cap a VM's CPU or weigh its CPU and disk I/O (cgroups)", commands::limit},
     {"top", "a live table of what every VM uses", commands::top},

@@ -40,6 +40,11 @@ void append_metadata(pugi::xml_node parent, const VmMetadata& metadata, bool pre
     if (!metadata.machine_type.empty())
         append_text(vm, qualified("machine-type", prefixed).c_str(), metadata.machine_type);
     append_text(vm, qualified("created", prefixed).c_str(), metadata.created_at);
+    if (!metadata.network.empty()) {
+        pugi::xml_node nic = vm.append_child(qualified("nic", prefixed).c_str());
+        nic.append_attribute("network") = metadata.network.c_str();
+        nic.append_attribute("mac") = metadata.mac.c_str();
+    }
     pugi::xml_node labels = vm.append_child(qualified("labels", prefixed).c_str());
     for (const auto& [key, value] : metadata.labels) {
         pugi::xml_node label = labels.append_child(qualified("label", prefixed).c_str());
@@ -62,6 +67,15 @@ void append_qcow2_disk(pugi::xml_node parent, const std::string& path, const std
     dev.append_attribute("bus") = "virtio";
 }
 
+// A virtio NIC on a libvirt network, with a fixed MAC address.
+void append_nic(pugi::xml_node parent, const NicSpec& nic) {
+    pugi::xml_node interface = parent.append_child("interface");
+    interface.append_attribute("type") = "network";
+    interface.append_child("mac").append_attribute("address") = nic.mac.c_str();
+    interface.append_child("source").append_attribute("network") = nic.network.c_str();
+    interface.append_child("model").append_attribute("type") = "virtio";
+}
+
 // libvirt hands metadata back with whatever prefix it was stored under, so
 // elements are matched by local name within the vmctl element.
 std::string_view local_name(const char* name) {
@@ -82,6 +96,9 @@ VmMetadata read_metadata(const pugi::xml_node& vm) {
     metadata.image = child_local(vm, "image").text().as_string();
     metadata.machine_type = child_local(vm, "machine-type").text().as_string();
     metadata.created_at = child_local(vm, "created").text().as_string();
+    const pugi::xml_node nic = child_local(vm, "nic");
+    metadata.network = nic.attribute("network").as_string();
+    metadata.mac = nic.attribute("mac").as_string();
     for (pugi::xml_node label : child_local(vm, "labels").children()) {
         if (label.type() == pugi::node_element && local_name(label.name()) == "label")
             metadata.labels[label.attribute("key").as_string()] = label.attribute("value").as_string();
@@ -151,17 +168,22 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
         vcpu.append_attribute("current") = spec.vcpus;
     vcpu.text().set(max_vcpus);
 
-    if (!spec.startup_script.empty()) {
-        // fw_cfg carries the script into the guest without any side file,
-        // so it survives migration. It is base64: libvirt 9.0 hands an
-        // entry's text to QEMU still XML-escaped ("&amp;"), so the value must
-        // hold no character that XML escapes.
-        pugi::xml_node sysinfo = domain.append_child("sysinfo");
-        sysinfo.append_attribute("type") = "fwcfg";
+    // fw_cfg carries what the guest needs from the host without any side
+    // file, so it survives migration. Free text goes as base64: libvirt 9.0
+    // hands an entry's text to QEMU still XML-escaped ("&amp;"), so the value
+    // must hold no character that XML escapes. A VM name is [a-z0-9-] only.
+    pugi::xml_node sysinfo = domain.append_child("sysinfo");
+    sysinfo.append_attribute("type") = "fwcfg";
+    const auto fw_cfg = [&sysinfo](const char* name, const std::string& value) {
         pugi::xml_node entry = sysinfo.append_child("entry");
-        entry.append_attribute("name") = kStartupScriptFwCfg;
-        entry.text().set(base64_encode(spec.startup_script).c_str());
-    }
+        entry.append_attribute("name") = name;
+        entry.text().set(value.c_str());
+    };
+    fw_cfg(kHostnameFwCfg, spec.name);
+    if (!spec.startup_script.empty())
+        fw_cfg(kStartupScriptFwCfg, base64_encode(spec.startup_script));
+    if (!spec.ssh_authorized_keys.empty())
+        fw_cfg(kSshKeysFwCfg, base64_encode(spec.ssh_authorized_keys));
 
     pugi::xml_node os = domain.append_child("os");
     pugi::xml_node type = os.append_child("type");
@@ -194,6 +216,9 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node usb = devices.append_child("controller");
     usb.append_attribute("type") = "usb";
     usb.append_attribute("model") = "none";
+
+    if (!spec.nic.network.empty())
+        append_nic(devices, spec.nic);
 
     pugi::xml_node serial = devices.append_child("serial");
     serial.append_attribute("type") = "pty";
@@ -288,6 +313,16 @@ DomainFacts parse_domain_xml(const std::string& xml) {
             facts.serial_log = file;
             break;
         }
+    }
+    for (pugi::xml_node interface : domain.child("devices").children("interface")) {
+        InterfaceFacts nic;
+        nic.type = interface.attribute("type").as_string();
+        nic.mac = interface.child("mac").attribute("address").as_string();
+        const pugi::xml_node source = interface.child("source");
+        nic.network = source.attribute("network").as_string();
+        nic.bridge = source.attribute("bridge").as_string();
+        nic.model = interface.child("model").attribute("type").as_string();
+        facts.interfaces.push_back(std::move(nic));
     }
     for (pugi::xml_node channel : domain.child("devices").children("channel"))
         if (std::string_view(channel.child("target").attribute("name").as_string()) == kGuestAgentChannel)

@@ -35,6 +35,14 @@ std::string build_disk_device_xml(const std::string& path, const std::string& ta
 // The first virtio target name ("vdb", "vdc", ...) no disk uses yet.
 std::string next_disk_target(const std::vector<DiskFacts>& disks);
 
+struct InterfaceFacts {
+    std::string type;     // "network", "bridge", "user", ...
+    std::string mac;
+    std::string network;  // the libvirt network, for type "network"
+    std::string bridge;   // the host bridge, for type "bridge"
+    std::string model;    // "virtio"
+};
+
 // The facts vmctl reads back from any domain's XML, vmctl-made or not.
 struct DomainFacts {
     std::string name;
@@ -45,6 +53,7 @@ struct DomainFacts {
     std::uint64_t memory_bytes = 0;      // current (balloon) memory
     std::uint64_t max_memory_bytes = 0;  // memory fixed at definition
     std::vector<DiskFacts> disks;
+    std::vector<InterfaceFacts> interfaces;
     std::string kernel;          // direct kernel boot: <os><kernel>
     std::string initrd;
     std::string kernel_args;     // <cmdline> without vmctl's "console=ttyS0"

@@ -20,6 +20,7 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::OperationFailed: return 12;
     case ErrorKind::FileInvalid: return 13;
     case ErrorKind::CheckFailed: return 14;
+    case ErrorKind::NetworkUnavailable: return 15;
     }
     return 1;
 }
@@ -40,6 +41,7 @@ const char* kind_name(ErrorKind kind) {
     case ErrorKind::OperationFailed: return "operation-failed";
     case ErrorKind::FileInvalid: return "file-invalid";
     case ErrorKind::CheckFailed: return "check-failed";
+    case ErrorKind::NetworkUnavailable: return "network-unavailable";
     }
     return "internal";
 }

@@ -23,6 +23,7 @@ enum class ErrorKind {
     OperationFailed,  // libvirt refused or failed an operation
     FileInvalid,      // a lab, demo or deployment file has a mistake (file:line:column)
     CheckFailed,      // a lab check ran and did not pass
+    NetworkUnavailable,  // the VM network is missing or down, or a VM has no address
 };
 
 // The process exit code for each kind; documented in the README.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vmctl/core/network.h"
 #include "vmctl/core/snapshot.h"
 #include "vmctl/core/vm_spec.h"
 
@@ -181,6 +182,11 @@ public:
     virtual std::vector<DomainStats> all_domain_stats() = 0;
 
     virtual NodeFacts node_facts() = 0;
+
+    // Networks: the host's libvirt networks, and the addresses a network's
+    // DHCP server has handed out (one call for every VM on it).
+    virtual std::vector<NetworkFacts> list_networks() = 0;
+    virtual std::vector<DhcpLease> dhcp_leases(const std::string& network) = 0;
 
     // Migrates the VM peer-to-peer to request.dest_uri, calling on_progress
     // about four times a second (with an empty job when libvirt has no

@@ -15,6 +15,16 @@ struct VmMetadata {
     std::string machine_type;  // "e2-micro", or empty when sized by --cpus/--memory
     std::string created_at;    // ISO 8601, UTC
     Labels labels;
+    // The NIC, repeated here so that `vmctl list` finds every VM's address
+    // with the metadata it reads anyway (no per-VM XML); empty: no NIC.
+    std::string network;
+    std::string mac;
+};
+
+// The VM's one network interface: virtio, on a libvirt network.
+struct NicSpec {
+    std::string network;  // libvirt network name ("vmctl"); empty: no NIC
+    std::string mac;      // "52:54:00:xx:xx:xx", derived from the VM's name
 };
 
 // Everything needed to define a new VM, already validated and normalised.
@@ -27,6 +37,8 @@ struct VmSpec {
     std::uint64_t disk_bytes = 0;
     Accel accel = Accel::Tcg;
     std::string startup_script;  // contents, passed to the guest by QEMU fw_cfg
+    NicSpec nic;                 // no NIC when nic.network is empty
+    std::string ssh_authorized_keys;  // authorized_keys for root in the guest, by fw_cfg
     VmMetadata metadata;
 };
 
@@ -49,5 +61,10 @@ inline constexpr const char* kMetadataPrefix = "vmctl";
 // The fw_cfg entry holding the startup script, base64-encoded; the tiny
 // image's init decodes and runs it.
 inline constexpr const char* kStartupScriptFwCfg = "opt/vmctl/startup-script";
+// The VM's name, which the guest takes as its hostname (and sends with its
+// DHCP request, so the network's DNS answers for it).
+inline constexpr const char* kHostnameFwCfg = "opt/vmctl/hostname";
+// root's authorized_keys in the guest, base64-encoded (`vmctl ssh`).
+inline constexpr const char* kSshKeysFwCfg = "opt/vmctl/ssh-authorized-keys";
 
 }  // namespace vmctl

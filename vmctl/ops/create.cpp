@@ -8,6 +8,8 @@
 #include "vmctl/core/snapshot.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/images.h"
+#include "vmctl/host/ssh_keys.h"
+#include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
 #include "vmctl/ops/wait.h"
 
@@ -130,9 +132,16 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         throw Error(ErrorKind::AlreadyExists, fmt::format("a VM named '{}' already exists", spec.name),
                     fmt::format("choose another name, or remove it first with 'vmctl delete {} --force'", spec.name));
 
+    resolved.spec.nic = choose_nic(hv, options.network, spec.name, progress);
+    resolved.spec.metadata.network = spec.nic.network;
+    resolved.spec.metadata.mac = spec.nic.mac;
+    if (!spec.nic.network.empty())
+        resolved.spec.ssh_authorized_keys = host::ssh_key(env.paths).public_key + "\n";
+
     CreateResult result;
     result.name = spec.name;
     result.accel = resolved.accel;
+    result.nic = spec.nic;
     progress(fmt::format("accelerator: {}", resolved.accel.reason));
 
     Rollback rollback;
@@ -159,6 +168,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
+    result.serial_log = files.serial_log;
     rollback.add("remove the serial log", [path = files.serial_log] {
         std::error_code ec;
         std::filesystem::remove(path, ec);

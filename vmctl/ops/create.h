@@ -3,6 +3,7 @@
 #include "vmctl/core/accel.h"
 #include "vmctl/core/guest_protocol.h"
 #include "vmctl/core/hypervisor.h"
+#include "vmctl/core/network.h"
 #include "vmctl/core/vm_spec.h"
 #include "vmctl/ops/environment.h"
 
@@ -26,6 +27,7 @@ struct CreateOptions {
     std::uint64_t disk_bytes = 0;               // 0: the default
     std::string image = "tiny";
     std::string startup_script;  // contents
+    NetworkRequest network;      // default: the vmctl network where the host has one
     AccelRequest accel = AccelRequest::Auto;
     Labels labels;
     bool protect = false;  // a pet: labelled kind=pet, refused by `vmctl delete`
@@ -54,6 +56,8 @@ struct CreateResult {
     std::string name;
     AccelChoice accel;
     std::string disk_path;
+    std::string serial_log;
+    NicSpec nic;  // no network: no NIC
     std::optional<ReadyLine> ready;  // empty with --no-wait
     std::string ready_line;
     double define_seconds = 0;

@@ -18,6 +18,29 @@ std::string prepare_command() {
     return fmt::format("{}{}/scripts/prepare-host.sh", host::is_root() ? "" : "sudo ", host::source_dir());
 }
 
+// The vmctl network: new VMs get their NIC on it. A student's
+// qemu:///session has no libvirt networks, so there it is only a note.
+DoctorCheck network_check(Hypervisor& hv, const Environment& env) {
+    const auto networks = hv.list_networks();
+    const auto it = std::find_if(networks.begin(), networks.end(),
+                                 [](const NetworkFacts& n) { return n.name == kDefaultNetwork; });
+    if (it == networks.end()) {
+        if (env.uri.find("session") != std::string::npos)
+            return {"network", true,
+                    fmt::format("{} has no libvirt networks: VMs made here get no network interface", env.uri), {}};
+        return {"network", false, fmt::format("there is no '{}' network: new VMs get no network interface",
+                                               kDefaultNetwork),
+                prepare_command()};
+    }
+    if (!it->active)
+        return {"network", false, fmt::format("network '{}' is defined but not active", kDefaultNetwork),
+                fmt::format("{}virsh net-start {}", host::is_root() ? "" : "sudo ", kDefaultNetwork)};
+    return {"network", true,
+            fmt::format("network '{}' is active on bridge {}{}", kDefaultNetwork, it->bridge,
+                        it->autostart ? "" : " (not autostarted: 'virsh net-autostart vmctl')"),
+            {}};
+}
+
 }  // namespace
 
 std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_error, const Environment& env) {
@@ -52,6 +75,9 @@ std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_e
                                                  host::kPoolName, env.paths.pool_dir),
                           {}});
     }
+
+    if (hv != nullptr)
+        checks.push_back(network_check(*hv, env));
 
     for (const auto& image : host::recipe_images()) {
         try {

@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/ops/environment.h"
+#include "vmctl/ops/network.h"
 
 #include <chrono>
 #include <optional>
@@ -25,6 +26,7 @@ struct VmInfo {
     std::optional<std::chrono::seconds> uptime;
     std::optional<std::uint64_t> qemu_rss_bytes;
     Limits limits;  // cgroup settings (`vmctl limit`)
+    VmAddress address;  // the NIC and, while running, its address
 };
 
 VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name);

@@ -25,6 +25,9 @@ struct VolumeDeleter {
 struct SnapshotDeleter {
     void operator()(virDomainSnapshotPtr p) const { virDomainSnapshotFree(p); }
 };
+struct NetworkDeleter {
+    void operator()(virNetworkPtr p) const { virNetworkFree(p); }
+};
 struct StreamDeleter {
     void operator()(virStreamPtr p) const { virStreamFree(p); }
 };
@@ -34,6 +37,7 @@ using DomainHandle = std::unique_ptr<virDomain, DomainDeleter>;
 using PoolHandle = std::unique_ptr<virStoragePool, PoolDeleter>;
 using VolumeHandle = std::unique_ptr<virStorageVol, VolumeDeleter>;
 using SnapshotHandle = std::unique_ptr<virDomainSnapshot, SnapshotDeleter>;
+using NetworkHandle = std::unique_ptr<virNetwork, NetworkDeleter>;
 using StreamHandle = std::unique_ptr<virStream, StreamDeleter>;
 
 // Copies a string libvirt allocated and frees it; nullptr gives "".

@@ -511,6 +511,57 @@ public:
         return facts;
     }
 
+    std::vector<NetworkFacts> list_networks() override {
+        virNetworkPtr* networks = nullptr;
+        const int count = virConnectListAllNetworks(m_conn.get(), &networks, 0);
+        if (count < 0) {
+            const virError* err = virGetLastError();
+            // A driver without networks (test:///, some remote setups).
+            if (err != nullptr && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_OPERATION_UNSUPPORTED)) {
+                virResetLastError();
+                return {};
+            }
+            throw last_error("list networks");
+        }
+        std::vector<NetworkHandle> owned;
+        owned.reserve(static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i)
+            owned.emplace_back(networks[i]);
+        std::free(networks);
+        std::vector<NetworkFacts> result;
+        for (const NetworkHandle& network : owned) {
+            NetworkFacts facts;
+            facts.name = virNetworkGetName(network.get());
+            facts.active = virNetworkIsActive(network.get()) == 1;
+            int autostart = 0;
+            facts.autostart = virNetworkGetAutostart(network.get(), &autostart) == 0 && autostart != 0;
+            facts.bridge = take_string(virNetworkGetBridgeName(network.get()));
+            virResetLastError();
+            result.push_back(std::move(facts));
+        }
+        return result;
+    }
+
+    std::vector<DhcpLease> dhcp_leases(const std::string& network_name) override {
+        NetworkHandle network(virNetworkLookupByName(m_conn.get(), network_name.c_str()));
+        if (!network)
+            throw last_error(fmt::format("find network '{}'", network_name));
+        virNetworkDHCPLeasePtr* leases = nullptr;
+        const int count = virNetworkGetDHCPLeases(network.get(), nullptr, &leases, 0);
+        if (count < 0)
+            throw last_error(fmt::format("read the DHCP leases of network '{}'", network_name));
+        std::vector<DhcpLease> result;
+        for (int i = 0; i < count; ++i) {
+            const virNetworkDHCPLeasePtr lease = leases[i];
+            if (lease->type == VIR_IP_ADDR_TYPE_IPV4 && lease->mac != nullptr && lease->ipaddr != nullptr)
+                result.push_back({lease->mac, lease->ipaddr, lease->prefix,
+                                  lease->hostname != nullptr ? lease->hostname : ""});
+            virNetworkDHCPLeaseFree(lease);
+        }
+        std::free(leases);
+        return result;
+    }
+
     void migrate(const std::string& name, const MigrationRequest& request,
                  const std::function<bool(const MigrationJob&)>& on_progress) override {
         const DomainHandle dom = lookup(name);

@@ -41,6 +41,7 @@ int demo_list(Context& context, const Args& args);
 int migrate(Context& context, const Args& args);
 int drain(Context& context, const Args& args);
 int exec(Context& context, const Args& args);
+int ssh(Context& context, const Args& args);
 int resize(Context& context, const Args& args);
 int limit(Context& context, const Args& args);
 int top(Context& context, const Args& args);

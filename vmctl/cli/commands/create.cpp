@@ -6,6 +6,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/herd.h"
+#include "vmctl/ops/network.h"
 #include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
@@ -33,12 +34,31 @@ std::string read_startup_script(const std::string& path) {
     return host::read_file_or(path, "");
 }
 
+// The ready line is out; now the address, which DHCP gives about a second later.
+void print_address(Context& context, const ops::CreateResult& result) {
+    if (result.nic.network.empty())
+        return;
+    const ops::AddressWait wait = ops::wait_for_address(context.hypervisor(), result.name, result.serial_log,
+                                                        std::chrono::seconds(10));
+    if (wait.address) {
+        context.out() << fmt::format("address: {} on network '{}'; reach it with 'vmctl ssh {}' or http://{}/\n",
+                                     wait.address->ip, result.nic.network, result.name, wait.address->ip);
+    } else {
+        context.out() << fmt::format("address: none yet ({}); the VM is running: 'vmctl info {}' shows the "
+                                     "address once it has one, 'vmctl logs {}' its DHCP lines\n",
+                                     wait.problem, result.name, result.name);
+    }
+}
+
 int create_herd(Context& context, const ops::CreateOptions& options, unsigned count) {
     const auto herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
     for (const auto& member : herd.members) {
         ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
         context.out() << member.ready_line << '\n';
     }
+    for (const auto& member : herd.members)
+        if (member.ready)
+            print_address(context, member);
     context.out() << fmt::format("{} VMs of group '{}' are running ({:.1f} s for all); remove them all with "
                                  "'vmctl delete --label group={}'\n",
                                  herd.members.size(), options.name, herd.seconds, options.name);
@@ -60,6 +80,8 @@ int create(Context& context, const Args& args) {
         "disk-size", po::value<std::string>(), "size of the VM's disk, e.g. 2G (default 1G)")(
         "image", po::value<std::string>()->default_value("tiny"), "guest image to boot")(
         "startup-script", po::value<std::string>(), "shell script the guest runs after it boots")(
+        "network", po::value<std::string>(),
+        "libvirt network for the VM's NIC (default: vmctl, where the host has it); none: no NIC")(
         "accel", po::value<std::string>()->default_value("auto"),
         "auto, kvm or tcg: auto uses KVM only where it really works")(
         "label", po::value<std::vector<std::string>>(), "KEY=VALUE label (repeatable)")(
@@ -99,6 +121,7 @@ int create(Context& context, const Args& args) {
     options.image = cli.get<std::string>("image");
     if (auto script = cli.get_optional<std::string>("startup-script"))
         options.startup_script = read_startup_script(*script);
+    options.network = parse_network_request(cli.get_optional<std::string>("network").value_or(""));
     options.accel = parse_accel_request(cli.get<std::string>("accel"));
     options.labels = parse_labels(cli.get_optional<std::vector<std::string>>("label").value_or(Args{}));
     options.wait = !cli.has("no-wait");
@@ -123,6 +146,7 @@ int create(Context& context, const Args& args) {
         out << fmt::format("VM '{}' is running under {}: define {:.2f} s, start {:.2f} s, boot to ready {:.2f} s\n",
                            result.name, accel_name(result.accel.accel), result.define_seconds, result.start_seconds,
                            result.boot_seconds);
+        print_address(context, result);
     } else {
         out << fmt::format("VM '{}' is starting under {} (define {:.2f} s, start {:.2f} s); "
                            "see it boot with 'vmctl logs {} -f'\n",

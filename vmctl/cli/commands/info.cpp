@@ -46,6 +46,10 @@ nlohmann::json to_json(const ops::VmInfo& info) {
                         {"max_memory_bytes", f.max_memory_bytes},
                         {"disks", disks},
                         {"serial_log", f.serial_log},
+                        {"network", info.address.network.empty() ? nlohmann::json(nullptr)
+                                                                 : nlohmann::json(info.address.network)},
+                        {"mac", info.address.mac.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.address.mac)},
+                        {"ip", info.address.ip.empty() ? nlohmann::json(nullptr) : nlohmann::json(info.address.ip)},
                         {"image", f.metadata.image},
                         {"machine_type", f.metadata.machine_type},
                         {"created", f.metadata.created_at},
@@ -86,6 +90,16 @@ void print_text(const ops::VmInfo& info, std::ostream& out) {
                                         : std::string();
         table.add_row({fmt::format("disk {}:", disk.facts.target),
                        fmt::format("{} ({}{})", disk.facts.path, disk.facts.format, sizes)});
+    }
+    if (info.address.network.empty()) {
+        table.add_row({"network:", "none (no network interface)"});
+    } else {
+        table.add_row({"network:", fmt::format("{} (virtio NIC, MAC {})", info.address.network, info.address.mac)});
+        table.add_row({"address:", !info.address.ip.empty()
+                                       ? fmt::format("{} (vmctl ssh {}, http://{}/)", info.address.ip, f.name,
+                                                     info.address.ip)
+                                   : info.state == DomainState::Running ? std::string("none yet (DHCP)")
+                                                                        : std::string("- (not running)")});
     }
     table.add_row({"image:", f.has_vmctl_metadata ? f.metadata.image : "(not made by vmctl)"});
     if (!f.metadata.machine_type.empty())

@@ -5,11 +5,13 @@
 #include "vmctl/core/names.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/core/size.h"
+#include "vmctl/ops/network.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace vmctl::cli::commands {
 
@@ -21,18 +23,25 @@ int list(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
 
-    // Each row with the host it lives on.
+    // Each row with the host it lives on, and the addresses of running VMs
+    // (by host and name).
     std::vector<std::pair<std::string, DomainSummary>> rows;
-    for (auto& d : context.hypervisor().list_domains())
-        rows.emplace_back(context.host_name(), std::move(d));
+    std::map<std::pair<std::string, std::string>, std::string> addresses;
+    const auto add_host = [&](const std::string& host_name, Hypervisor& hv) {
+        std::vector<DomainSummary> domains = hv.list_domains();
+        for (auto& [vm, ip] : ops::running_addresses(hv, domains))
+            addresses[{host_name, vm}] = ip;
+        for (auto& d : domains)
+            rows.emplace_back(host_name, std::move(d));
+    };
+    add_host(context.host_name(), context.hypervisor());
     const bool all_hosts = cli.has("all-hosts");
     if (all_hosts) {
         for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
             if (h.uri == context.uri())
                 continue;
             try {
-                for (auto& d : context.connect(h.uri)->list_domains())
-                    rows.emplace_back(h.name, std::move(d));
+                add_host(h.name, *context.connect(h.uri));
             } catch (const Error& e) {
                 context.err() << fmt::format("warning: host '{}' is unreachable: {}", h.name, e.what()) << std::endl;
             }
@@ -48,6 +57,10 @@ int list(Context& context, const Args& args) {
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;
     });
+    const auto address_of = [&](const std::string& host_name, const std::string& vm) {
+        const auto it = addresses.find({host_name, vm});
+        return it == addresses.end() ? std::string() : it->second;
+    };
     if (cli.has("json")) {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& [host_name, d] : rows) {
@@ -55,6 +68,10 @@ int list(Context& context, const Args& args) {
                              {"host", host_name},
                             {"uuid", d.uuid},
                             {"state", state_name(d.state)},
+                            {"ip", address_of(host_name, d.name).empty() ? nlohmann::json(nullptr)
+                                                                          : nlohmann::json(address_of(host_name, d.name))},
+                            {"network", d.metadata.network},
+                            {"mac", d.metadata.mac},
                             {"vcpus", d.vcpus},
                             {"memory_bytes", d.memory_bytes},
                             {"image", d.metadata.image},
@@ -70,7 +87,7 @@ int list(Context& context, const Args& args) {
         context.out() << "No VMs yet. Create one with: vmctl create hello\n";
         return 0;
     }
-    std::vector<std::string> headers{"NAME", "STATE", "VCPUS", "MEMORY", "IMAGE", "GROUP", "KIND", "LABELS"};
+    std::vector<std::string> headers{"NAME", "STATE", "IP", "VCPUS", "MEMORY", "IMAGE", "GROUP", "KIND", "LABELS"};
     if (all_hosts)
         headers.insert(headers.begin() + 1, "HOST");
     Table table(headers);
@@ -83,7 +100,8 @@ int list(Context& context, const Args& args) {
             const auto it = d.metadata.labels.find(key);
             return it == d.metadata.labels.end() || it->second.empty() ? std::string("-") : it->second;
         };
-        std::vector<std::string> cells{d.name, state_name(d.state), std::to_string(d.vcpus),
+        const std::string ip = address_of(host_name, d.name);
+        std::vector<std::string> cells{d.name, state_name(d.state), ip.empty() ? "-" : ip, std::to_string(d.vcpus),
                                        format_size(d.memory_bytes),
                                        d.has_vmctl_metadata ? d.metadata.image : "(not vmctl)", label_or_dash("group"),
                                        label_or_dash("kind"),

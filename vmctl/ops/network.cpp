@@ -1,0 +1,178 @@
+#include "vmctl/ops/network.h"
+
+#include "vmctl/core/error.h"
+#include "vmctl/core/guest_protocol.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/host/files.h"
+#include "vmctl/host/serial_log.h"
+#include "vmctl/host/ssh_keys.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace vmctl::ops {
+namespace {
+
+std::string network_names(const std::vector<NetworkFacts>& networks) {
+    if (networks.empty())
+        return "this host has none";
+    std::vector<std::string> names;
+    for (const NetworkFacts& n : networks)
+        names.push_back(n.active ? n.name : n.name + " (inactive)");
+    return fmt::format("networks here: {}", fmt::join(names, ", "));
+}
+
+// The last address the guest announced in its serial log, this boot.
+std::optional<AddressLine> last_address_line(const std::string& serial_log) {
+    std::istringstream log(host::read_file_or(serial_log, ""));
+    std::optional<AddressLine> last;
+    for (std::string line; std::getline(log, line);) {
+        if (parse_ready_line(line))
+            last.reset();  // a new boot: what an earlier one had is gone
+        else if (auto address = parse_address_line(line))
+            last = std::move(address);
+    }
+    return last;
+}
+
+}  // namespace
+
+NicSpec choose_nic(Hypervisor& hv, const NetworkRequest& request, const std::string& vm_name,
+                   const Progress& progress) {
+    if (request.kind == NetworkRequest::Kind::None)
+        return {};
+    const std::string wanted = request.kind == NetworkRequest::Kind::Named ? request.name : kDefaultNetwork;
+    const std::vector<NetworkFacts> networks = hv.list_networks();
+    const auto found = std::find_if(networks.begin(), networks.end(),
+                                    [&](const NetworkFacts& n) { return n.name == wanted; });
+    if (found == networks.end()) {
+        if (request.kind == NetworkRequest::Kind::Default) {
+            progress(fmt::format("no network interface: this host has no '{}' network (root makes it with "
+                                 "'sudo {}/scripts/prepare-host.sh'); --network none hides this note",
+                                 kDefaultNetwork, host::source_dir()));
+            return {};
+        }
+        throw Error(ErrorKind::InvalidArgument, fmt::format("there is no network named '{}' ({})", wanted,
+                                                            network_names(networks)),
+                    wanted == kDefaultNetwork
+                        ? fmt::format("root makes it with 'sudo {}/scripts/prepare-host.sh'; or use --network none",
+                                      host::source_dir())
+                        : fmt::format("use --network {}, or --network none for a VM without a NIC", kDefaultNetwork));
+    }
+    if (!found->active)
+        throw Error(ErrorKind::NetworkUnavailable, fmt::format("network '{}' is not active", wanted),
+                    fmt::format("start it with 'sudo virsh net-start {}' (or 'sudo {}/scripts/prepare-host.sh'), "
+                                "or use --network none",
+                                wanted, host::source_dir()));
+
+    std::set<std::string> taken;
+    for (const DomainSummary& vm : hv.list_domains())
+        if (!vm.metadata.mac.empty())
+            taken.insert(vm.metadata.mac);
+    for (const DhcpLease& lease : hv.dhcp_leases(wanted))
+        if (lease.hostname != vm_name)  // its own lease from an earlier life is fine
+            taken.insert(lease.mac);
+    return {wanted, unused_mac(vm_name, taken)};
+}
+
+VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state) {
+    VmAddress address;
+    if (facts.interfaces.empty())
+        return address;
+    const InterfaceFacts& nic = facts.interfaces.front();
+    address.network = !nic.network.empty() ? nic.network : nic.bridge;
+    address.mac = nic.mac;
+    if (state != DomainState::Running && state != DomainState::Paused)
+        return address;
+    if (!nic.network.empty()) {
+        try {
+            if (auto lease = lease_for(hv.dhcp_leases(nic.network), nic.mac)) {
+                address.ip = lease->ip;
+                address.prefix = lease->prefix;
+                return address;
+            }
+        } catch (const Error&) {
+            // The network was deleted under the VM: the serial log may still know.
+        }
+    }
+    if (auto line = last_address_line(facts.serial_log)) {
+        address.ip = line->ip;
+        address.prefix = line->prefix;
+    }
+    return address;
+}
+
+std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms) {
+    std::map<std::string, std::vector<DhcpLease>> leases;
+    std::map<std::string, std::string> result;
+    for (const DomainSummary& vm : vms) {
+        if (vm.metadata.network.empty() || vm.state != DomainState::Running)
+            continue;
+        auto it = leases.find(vm.metadata.network);
+        if (it == leases.end()) {
+            std::vector<DhcpLease> found;
+            try {
+                found = hv.dhcp_leases(vm.metadata.network);
+            } catch (const Error&) {
+                // A network that is gone has no leases: the VMs show no address.
+            }
+            it = leases.emplace(vm.metadata.network, std::move(found)).first;
+        }
+        if (auto lease = lease_for(it->second, vm.metadata.mac))
+            result[vm.name] = lease->ip;
+    }
+    return result;
+}
+
+AddressWait wait_for_address(Hypervisor& hv, const std::string& name, const std::string& serial_log,
+                             std::chrono::milliseconds timeout) {
+    bool stopped = false;
+    std::string problem;
+    const auto line = host::wait_for_line(
+        serial_log,
+        [&](const std::string& text) {
+            if (text.find(kNoAddressPrefix) != std::string::npos)
+                problem = "the network's DHCP server has not answered yet";
+            return parse_address_line(text).has_value();
+        },
+        timeout,
+        [&] {
+            stopped = hv.domain_state(name) == DomainState::ShutOff;
+            return !stopped;
+        });
+    if (line)
+        return {parse_address_line(*line), ""};
+    if (stopped)
+        return {std::nullopt, "the VM stopped"};
+    if (problem.empty())
+        problem = fmt::format("the guest did not report an address within {:.0f} s",
+                              std::chrono::duration<double>(timeout).count());
+    return {std::nullopt, problem};
+}
+
+SshTarget ssh_target(Hypervisor& hv, const Environment& env, const std::string& name) {
+    if (!hv.domain_exists(name))
+        throw Error(ErrorKind::NotFound, fmt::format("there is no VM named '{}'", name),
+                    "see your VMs with 'vmctl list'");
+    const DomainState state = hv.domain_state(name);
+    if (state != DomainState::Running)
+        throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is {}, so nothing answers SSH", name,
+                                                         state_name(state)),
+                    fmt::format("start it with 'vmctl start {}'", name));
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    const VmAddress address = vm_address(hv, facts, state);
+    if (address.network.empty())
+        throw Error(ErrorKind::NetworkUnavailable, fmt::format("VM '{}' has no network interface", name),
+                    fmt::format("use 'vmctl exec {} -- CMD' or 'vmctl console {}', or make a VM with a NIC "
+                                "(without --network none)",
+                                name, name));
+    if (address.ip.empty())
+        throw Error(ErrorKind::NetworkUnavailable, fmt::format("VM '{}' has no address yet", name),
+                    fmt::format("wait a few seconds; 'vmctl logs {}' shows its DHCP lines", name));
+    return {address.ip, host::ssh_key(env.paths).private_key};
+}
+
+}  // namespace vmctl::ops
