@@ -38,6 +38,7 @@ ExistingVm existing(const WantedVm& want, DomainState state = DomainState::Runni
     vm.disk_bytes = want.disk_bytes;
     vm.image = want.image;
     vm.startup_script = want.startup_script;
+    vm.network = want.network == "none" ? "" : want.network;
     vm.labels = want.labels;
     return vm;
 }
@@ -117,6 +118,8 @@ TEST(DeploymentFile, SmallMistakesAreRefused) {
               ErrorKind::FileInvalid);
     EXPECT_EQ(kind("deployment: s\nresources:\n- name: a\n  type: vmctl.v1.instance\n  properties: {machineType: e2-mirco}\n"),
               ErrorKind::FileInvalid);
+    EXPECT_EQ(kind("deployment: s\nresources:\n- name: a\n  type: vmctl.v1.instance\n  properties: {network: 'a b'}\n"),
+              ErrorKind::FileInvalid);
     EXPECT_EQ(kind("just text"), ErrorKind::FileInvalid);
     EXPECT_NO_THROW(parse_deployment("deployment: empty\nresources: []\n", "f.yaml"));
 }
@@ -195,6 +198,23 @@ TEST(DeploymentPlan, ReplaceWhatOnlyANewVmCanChangeButNeverAPet) {
     const Plan conflict = plan_deployment(bigger, vms);
     ASSERT_EQ(conflict.steps.front().kind, StepKind::Conflict);
     EXPECT_NE(format_plan(conflict).find("apply refuses to start while there is a conflict"), std::string::npos);
+}
+
+TEST(DeploymentFile, ANetworkIsReadAndAChangedOneReplacesTheVm) {
+    const Deployment d = parse_deployment(
+        "deployment: s\nresources:\n- name: web\n  type: vmctl.v1.group\n  properties: {count: 2, network: vmctl}\n"
+        "- name: quiet\n  type: vmctl.v1.instance\n  properties: {network: none}\n",
+        "s.yaml");
+    ASSERT_EQ(d.vms.size(), 3u);
+    EXPECT_EQ(d.vms[0].network, "vmctl");
+    EXPECT_EQ(d.vms[2].network, "none");
+    auto vms = as_deployed(d);
+    EXPECT_FALSE(plan_deployment(d, vms).has_changes());
+    vms[0].network = "";  // web-1 was made without a NIC
+    const Plan plan = plan_deployment(d, vms);
+    ASSERT_EQ(plan.count(StepKind::Replace), 1u);
+    EXPECT_NE(format_plan(plan).find("its network changes from none to 'vmctl'"), std::string::npos)
+        << format_plan(plan);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/machine_type.h"
+#include "vmctl/core/network.h"
 #include "vmctl/core/yaml_file.h"
 
 #include <fmt/format.h>
@@ -53,10 +54,12 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
         return vm;
     if (group)
         file.require_map(props, "a group's properties",
-                         {"count", "machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript"});
+                         {"count", "machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript",
+                          "network"});
     else
         file.require_map(props, "an instance's properties",
-                         {"machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript", "protect"});
+                         {"machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript", "protect",
+                          "network"});
     if (const auto node = props["machineType"]) {
         vm.machine_type = file.text(node, "machineType");
         try {
@@ -77,6 +80,14 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
         vm.image = file.text(node, "image");
     if (const auto node = props["startupScript"])
         vm.startup_script = file.text(node, "startupScript");
+    if (const auto node = props["network"]) {
+        vm.network = file.text(node, "network");
+        try {
+            parse_network_request(vm.network);
+        } catch (const Error& e) {
+            file.fail_with(node, e);
+        }
+    }
     if (const auto node = props["protect"])
         vm.protect = file.boolean(node, "protect");
     if (const auto node = props["labels"])

@@ -23,6 +23,7 @@ struct WantedVm {
     std::uint64_t disk_bytes = 0;
     std::string image = "tiny";
     std::string startup_script;  // contents
+    std::string network;         // "vmctl", "none", or "" for the default (the vmctl network)
     bool protect = false;
     Labels labels;  // the file's labels plus deployment=, and group=/kind= for group members
 };
@@ -34,7 +35,7 @@ struct WantedVm {
 //   resources:
 //   - name: web
 //     type: vmctl.v1.group
-//     properties: {count: 2, machineType: e2-micro}
+//     properties: {count: 2, machineType: e2-micro, network: vmctl}
 //   - name: db
 //     type: vmctl.v1.instance
 //     properties: {memory: 512M, diskSize: 2G, protect: true}

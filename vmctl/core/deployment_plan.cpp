@@ -34,6 +34,13 @@ std::vector<std::string> replace_reasons(const WantedVm& want, const ExistingVm&
             fmt::format("its image changes from '{}' to '{}' (a VM's disk cannot change image)", have.image, want.image));
     if (have.startup_script != want.startup_script)
         reasons.push_back("its startup script changed (it is part of the VM's definition)");
+    // Only a network the file names is compared: VMs made before NICs
+    // existed are not replaced for the default.
+    const std::string wanted_network = want.network == "none" ? "" : want.network;
+    if (!want.network.empty() && wanted_network != have.network)
+        reasons.push_back(fmt::format("its network changes from {} to {}",
+                                      have.network.empty() ? "none" : "'" + have.network + "'",
+                                      wanted_network.empty() ? "none" : "'" + wanted_network + "'"));
     if (have.max_vcpus != 0 && want.vcpus > have.max_vcpus)
         reasons.push_back(fmt::format("it needs {} vCPUs, above the maximum of {} fixed when it was made", want.vcpus,
                                       have.max_vcpus));

@@ -21,6 +21,7 @@ struct ExistingVm {
     std::uint64_t disk_bytes = 0;  // the first disk's capacity; 0 when unknown
     std::string image;
     std::string startup_script;
+    std::string network;  // the NIC's network; empty: no NIC
     Labels labels;
 };
 

@@ -29,6 +29,7 @@ CreateOptions create_options(const WantedVm& want, std::chrono::seconds timeout)
     options.disk_bytes = want.disk_bytes;
     options.image = want.image;
     options.startup_script = want.startup_script;
+    options.network = parse_network_request(want.network);
     options.labels = want.labels;  // kind=pet or kind=cattle is already there
     options.wait = false;
     options.ready_timeout = timeout;
@@ -159,6 +160,7 @@ std::vector<ExistingVm> existing_vms(Hypervisor& hv, const Deployment& deploymen
         vm.state = summary.state;
         vm.labels = summary.metadata.labels;
         vm.image = summary.metadata.image;
+        vm.network = summary.metadata.network;
         // The definition, not the live state: right after a boot or a resize
         // the balloon is still on its way to the size that was set.
         const DomainFacts facts = parse_domain_xml(hv.domain_config_xml(summary.name));
