@@ -38,11 +38,14 @@ std::string read_startup_script(const std::string& path) {
 void print_address(Context& context, const ops::CreateResult& result) {
     if (result.nic.network.empty())
         return;
+    const auto started = std::chrono::steady_clock::now();
     const ops::AddressWait wait = ops::wait_for_address(context.hypervisor(), result.name, result.serial_log,
                                                         std::chrono::seconds(10));
     if (wait.address) {
-        context.out() << fmt::format("address: {} on network '{}'; reach it with 'vmctl ssh {}' or http://{}/\n",
-                                     wait.address->ip, result.nic.network, result.name, wait.address->ip);
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        context.out() << fmt::format("address: {} on network '{}' ({:.2f} s after ready); reach it with "
+                                     "'vmctl ssh {}' or http://{}/\n",
+                                     wait.address->ip, result.nic.network, waited, result.name, wait.address->ip);
     } else {
         context.out() << fmt::format("address: none yet ({}); the VM is running: 'vmctl info {}' shows the "
                                      "address once it has one, 'vmctl logs {}' its DHCP lines\n",
