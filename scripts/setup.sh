@@ -12,7 +12,7 @@ scripts/prepare-host.sh
 
 say "building vmctl"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" --target vmctl | grep -Ev '^\[|^(Consolidate|Scanning)' || true
+cmake --build build -j"$(nproc)" --target vmctl | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }  # a failed build still fails (pipefail)
 
 say "building the tiny guest image"
 images/tiny/build.sh

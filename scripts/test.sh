@@ -17,7 +17,7 @@ scripts/prepare-host.sh
 
 say "building vmctl and its tests"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
-cmake --build build -j"$(nproc)" | grep -Ev '^\[|^(Consolidate|Scanning)' || true
+cmake --build build -j"$(nproc)" | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }  # a failed build still fails (pipefail)
 
 say "building the tiny guest image"
 images/tiny/build.sh
