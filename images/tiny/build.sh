@@ -8,12 +8,13 @@
 #               point, skipping the bzImage's xz decompression, which is slow
 #               under TCG (halves boot time).  This is what vmctl boots.
 #   vmlinuz     the original compressed bzImage ("naive way", for benchmarks)
-#   initrd.img  busybox initramfs with the virtio/ext4/fw_cfg/ACPI modules
-#               and Debian's qemu-guest-agent (qemu-ga plus its libraries)
+#   initrd.img  busybox initramfs with the virtio/ext4/fw_cfg/ACPI/net
+#               modules, Debian's qemu-guest-agent and Dropbear SSH server
+#               (qemu-ga, dropbear and their libraries)
 #   cmdline     recommended kernel arguments (one line, without console=)
 #   manifest    key=value facts: kernel_release, kernel_package(_version),
-#               busybox_version, qemu_ga_version, modules, inputs_sha256,
-#               built_at
+#               busybox_version, qemu_ga_version, dropbear_version, modules,
+#               inputs_sha256, built_at
 #
 # Default DIR: $VMCTL_HOME/images/tiny, else /var/lib/vmctl/images/tiny for
 # root, else ${XDG_DATA_HOME:-~/.local/share}/vmctl/images/tiny.
@@ -21,7 +22,8 @@
 # $VMCTL_HOME/cache, /var/cache/vmctl or ${XDG_CACHE_HOME:-~/.cache}/vmctl).
 #
 # Re-running is cheap: if the inputs (kernel package version, busybox version,
-# qemu-ga version and the bytes of qemu-ga and its libraries, this script,
+# qemu-ga and dropbear versions and the bytes of qemu-ga, dropbear and their
+# libraries, this script,
 # the guest files under rootfs/) hash to the manifest's
 # inputs_sha256, nothing is rebuilt.  The image is built in a temp dir and
 # renamed into place, so a half-built image is never visible in DIR.
@@ -88,11 +90,13 @@ out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 # the guest with its shared libraries (on the host its service only starts if
 # the host is itself a VM with an agent channel).  cpio: the initramfs.
 # xz-utils: to unpack the kernel.  binutils: objcopy, to strip modules.
-# e2fsprogs and qemu-utils: the pre-formatted data disk.  dpkg-deb, ldd and
+# e2fsprogs and qemu-utils: the pre-formatted data disk.  dropbear-bin: the
+# guest's SSH server, copied like qemu-ga (only the binary package: no
+# service, no host keys on the host).  dpkg-deb, ldd and
 # apt-get/apt-cache are always there on Debian.  Install only what is missing (dpkg -s is fast and
 # quiet).
 need_pkgs=()
-for p in busybox-static qemu-guest-agent cpio xz-utils binutils e2fsprogs qemu-utils; do
+for p in busybox-static qemu-guest-agent dropbear-bin cpio xz-utils binutils e2fsprogs qemu-utils; do
 	dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -105,22 +109,37 @@ busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox not found (busybox-static)"
 qga=/usr/sbin/qemu-ga
 [ -x "$qga" ] || die "$qga not found (qemu-guest-agent)"
+dropbear=/usr/sbin/dropbear
+[ -x "$dropbear" ] || die "$dropbear not found (dropbear-bin)"
 
-# qemu-ga is dynamically linked: copy it with every library ldd resolves and
-# the dynamic loader, each at the path ldd prints (the loader finds them in
-# its built-in /lib/x86_64-linux-gnu without an ld.so.cache).
+# qemu-ga and dropbear are dynamically linked: copy them with every library
+# ldd resolves and the dynamic loader, each at the path ldd prints (the
+# loader finds them in its built-in /lib/x86_64-linux-gnu without an
+# ld.so.cache).  Shared libraries (libc, ...) are listed once.
 #   "libfoo.so.1 => /lib/x86_64-linux-gnu/libfoo.so.1 (0x...)"  a library
 #   "/lib64/ld-linux-x86-64.so.2 (0x...)"                        the loader
 #   "linux-vdso.so.1 (0x...)"                                    in the kernel
-qga_files=("$qga")
-while read -r a b c _; do
-	if [ "$b" = "=>" ]; then
-		case $c in /*) qga_files+=("$c") ;; *) die "ldd $qga: $a not found" ;; esac
-	elif [[ $a == /* ]]; then
-		qga_files+=("$a")
-	fi
-done < <(ldd "$qga")
-[ ${#qga_files[@]} -gt 2 ] || die "ldd $qga listed no libraries"
+# The static busybox needs no library: glibc >= 2.34 has its "files" and
+# "dns" NSS modules built in, also when linked statically (it reads
+# /etc/nsswitch.conf and /etc/resolv.conf; ping/wget resolve names).
+dyn_files=()
+add_dyn() {   # add_dyn BINARY: it and its libraries, no duplicates
+	local bin=$1 a b c f
+	local -a found=("$bin")
+	while read -r a b c _; do
+		if [ "$b" = "=>" ]; then
+			case $c in /*) found+=("$c") ;; *) die "ldd $bin: $a not found" ;; esac
+		elif [[ $a == /* ]]; then
+			found+=("$a")
+		fi
+	done < <(ldd "$bin")
+	[ ${#found[@]} -gt 2 ] || die "ldd $bin listed no libraries"
+	for f in "${found[@]}"; do
+		[[ " ${dyn_files[*]} " == *" $f "* ]] || dyn_files+=("$f")
+	done
+}
+add_dyn "$qga"
+add_dyn "$dropbear"
 
 # --- which kernel ------------------------------------------------------------------
 # linux-image-amd64 is a metapackage; it depends on the real package with an
@@ -149,6 +168,7 @@ fi
 [ -n "$kver" ] || die "no candidate version for $kpkg"
 bbver=$(dpkg-query -W -f='${Version}' busybox-static)
 gaver=$(dpkg-query -W -f='${Version}' qemu-guest-agent)
+dbver=$(dpkg-query -W -f='${Version}' dropbear-bin)
 
 # --- up to date? ---------------------------------------------------------------------
 # Everything that changes the image goes into one hash.  File names are part
@@ -158,9 +178,10 @@ inputs_sha256=$(
 		echo "kernel=$kpkg $kver"
 		echo "busybox=$bbver"
 		echo "qemu-ga=$gaver"
+		echo "dropbear=$dbver"
 		# the libraries come from other packages (libc6, libglib2.0-0, ...):
 		# hash the bytes copied, so a library upgrade rebuilds too
-		sha256sum "${qga_files[@]}"
+		sha256sum "${dyn_files[@]}"
 		cd "$here" && find build.sh rootfs -type f -print0 | LC_ALL=C sort -z |
 			xargs -0 sha256sum
 		# modes matter too (an init script that lost its x bit breaks boot)
@@ -305,7 +326,8 @@ cp -a "$rootfs_src/." "$root/"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,run,tmp,root,data,var/log} \
 	"$root/lib/modules/$krel"
 chmod 1777 "$root/tmp"
-chmod 700 "$root/root"
+mkdir -p "$root/root/.ssh" "$root/etc/dropbear"
+chmod 700 "$root/root" "$root/root/.ssh"
 cp "$busybox" "$root/bin/busybox"
 # One symlink per applet, at the path busybox itself reports (bin/sh, ...).
 "$busybox" --list-full | while IFS= read -r applet; do
@@ -315,10 +337,11 @@ done
 # The kernel runs /init from an initramfs; as "init", busybox is PID 1 and
 # reads /etc/inittab.
 ln -sf /bin/busybox "$root/init"
-# qemu-ga and its libraries, symlinks resolved (libfoo.so.1 -> libfoo.so.1.2.3
-# becomes a file named libfoo.so.1).  /lib and /lib64 are real directories in
-# the guest (no merged /usr), so the paths ldd printed are used as they are.
-for f in "${qga_files[@]}"; do
+# qemu-ga, dropbear and their libraries, symlinks resolved (libfoo.so.1 ->
+# libfoo.so.1.2.3 becomes a file named libfoo.so.1).  /lib and /lib64 are
+# real directories in the guest (no merged /usr), so the paths ldd printed
+# are used as they are.
+for f in "${dyn_files[@]}"; do
 	mkdir -p "$root$(dirname "$f")"
 	cp -L "$f" "$root$f"
 done
@@ -363,6 +386,7 @@ echo "$cmdline" > "$stage/cmdline"
 	echo "kernel_package_version=$kver"
 	echo "busybox_version=$bbver"
 	echo "qemu_ga_version=$gaver"
+	echo "dropbear_version=$dbver"
 	echo "initrd_format=cpio-newc"
 	echo "data_disk=data-1g.qcow2"
 	echo "data_disk_bytes=1073741824"

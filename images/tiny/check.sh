@@ -9,11 +9,19 @@
 #          balloon driver bound, Ctrl-C in the serial shell, ACPI power button
 #          (system_powerdown), then a second boot of the same disk without
 #          the agent port: "agent unavailable", data kept, typed "poweroff".
+#          No NIC and no hostname entry: hostname "vmctl-guest", no network
+#          lines, no udhcpc/httpd/dropbear.
 # libvirt  the same image through qemu:///system (needs a running libvirtd):
 #          a domain imgtest-<pid> with the agent channel, ready time, agent
 #          ping/exec through "virsh qemu-agent-command", balloon (virsh setmem
 #          -> MemTotal in the guest, dommemstat guest stats), vCPU hotplug
 #          (virsh setvcpus --live -> nproc), vmctl-burn, "virsh shutdown".
+#          With a NIC on the libvirt network $VMCTL_CHECK_NETWORK (default
+#          "vmctl"; skipped if it is not active) and the fw_cfg hostname and
+#          ssh-authorized-keys entries: hostname, "address eth0" line (time
+#          after ready), "http started" and the live page (curl), "ssh
+#          started", ssh with a key made here (exit code, uname -r).  Traffic
+#          goes only to this test's own VM.
 # Prints one "ok"/"FAIL" line per check; exits non-zero on any failure.
 # The ready line is printed before the serial shell starts, so it is always a
 # whole line; later guest lines (HB, startup:) share ttyS0 with the shell and
@@ -218,10 +226,13 @@ run_direct() {
 	else fail "direct: startup script"; fi
 	check_agent "$log" direct
 	sleep 0.5   # let the shell print its prompt first
-	type_line 'echo "chk data=$(awk '"'"'$2=="/data"{print $3}'"'"' /proc/mounts) balloon=$(ls -d /sys/bus/virtio/drivers/virtio_balloon/virtio* | wc -l) fwcfg=$(ls /etc/vmctl/startup-script)"; echo persisted > /data/hello'
-	if wait_for "$log" '^chk data=ext4 balloon=1 fwcfg=/etc/vmctl/startup-script$' 10
-	then ok "direct: /data formatted+mounted, balloon bound, script copied"
+	type_line 'echo "chk data=$(awk '"'"'$2=="/data"{print $3}'"'"' /proc/mounts) balloon=$(ls -d /sys/bus/virtio/drivers/virtio_balloon/virtio* | wc -l) fwcfg=$(ls /etc/vmctl/startup-script) host=$(hostname) net=$(ps | grep -cE "[u]dhcpc|[h]ttpd|[d]ropbear")"; echo persisted > /data/hello'
+	if wait_for "$log" '^chk data=ext4 balloon=1 fwcfg=/etc/vmctl/startup-script host=vmctl-guest net=0$' 10
+	then ok "direct: /data formatted+mounted, balloon bound, script copied, default hostname, no network services"
 	else fail "direct: $(line_of "$log" '^chk ' || echo 'no chk line')"; fi
+	if tr -d '\r' < "$log" | grep -aqE 'vmctl-guest: (address|no address|http|ssh)'
+	then fail "direct: network lines on a VM without a NIC"
+	else ok "direct: no network lines without a NIC"; fi
 	type_line 'sleep 30'; sleep 0.5; printf '\003' >&7; type_line 'echo intr-$((6*7))'
 	if wait_for "$log" '^intr-42' 5; then ok "direct: Ctrl-C interrupts the serial shell"
 	else fail "direct: Ctrl-C did not interrupt"; fi
@@ -268,6 +279,21 @@ run_libvirt() {
 	fi
 	qemu-img create -q -f qcow2 "$disk" 1G
 	domain=imgtest-$$
+	# NIC on the libvirt network (if active), hostname, an ssh key of our own
+	local net=${VMCTL_CHECK_NETWORK:-vmctl} nic="" keys="" ip="" ssh_opts=()
+	# (output in a variable: with pipefail, grep -q could SIGPIPE virsh)
+	local netinfo
+	netinfo=$(virsh -q -c "$uri" net-info "$net" 2>/dev/null || true)
+	if grep -qE '^Active: +yes' <<<"$netinfo" &&
+		command -v ssh-keygen >/dev/null && command -v ssh >/dev/null && command -v curl >/dev/null; then
+		ssh-keygen -q -t ed25519 -N '' -C imgtest -f "$t/key"
+		keys=$(base64 -w0 < "$t/key.pub")
+		nic="<interface type='network'><source network='$net'/><model type='virtio'/></interface>"
+		ssh_opts=(-i "$t/key" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+			-o LogLevel=ERROR -o ConnectTimeout=10 -o BatchMode=yes)
+	else
+		echo "note: network '$net' not active (or no ssh/curl): network checks skipped"
+	fi
 	# <features><acpi/>: without it libvirt passes -no-acpi and
 	# "virsh shutdown" has no power button to press.
 	# <vcpu current='1'>2: one vCPU at boot, one more hot-pluggable.
@@ -288,6 +314,8 @@ run_libvirt() {
 	  <features><acpi/></features>
 	  <sysinfo type='fwcfg'>
 	    <entry name='opt/vmctl/startup-script'>$(b64 'echo "hi & bye"')</entry>
+	    <entry name='opt/vmctl/hostname'>$domain</entry>
+	    ${keys:+<entry name='opt/vmctl/ssh-authorized-keys'>$keys</entry>}
 	  </sysinfo>
 	  <on_poweroff>destroy</on_poweroff>
 	  <devices>
@@ -300,6 +328,7 @@ run_libvirt() {
 	    <console type='pty'><target type='serial' port='0'/></console>
 	    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
 	    <memballoon model='virtio'><stats period='2'/></memballoon>
+	    $nic
 	  </devices>
 	</domain>
 	EOF
@@ -314,6 +343,38 @@ run_libvirt() {
 	then ok "libvirt: fw_cfg startup script ran"
 	else fail "libvirt: fw_cfg startup script"; fi
 	check_agent "$log" libvirt
+	ga_exec hostname
+	if [ "$ga_out" = "$domain" ]; then ok "libvirt: hostname from fw_cfg: $ga_out"
+	else fail "libvirt: hostname '$ga_out', want $domain"; fi
+
+	# Network: DHCP address line, web page, ssh.
+	if [ -n "$nic" ]; then
+		local addr_re='vmctl-guest: address eth0 ([0-9.]+)/([0-9]+)$' line boot kernel
+		if wait_for "$log" "$addr_re" 20; then
+			line=$(line_of "$log" "$addr_re" | grep -aoE "$addr_re" || true)
+			ip=$(sed -E "s|$addr_re|\\1|" <<<"$line")
+			ok "libvirt: $line ($(since "$(cat "$t/ready_at")") s after the ready line seen)"
+		else
+			fail "libvirt: no address line in 20 s: $(line_of "$log" 'no address' || echo '-')"
+		fi
+		if [ -n "$ip" ]; then
+			boot=$(cat "$t/boot")
+			local page=""
+			wait_for "$log" 'vmctl-guest: http started$' 10 && page=$(curl -s -m 10 "http://$ip/" || true)
+			if grep -qE "^<p>vm=$domain boot=$boot uptime=[0-9]+ heartbeat=[0-9]+</p>\$" <<<"$page"
+			then ok "libvirt: http: $(grep -oE 'vm=.*heartbeat=[0-9]+' <<<"$page")"
+			else fail "libvirt: http page: ${page:0:300}"; fi
+			kernel=$(line_of "$log" '^vmctl-guest: ready' | sed 's/.* kernel=\([^ ]*\) .*/\1/')
+			local rc=0 out
+			wait_for "$log" 'vmctl-guest: ssh started$' 10 || true
+			ssh "${ssh_opts[@]}" "root@$ip" 'exit 3' </dev/null || rc=$?
+			out=$(ssh "${ssh_opts[@]}" "root@$ip" 'uname -r; echo "$PATH"' </dev/null 2>&1 || true)
+			if [ "$rc" = 3 ] && [ "$(head -n1 <<<"$out")" = "$kernel" ] &&
+				[[ :$(tail -n1 <<<"$out"): == *:/sbin:* && :$(tail -n1 <<<"$out"): == *:/usr/sbin:* ]]
+			then ok "libvirt: ssh with key: exit 3, uname -r $kernel, PATH $(tail -n1 <<<"$out")"
+			else fail "libvirt: ssh: exit $rc, output '$out'"; fi
+		fi
+	fi
 
 	# Balloon: the guest's MemTotal drops by what "virsh setmem" takes.
 	memtotal() { ga_exec "awk '/^MemTotal:/ { print \$2 }' /proc/meminfo" && echo "$ga_out"; }
