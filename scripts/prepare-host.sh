@@ -79,7 +79,11 @@ network() {
     say "defining the VM network 'vmctl' (10.215.0.0/24, NAT, DHCP and DNS)"
     virsh -q -c qemu:///system net-define "$xml" >/dev/null
   fi
-  if ! virsh -q -c qemu:///system net-info vmctl 2>/dev/null | grep -Eq '^Active: +yes'; then
+  # Read whole, then matched: grep -q in a pipe would end virsh early, and
+  # under pipefail that SIGPIPE would read as "not active".
+  local info
+  info=$(virsh -q -c qemu:///system net-info vmctl 2>/dev/null || true)
+  if ! grep -Eq '^Active: +yes' <<<"$info"; then
     say "starting the VM network 'vmctl'"
     virsh -q -c qemu:///system net-start vmctl >/dev/null
   fi

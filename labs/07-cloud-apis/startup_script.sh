@@ -6,4 +6,6 @@
 echo "installing the app on $(hostname): $(nproc) vCPUs, $(free -m | awk '/^Mem:/ {print $2}') MiB"
 mkdir -p /data/app
 echo "hello from a VM made by an API call" > /data/app/index.html
-echo "app installed in /data/app"
+# The VM's web server serves /www/index.html, in place of its status page.
+cp /data/app/index.html /www/index.html
+echo "app installed in /data/app, served at http://$(hostname)/"
