@@ -88,6 +88,22 @@ network() {
     virsh -q -c qemu:///system net-start vmctl >/dev/null
   fi
   virsh -q -c qemu:///system net-autostart vmctl >/dev/null
+
+  # A student's VMs (qemu:///session, no root) join the same network through
+  # QEMU's bridge helper: setuid root, it plugs a user's tap into a bridge
+  # that /etc/qemu/bridge.conf allows, and only those. Debian ships it
+  # without the setuid bit and without a bridge.conf.
+  mkdir -p /etc/qemu
+  if ! grep -qx 'allow vmctl0' /etc/qemu/bridge.conf 2>/dev/null; then
+    say "allowing users' VMs onto bridge vmctl0 (/etc/qemu/bridge.conf)"
+    echo 'allow vmctl0' >> /etc/qemu/bridge.conf
+  fi
+  chown root:root /etc/qemu/bridge.conf && chmod 644 /etc/qemu/bridge.conf
+  chown root:root /usr/lib/qemu/qemu-bridge-helper && chmod 4755 /usr/lib/qemu/qemu-bridge-helper
+  # What udev does on a normal Debian host (the helper keeps only
+  # CAP_NET_ADMIN, so it cannot open a 0600 device). Opening it grants
+  # nothing by itself: making a tap still needs CAP_NET_ADMIN.
+  if [ -c /dev/net/tun ]; then chmod 666 /dev/net/tun; fi
 }
 
 if answers; then

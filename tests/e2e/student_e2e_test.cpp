@@ -78,6 +78,18 @@ TEST_F(StudentWithoutRoot, HasTheirOwnSessionAndVmsAndNeedsNoRoot) {
     const RunResult created = student({"create", "web"});
     ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
     EXPECT_NE(created.out.find("vmctl-guest: ready"), std::string::npos) << created.out;
+    // On the vmctl network too, through QEMU's bridge helper: an address the
+    // student reaches, by SSH with their own key, and its page.
+    EXPECT_NE(created.out.find("on network 'vmctl'"), std::string::npos) << created.out << created.err;
+    const RunResult ssh = student({"ssh", "web", "--", "cat", "/proc/sys/kernel/hostname"});
+    EXPECT_EQ(ssh.exit_code, 0) << ssh.err;
+    EXPECT_EQ(ssh.out, "web\n");
+    EXPECT_EQ(shell("ls " + quote(home) + "/.local/share/vmctl/ssh/id_ed25519").exit_code, 0);
+    const std::string ip = student({"info", "web", "--get", "ip"}).out;
+    ASSERT_FALSE(ip.empty());
+    const RunResult page = shell("runuser -u " + std::string(kUser) + " -- curl -sS --max-time 10 http://" +
+                                 ip.substr(0, ip.find('\n')) + "/");
+    EXPECT_NE(page.out.find("vm=web "), std::string::npos) << page.out << page.err;
 
     // The VM is the student's: in their session, its disk under their home,
     // and not in the system's libvirt.
@@ -85,6 +97,8 @@ TEST_F(StudentWithoutRoot, HasTheirOwnSessionAndVmsAndNeedsNoRoot) {
     ASSERT_EQ(vms.size(), 1u);
     EXPECT_EQ(vms[0]["name"], "web");
     EXPECT_EQ(vms[0]["state"], "running");
+    EXPECT_EQ(vms[0]["network"], "vmctl");
+    EXPECT_TRUE(vms[0]["ip"].is_string()) << vms[0].dump();
     EXPECT_EQ(shell("ls " + quote(home) + "/.local/share/vmctl/pool/web-*").exit_code, 0);
     EXPECT_NE(shell("virsh -q list --all --name | grep -qx web").exit_code, 0);
 

@@ -173,12 +173,12 @@ TEST_F(NetworkOpsTest, AddressesComeFromTheLeasesOnlyForRunningVms) {
     create("web");
     create("db");
     create("quiet", "none");
-    auto addresses = ops::running_addresses(hv, hv.list_domains());
+    auto addresses = ops::running_addresses(hv, hv.list_domains(), env.paths.logs_dir);
     EXPECT_EQ(addresses.size(), 2u);
     EXPECT_EQ(addresses.at("web"), "10.215.0.10");
     EXPECT_EQ(addresses.at("db"), "10.215.0.11");
     hv.destroy_domain("db");
-    addresses = ops::running_addresses(hv, hv.list_domains());
+    addresses = ops::running_addresses(hv, hv.list_domains(), env.paths.logs_dir);
     EXPECT_EQ(addresses.count("db"), 0u);  // its lease outlives it; its address does not
 }
 

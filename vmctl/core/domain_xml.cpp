@@ -67,12 +67,14 @@ void append_qcow2_disk(pugi::xml_node parent, const std::string& path, const std
     dev.append_attribute("bus") = "virtio";
 }
 
-// A virtio NIC on a libvirt network, with a fixed MAC address.
+// A virtio NIC on a libvirt network (or its bridge), with a fixed MAC address.
 void append_nic(pugi::xml_node parent, const NicSpec& nic) {
     pugi::xml_node interface = parent.append_child("interface");
-    interface.append_attribute("type") = "network";
+    const bool bridge = !nic.bridge.empty();
+    interface.append_attribute("type") = bridge ? "bridge" : "network";
     interface.append_child("mac").append_attribute("address") = nic.mac.c_str();
-    interface.append_child("source").append_attribute("network") = nic.network.c_str();
+    interface.append_child("source").append_attribute(bridge ? "bridge" : "network") =
+        (bridge ? nic.bridge : nic.network).c_str();
     interface.append_child("model").append_attribute("type") = "virtio";
 }
 

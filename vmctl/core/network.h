@@ -12,6 +12,9 @@ namespace vmctl {
 // and DNS from libvirt's dnsmasq (scripts/prepare-host.sh defines it from
 // share/network-vmctl.xml).
 inline constexpr const char* kDefaultNetwork = "vmctl";
+// Its bridge on the host, which a user's QEMU may join through QEMU's bridge
+// helper when root allowed it (scripts/prepare-host.sh does).
+inline constexpr const char* kDefaultBridge = "vmctl0";
 
 // What `--network` asked for: a network by name, none (no NIC), or the
 // default (the vmctl network where the host has one).

@@ -21,10 +21,12 @@ struct VmMetadata {
     std::string mac;
 };
 
-// The VM's one network interface: virtio, on a libvirt network.
+// The VM's one network interface: virtio, on a libvirt network or, for a
+// user without root, plugged into that network's bridge by QEMU's helper.
 struct NicSpec {
     std::string network;  // libvirt network name ("vmctl"); empty: no NIC
     std::string mac;      // "52:54:00:xx:xx:xx", derived from the VM's name
+    std::string bridge;   // set: <interface type='bridge'> on this host bridge
 };
 
 // Everything needed to define a new VM, already validated and normalised.

@@ -2,7 +2,10 @@
 
 #include "vmctl/host/files.h"
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -62,6 +65,19 @@ bool on_path(const std::string& program) {
         if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0)
             return true;
     return false;
+}
+
+std::string bridge_helper_problem(const std::string& bridge) {
+    struct stat helper {};
+    if (::stat(("/sys/class/net/" + bridge).c_str(), &helper) != 0)
+        return fmt::format("there is no bridge {} on this host", bridge);
+    if (::stat(kBridgeHelper, &helper) != 0 || helper.st_uid != 0 || (helper.st_mode & S_ISUID) == 0)
+        return fmt::format("{} is not setuid root", kBridgeHelper);
+    std::istringstream conf(read_file_or(kBridgeHelperConf, ""));
+    for (std::string line; std::getline(conf, line);)
+        if (trim(line) == "allow " + bridge)
+            return {};
+    return fmt::format("{} does not allow {}", kBridgeHelperConf, bridge);
 }
 
 }  // namespace vmctl::host

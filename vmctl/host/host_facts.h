@@ -20,4 +20,14 @@ std::uint64_t free_disk_bytes(const std::string& path);
 // Whether `program` is found on PATH.
 bool on_path(const std::string& program);
 
+// QEMU's bridge helper, which lets a user's QEMU (qemu:///session) plug a
+// NIC into a host bridge that root allowed in /etc/qemu/bridge.conf.
+inline constexpr const char* kBridgeHelper = "/usr/lib/qemu/qemu-bridge-helper";
+inline constexpr const char* kBridgeHelperConf = "/etc/qemu/bridge.conf";
+
+// Whether a user without root can put a VM on `bridge`: the bridge exists,
+// the helper is setuid root, and its configuration allows the bridge.
+// Empty when it can; otherwise what is missing.
+std::string bridge_helper_problem(const std::string& bridge);
+
 }  // namespace vmctl::host

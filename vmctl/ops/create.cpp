@@ -132,7 +132,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         throw Error(ErrorKind::AlreadyExists, fmt::format("a VM named '{}' already exists", spec.name),
                     fmt::format("choose another name, or remove it first with 'vmctl delete {} --force'", spec.name));
 
-    resolved.spec.nic = choose_nic(hv, options.network, spec.name, progress);
+    resolved.spec.nic = choose_nic(hv, env, options.network, spec.name, progress);
     resolved.spec.metadata.network = spec.nic.network;
     resolved.spec.metadata.mac = spec.nic.mac;
     if (!spec.nic.network.empty())

@@ -4,6 +4,7 @@
 #include "vmctl/core/guest_protocol.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/host_facts.h"
 #include "vmctl/host/serial_log.h"
 #include "vmctl/host/ssh_keys.h"
 
@@ -38,16 +39,37 @@ std::optional<AddressLine> last_address_line(const std::string& serial_log) {
     return last;
 }
 
+bool is_session(const std::string& uri) { return uri.find(":///session") != std::string::npos; }
+
 }  // namespace
 
-NicSpec choose_nic(Hypervisor& hv, const NetworkRequest& request, const std::string& vm_name,
-                   const Progress& progress) {
+NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest& request,
+                   const std::string& vm_name, const Progress& progress) {
     if (request.kind == NetworkRequest::Kind::None)
         return {};
     const std::string wanted = request.kind == NetworkRequest::Kind::Named ? request.name : kDefaultNetwork;
     const std::vector<NetworkFacts> networks = hv.list_networks();
     const auto found = std::find_if(networks.begin(), networks.end(),
                                     [&](const NetworkFacts& n) { return n.name == wanted; });
+    if (found == networks.end() && wanted == kDefaultNetwork && is_session(env.uri)) {
+        const std::string problem = host::bridge_helper_problem(kDefaultBridge);
+        if (problem.empty()) {
+            std::set<std::string> taken;
+            for (const DomainSummary& vm : hv.list_domains())
+                taken.insert(vm.metadata.mac);
+            return {wanted, unused_mac(env.paths.data_dir + "/" + vm_name, taken), kDefaultBridge};
+        }
+        if (request.kind == NetworkRequest::Kind::Named)
+            throw Error(ErrorKind::NetworkUnavailable,
+                        fmt::format("your VMs cannot join the '{}' network: {}", wanted, problem),
+                        fmt::format("ask an administrator to run 'sudo {}/scripts/prepare-host.sh', or use "
+                                    "--network none",
+                                    host::source_dir()));
+        progress(fmt::format("no network interface: your VMs cannot join the '{}' network ({}); an "
+                             "administrator fixes that with 'sudo {}/scripts/prepare-host.sh'",
+                             wanted, problem, host::source_dir()));
+        return {};
+    }
     if (found == networks.end()) {
         if (request.kind == NetworkRequest::Kind::Default) {
             progress(fmt::format("no network interface: this host has no '{}' network (root makes it with "
@@ -83,7 +105,9 @@ VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state
     if (facts.interfaces.empty())
         return address;
     const InterfaceFacts& nic = facts.interfaces.front();
-    address.network = !nic.network.empty() ? nic.network : nic.bridge;
+    address.network = !nic.network.empty()                ? nic.network
+                      : !facts.metadata.network.empty() ? facts.metadata.network
+                                                        : nic.bridge;
     address.mac = nic.mac;
     if (state != DomainState::Running && state != DomainState::Paused)
         return address;
@@ -105,7 +129,8 @@ VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state
     return address;
 }
 
-std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms) {
+std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms,
+                                                     const std::string& logs_dir) {
     std::map<std::string, std::vector<DhcpLease>> leases;
     std::map<std::string, std::string> result;
     for (const DomainSummary& vm : vms) {
@@ -123,6 +148,8 @@ std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::
         }
         if (auto lease = lease_for(it->second, vm.metadata.mac))
             result[vm.name] = lease->ip;
+        else if (auto line = last_address_line(logs_dir + "/" + vm.name + ".serial.log"))
+            result[vm.name] = line->ip;
     }
     return result;
 }

@@ -16,12 +16,15 @@ namespace vmctl::ops {
 // The NIC a new VM named `vm_name` gets for `request`: the named (or the
 // default) network, checked to exist and be active, and a MAC derived from
 // the name that no VM on this host and no lease on the network has yet.
-// The default quietly falls back to no NIC (with a progress note) on a host
-// without the vmctl network, such as a student's qemu:///session.
-// Throws Error(InvalidArgument) for an unknown network, listing the ones
-// there are, and Error(NetworkUnavailable) for one that is not active.
-NicSpec choose_nic(Hypervisor& hv, const NetworkRequest& request, const std::string& vm_name,
-                   const Progress& progress);
+// On qemu:///session (no libvirt networks) the vmctl network is joined
+// through its bridge by QEMU's bridge helper, where root allowed that, with
+// a MAC derived from the user's data directory too (students' VMs share
+// the bridge and their names). Elsewhere the default quietly falls back to
+// no NIC, with a progress note. Throws Error(InvalidArgument) for an unknown
+// network, listing the ones there are, and Error(NetworkUnavailable) for one
+// that is not active.
+NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest& request,
+                   const std::string& vm_name, const Progress& progress);
 
 // Where a VM can be reached: its NIC and, while it runs, its address.
 struct VmAddress {
@@ -38,9 +41,10 @@ struct VmAddress {
 VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state);
 
 // The addresses of many VMs at once, by the NIC in their metadata: one lease
-// query per network. Keyed by VM name; VMs without a NIC or not running are
-// absent.
-std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms);
+// query per network, else the address line in the VM's serial log under
+// `logs_dir`. Keyed by VM name; VMs without a NIC or not running are absent.
+std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms,
+                                                     const std::string& logs_dir);
 
 struct AddressWait {
     std::optional<AddressLine> address;
