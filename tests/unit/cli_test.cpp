@@ -109,3 +109,32 @@ TEST_F(CliTest, EmptyListSaysHowToStart) {
 
 }  // namespace
 }  // namespace vmctl
+
+namespace vmctl::testing {
+namespace {
+
+TEST_F(CliTest, CreatePrintsTheAddressAndListAndInfoShowIt) {
+    ASSERT_EQ(run({"create", "web", "--timeout", "5"}), 0) << err.str();
+    EXPECT_NE(out.str().find("address: 10.215.0.10 on network 'vmctl'"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("'vmctl ssh web' or http://10.215.0.10/"), std::string::npos) << out.str();
+    ASSERT_EQ(run({"list"}), 0);
+    EXPECT_NE(out.str().find(" IP "), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("10.215.0.10"), std::string::npos) << out.str();
+    ASSERT_EQ(run({"info", "web", "--get", "ip"}), 0);
+    EXPECT_EQ(out.str(), "10.215.0.10\n");
+}
+
+TEST_F(CliTest, NetworkMistakesHaveTheirExitCodes) {
+    EXPECT_EQ(run({"create", "web", "--network", "no such"}), 3);
+    EXPECT_NE(err.str().find("not a network name"), std::string::npos) << err.str();
+    EXPECT_EQ(run({"create", "web", "--network", "elsewhere"}), 3);
+    EXPECT_NE(err.str().find("networks here: vmctl"), std::string::npos) << err.str();
+    ASSERT_EQ(run({"create", "quiet", "--network", "none", "--timeout", "5"}), 0) << err.str();
+    EXPECT_EQ(out.str().find("address:"), std::string::npos) << out.str();
+    EXPECT_EQ(run({"ssh", "quiet", "--", "true"}), 15);
+    EXPECT_NE(err.str().find("VM 'quiet' has no network interface"), std::string::npos) << err.str();
+    EXPECT_EQ(run({"ssh", "ghost"}), 4);
+}
+
+}  // namespace
+}  // namespace vmctl::testing

@@ -1,5 +1,7 @@
 #include "vmctl/cli/command_line.h"
 
+#include <algorithm>
+
 #include "vmctl/core/error.h"
 #include "vmctl/core/suggest.h"
 
@@ -79,6 +81,11 @@ void CommandLine::print_help(std::ostream& out) const {
     out << "\n" << visible;
     if (!m_examples.empty())
         out << "\nExamples:\n" << m_examples;
+}
+
+SplitArgs split_at_double_dash(const Args& args) {
+    const auto separator = std::find(args.begin(), args.end(), "--");
+    return {Args(args.begin(), separator), Args(separator == args.end() ? separator : separator + 1, args.end())};
 }
 
 }  // namespace vmctl::cli

@@ -17,6 +17,14 @@ namespace po = boost::program_options;
 // positional arguments, and errors that become Error(Usage) with a
 // suggestion. A subcommand declares its options, calls parse(), then reads
 // the values.
+// Splits argv at the first "--": vmctl's own arguments, and the command to
+// run elsewhere (in the guest), whose options are not vmctl's.
+struct SplitArgs {
+    Args own;
+    Args command;
+};
+SplitArgs split_at_double_dash(const Args& args);
+
 class CommandLine {
 public:
     // `usage` is the synopsis after "vmctl", e.g. "create NAME [options]".

@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -76,5 +80,16 @@ void write_file_atomically(const std::string& path, const std::string& text) {
         throw Error(ErrorKind::OperationFailed, fmt::format("could not replace {}: {}", path, ec.message()),
                     "check the permissions of its directory");
 }
+
+FileLock::FileLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not lock {}", path),
+                    "check that you own vmctl's data directory");
+    }
+}
+
+FileLock::~FileLock() { ::close(m_fd); }
 
 }  // namespace vmctl::host

@@ -28,4 +28,18 @@ void make_dirs(const std::string& dir);
 // Error(OperationFailed) naming the file on failure.
 void write_file_atomically(const std::string& path, const std::string& text);
 
+// An exclusive flock on the file at `path` (created 0600 if missing), held
+// until the object goes; for work several vmctl processes may do at once.
+// Throws Error(OperationFailed) naming the file when it cannot be locked.
+class FileLock {
+public:
+    explicit FileLock(const std::string& path);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int m_fd;
+};
+
 }  // namespace vmctl::host

@@ -6,36 +6,12 @@
 
 #include <fmt/format.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 
 namespace vmctl::host {
-namespace {
-
-// An flock held until the end of the scope.
-class DirLock {
-public:
-    explicit DirLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-        if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0)
-            throw Error(ErrorKind::OperationFailed, fmt::format("could not lock {}", path),
-                        "check that you own vmctl's data directory");
-    }
-    ~DirLock() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    DirLock(const DirLock&) = delete;
-    DirLock& operator=(const DirLock&) = delete;
-
-private:
-    int m_fd;
-};
-
-}  // namespace
 
 SshKey ssh_key(const Paths& paths) {
     const std::string dir = paths.data_dir + "/ssh";
@@ -48,7 +24,7 @@ SshKey ssh_key(const Paths& paths) {
     if (!key.public_key.empty() && std::filesystem::exists(key.private_key))
         return key;
 
-    const DirLock lock(dir + "/.lock");
+    const FileLock lock(dir + "/.lock");
     key.public_key = read_public();
     if (!key.public_key.empty() && std::filesystem::exists(key.private_key))
         return key;  // another vmctl made it while this one waited

@@ -5,15 +5,12 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 
 namespace vmctl::cli::commands {
 
 int exec(Context& context, const Args& args) {
     // Everything after "--" belongs to the guest's command, options included.
-    const auto separator = std::find(args.begin(), args.end(), "--");
-    const Args own(args.begin(), separator);
-    const Args command(separator == args.end() ? separator : separator + 1, args.end());
+    const auto [own, command] = split_at_double_dash(args);
 
     CommandLine cli("exec NAME [--timeout S] -- COMMAND [ARGS...]",
                     "Runs a command inside the guest through the QEMU guest agent and returns its output and exit\n"

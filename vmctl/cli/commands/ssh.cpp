@@ -3,15 +3,11 @@
 #include "vmctl/host/spawn.h"
 #include "vmctl/ops/network.h"
 
-#include <algorithm>
-
 namespace vmctl::cli::commands {
 
 int ssh(Context& context, const Args& args) {
     // Everything after "--" is the command to run in the guest, options included.
-    const auto separator = std::find(args.begin(), args.end(), "--");
-    const Args own(args.begin(), separator);
-    const Args command(separator == args.end() ? separator : separator + 1, args.end());
+    const auto [own, command] = split_at_double_dash(args);
 
     CommandLine cli("ssh NAME [-- COMMAND [ARGS...]]",
                     "Logs in to the VM as root over SSH, at its address on the VM network, with the key pair\n"
