@@ -72,9 +72,14 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
     }
     if (found == networks.end()) {
         if (request.kind == NetworkRequest::Kind::Default) {
-            progress(fmt::format("no network interface: this host has no '{}' network (root makes it with "
-                                 "'sudo {}/scripts/prepare-host.sh'); --network none hides this note",
-                                 kDefaultNetwork, host::source_dir()));
+            // This machine's daemon gets the network from prepare-host.sh;
+            // a lab host or a remote one has none of vmctl's making (yet).
+            const bool local = env.uri == "qemu:///system";
+            progress(fmt::format("no network interface: {} has no '{}' network{}; --network none hides this note",
+                                 env.uri, kDefaultNetwork,
+                                 local ? fmt::format(" (root makes it with 'sudo {}/scripts/prepare-host.sh')",
+                                                     host::source_dir())
+                                       : std::string()));
             return {};
         }
         throw Error(ErrorKind::InvalidArgument, fmt::format("there is no network named '{}' ({})", wanted,
