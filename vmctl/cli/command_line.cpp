@@ -1,11 +1,11 @@
 #include "vmctl/cli/command_line.h"
 
-#include <algorithm>
-
 #include "vmctl/core/error.h"
 #include "vmctl/core/suggest.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace vmctl::cli {
 

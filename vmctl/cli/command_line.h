@@ -13,10 +13,6 @@ namespace vmctl::cli {
 
 namespace po = boost::program_options;
 
-// Boost.Program_options set up the same way for every subcommand: --help,
-// positional arguments, and errors that become Error(Usage) with a
-// suggestion. A subcommand declares its options, calls parse(), then reads
-// the values.
 // Splits argv at the first "--": vmctl's own arguments, and the command to
 // run elsewhere (in the guest), whose options are not vmctl's.
 struct SplitArgs {
@@ -25,6 +21,10 @@ struct SplitArgs {
 };
 SplitArgs split_at_double_dash(const Args& args);
 
+// Boost.Program_options set up the same way for every subcommand: --help,
+// positional arguments, and errors that become Error(Usage) with a
+// suggestion. A subcommand declares its options, calls parse(), then reads
+// the values.
 class CommandLine {
 public:
     // `usage` is the synopsis after "vmctl", e.g. "create NAME [options]".

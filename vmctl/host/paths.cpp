@@ -24,6 +24,10 @@ bool is_root() { return ::geteuid() == 0; }
 
 std::string source_dir() { return VMCTL_SOURCE_DIR; }
 
+std::string prepare_host_command() {
+    return std::string(is_root() ? "" : "sudo ") + source_dir() + "/scripts/prepare-host.sh";
+}
+
 Paths default_paths() {
     std::string user_dir = kSystemDataDir;
     if (!is_root()) {

@@ -30,4 +30,8 @@ std::string source_dir();
 // True when the process runs as root.
 bool is_root();
 
+// The command that prepares this host (packages, daemons, the VM network),
+// with "sudo " in front for a user who is not root.
+std::string prepare_host_command();
+
 }  // namespace vmctl::host

@@ -14,10 +14,6 @@
 namespace vmctl::ops {
 namespace {
 
-std::string prepare_command() {
-    return fmt::format("{}{}/scripts/prepare-host.sh", host::is_root() ? "" : "sudo ", host::source_dir());
-}
-
 // The vmctl network: new VMs get their NIC on it. A student's
 // qemu:///session has no libvirt networks, so there it is only a note.
 DoctorCheck network_check(Hypervisor& hv, const Environment& env) {
@@ -30,7 +26,7 @@ DoctorCheck network_check(Hypervisor& hv, const Environment& env) {
                     fmt::format("{} has no libvirt networks: VMs made here get no network interface", env.uri), {}};
         return {"network", false, fmt::format("there is no '{}' network: new VMs get no network interface",
                                                kDefaultNetwork),
-                prepare_command()};
+                host::prepare_host_command()};
     }
     if (!it->active)
         return {"network", false, fmt::format("network '{}' is defined but not active", kDefaultNetwork),
@@ -53,13 +49,13 @@ std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_e
                                       v.libvirt_daemon, v.hostname),
                           {}});
         checks.push_back({"qemu", !v.hypervisor.empty() && v.hypervisor != "unknown",
-                          fmt::format("QEMU {}", v.hypervisor), prepare_command()});
+                          fmt::format("QEMU {}", v.hypervisor), host::prepare_host_command()});
     } else {
         checks.push_back({"libvirt", false, fmt::format("{} does not answer: {}", env.uri, connect_error),
-                          prepare_command()});
+                          host::prepare_host_command()});
         const bool qemu = host::on_path("qemu-system-x86_64");
         checks.push_back({"qemu", qemu, qemu ? "qemu-system-x86_64 is installed" : "qemu-system-x86_64 is missing",
-                          prepare_command()});
+                          host::prepare_host_command()});
     }
 
     const AccelChoice accel = choose_accel(AccelRequest::Auto, env.cpu);

@@ -41,6 +41,15 @@ std::optional<AddressLine> last_address_line(const std::string& serial_log) {
 
 bool is_session(const std::string& uri) { return uri.find(":///session") != std::string::npos; }
 
+// The MACs of this host's vmctl VMs: a new VM must not take one of them.
+std::set<std::string> macs_in_use(Hypervisor& hv) {
+    std::set<std::string> taken;
+    for (const DomainSummary& vm : hv.list_domains())
+        if (!vm.metadata.mac.empty())
+            taken.insert(vm.metadata.mac);
+    return taken;
+}
+
 }  // namespace
 
 NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest& request,
@@ -53,21 +62,16 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
                                     [&](const NetworkFacts& n) { return n.name == wanted; });
     if (found == networks.end() && wanted == kDefaultNetwork && is_session(env.uri)) {
         const std::string problem = host::bridge_helper_problem(kDefaultBridge);
-        if (problem.empty()) {
-            std::set<std::string> taken;
-            for (const DomainSummary& vm : hv.list_domains())
-                taken.insert(vm.metadata.mac);
-            return {wanted, unused_mac(env.paths.data_dir + "/" + vm_name, taken), kDefaultBridge};
-        }
+        if (problem.empty())
+            return {wanted, unused_mac(env.paths.data_dir + "/" + vm_name, macs_in_use(hv)), kDefaultBridge};
         if (request.kind == NetworkRequest::Kind::Named)
             throw Error(ErrorKind::NetworkUnavailable,
                         fmt::format("your VMs cannot join the '{}' network: {}", wanted, problem),
-                        fmt::format("ask an administrator to run 'sudo {}/scripts/prepare-host.sh', or use "
-                                    "--network none",
-                                    host::source_dir()));
+                        fmt::format("ask an administrator to run '{}', or use --network none",
+                                    host::prepare_host_command()));
         progress(fmt::format("no network interface: your VMs cannot join the '{}' network ({}); an "
-                             "administrator fixes that with 'sudo {}/scripts/prepare-host.sh'",
-                             wanted, problem, host::source_dir()));
+                             "administrator fixes that with '{}'",
+                             wanted, problem, host::prepare_host_command()));
         return {};
     }
     if (found == networks.end()) {
@@ -77,28 +81,22 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
             const bool local = env.uri == "qemu:///system";
             progress(fmt::format("no network interface: {} has no '{}' network{}; --network none hides this note",
                                  env.uri, kDefaultNetwork,
-                                 local ? fmt::format(" (root makes it with 'sudo {}/scripts/prepare-host.sh')",
-                                                     host::source_dir())
+                                 local ? fmt::format(" (root makes it with '{}')", host::prepare_host_command())
                                        : std::string()));
             return {};
         }
         throw Error(ErrorKind::InvalidArgument, fmt::format("there is no network named '{}' ({})", wanted,
                                                             network_names(networks)),
                     wanted == kDefaultNetwork
-                        ? fmt::format("root makes it with 'sudo {}/scripts/prepare-host.sh'; or use --network none",
-                                      host::source_dir())
+                        ? fmt::format("root makes it with '{}'; or use --network none", host::prepare_host_command())
                         : fmt::format("use --network {}, or --network none for a VM without a NIC", kDefaultNetwork));
     }
     if (!found->active)
         throw Error(ErrorKind::NetworkUnavailable, fmt::format("network '{}' is not active", wanted),
-                    fmt::format("start it with 'sudo virsh net-start {}' (or 'sudo {}/scripts/prepare-host.sh'), "
-                                "or use --network none",
-                                wanted, host::source_dir()));
+                    fmt::format("start it with '{}virsh net-start {}' (or '{}'), or use --network none",
+                                host::is_root() ? "" : "sudo ", wanted, host::prepare_host_command()));
 
-    std::set<std::string> taken;
-    for (const DomainSummary& vm : hv.list_domains())
-        if (!vm.metadata.mac.empty())
-            taken.insert(vm.metadata.mac);
+    std::set<std::string> taken = macs_in_use(hv);
     for (const DhcpLease& lease : hv.dhcp_leases(wanted))
         if (lease.hostname != vm_name)  // its own lease from an earlier life is fine
             taken.insert(lease.mac);

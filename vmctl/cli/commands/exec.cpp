@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-
 namespace vmctl::cli::commands {
 
 int exec(Context& context, const Args& args) {

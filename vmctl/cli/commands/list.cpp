@@ -64,12 +64,12 @@ int list(Context& context, const Args& args) {
     if (cli.has("json")) {
         nlohmann::json items = nlohmann::json::array();
         for (const auto& [host_name, d] : rows) {
+            const std::string ip = address_of(host_name, d.name);
             items.push_back({{"name", d.name},
                              {"host", host_name},
                             {"uuid", d.uuid},
                             {"state", state_name(d.state)},
-                            {"ip", address_of(host_name, d.name).empty() ? nlohmann::json(nullptr)
-                                                                          : nlohmann::json(address_of(host_name, d.name))},
+                            {"ip", ip.empty() ? nlohmann::json(nullptr) : nlohmann::json(ip)},
                             {"network", d.metadata.network},
                             {"mac", d.metadata.mac},
                             {"vcpus", d.vcpus},
