@@ -11,6 +11,16 @@
 # /var/lib/vmctl (disks, images, logs) is not hidden: every host sees the same
 # files, as a cloud's hosts share network storage.
 #
+# The VMs' network: where this machine has the vmctl network's bridge vmctl0
+# (scripts/prepare-host.sh makes it), each host gets a bridge of the same
+# name in its namespace, joined to this machine's vmctl0 by a second veth
+# pair (vn-NAME here, uplink there), and a libvirt network 'vmctl' in bridge
+# mode over it. So the VMs of every host and of this machine sit on one
+# layer-2 segment, take their addresses from the same DHCP server, and a VM
+# that migrates keeps its MAC, its address and its TCP connections: the
+# domain XML names the same network on every host, and QEMU's announcement
+# after the move teaches vmctl0 the VM's new port.
+#
 #   lab-host.sh up NAME INDEX STATE_DIR     prints the host's libvirt URI
 #   lab-host.sh down NAME INDEX STATE_DIR
 set -euo pipefail
@@ -18,6 +28,8 @@ action=$1 name=$2 index=$3 state=$4
 bridge=vmctl-lab0
 netns=vmctl-$name
 veth=vl-$name
+uplink=vn-$name     # this machine's end of the VMs' segment
+segment=vmctl0      # the vmctl network's bridge, here and in each host
 addr=10.213.0.$((10 + index))
 dir=$state/$name
 
@@ -53,6 +65,17 @@ up)
     ip -n "$netns" link set lo up
   fi
 
+  if ip link show "$segment" >/dev/null 2>&1; then
+    ip -n "$netns" link show "$segment" >/dev/null 2>&1 ||
+      ip -n "$netns" link add "$segment" type bridge
+    ip -n "$netns" link set "$segment" up
+    if ! ip link show "$uplink" >/dev/null 2>&1; then
+      ip link add "$uplink" type veth peer name uplink netns "$netns"
+    fi
+    ip link set "$uplink" master "$segment" up
+    ip -n "$netns" link set uplink master "$segment" up
+  fi
+
   mkdir -p "$dir"/{run,lib,etc,log/qemu,cache}
   if [ ! -f "$dir/etc/libvirtd.conf.vmctl" ]; then
     # The daemons' settings only: the domains and pools defined on this
@@ -85,11 +108,26 @@ CONF
   # A daemon restarted after a crash first reconnects to its guests, which
   # can take a while when one of them is gone; give it a minute.
   for _ in $(seq 1 600); do
-    if timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then echo "$uri"; exit 0; fi
+    if timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then break; fi
     sleep 0.1
   done
-  echo "lab-host: libvirtd of $name did not answer at $uri; see $dir/log/libvirtd.log" >&2
-  exit 1
+  if ! timeout 5 virsh -q -c "$uri" version >/dev/null 2>&1; then
+    echo "lab-host: libvirtd of $name did not answer at $uri; see $dir/log/libvirtd.log" >&2
+    exit 1
+  fi
+  if ip -n "$netns" link show "$segment" >/dev/null 2>&1; then
+    # Read whole, not piped into grep -q: an early exit would SIGPIPE virsh.
+    networks=$(virsh -q -c "$uri" net-list --all --name)
+    if ! grep -qx vmctl <<<"$networks"; then
+      printf "<network><name>vmctl</name><forward mode='bridge'/><bridge name='%s'/></network>\n" "$segment" \
+        > "$dir/network-vmctl.xml"
+      virsh -q -c "$uri" net-define "$dir/network-vmctl.xml" >/dev/null
+      virsh -q -c "$uri" net-autostart vmctl >/dev/null
+    fi
+    active=$(virsh -q -c "$uri" net-list --name)
+    grep -qx vmctl <<<"$active" || virsh -q -c "$uri" net-start vmctl >/dev/null
+  fi
+  echo "$uri"
   ;;
 down)
   stop_pid "$dir/libvirtd.pid"
@@ -100,6 +138,7 @@ down)
   done
   stop_pid "$dir/virtlogd.pid"
   ip link del "$veth" 2>/dev/null || true
+  ip link del "$uplink" 2>/dev/null || true
   ip netns del "$netns" 2>/dev/null || true
   # The last host takes the bridge with it.
   if ! ip -o link show type veth 2>/dev/null | grep -q ' vl-'; then

@@ -19,6 +19,8 @@ PACKAGES=(
   # the VM network (libvirt runs dnsmasq and sets NAT rules with iptables)
   # and `vmctl ssh`
   dnsmasq-base iptables openssh-client curl
+  # ping, for watching a VM answer while it migrates (lab 06)
+  iputils-ping
   # simulated hosts and benchmarks
   iproute2 hyperfine bc libxml2-utils
 )

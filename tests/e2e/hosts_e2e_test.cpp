@@ -16,7 +16,7 @@ TEST(HostsE2E, DownLeavesNothingBehind) {
     ASSERT_EQ(vmctl({"hosts", "down", "--force"}).exit_code, 0);
     EXPECT_NE(shell("kill -0 " + pid).exit_code, 0) << "the daemon is gone";
     EXPECT_EQ(shell("ip netns list | grep vmctl-host").out, "");
-    EXPECT_EQ(shell("ip -o link | grep -E 'vmctl-lab0| vl-'").out, "");
+    EXPECT_EQ(shell("ip -o link | grep -E 'vmctl-lab0| vl-| vn-'").out, "") << "no link of the hosts or their VMs' segment";
     EXPECT_EQ(nlohmann::json::parse(vmctl({"hosts", "list", "--json"}).out).size(), 0u);
 }
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -96,9 +97,37 @@ protected:
     }
 };
 
+// The VM's address as `info` tells it, without the newline.
+std::string ip_on(const std::string& host, const std::string& name) {
+    std::string ip = vmctl({"--host", host, "info", name, "--get", "ip"}).out;
+    while (!ip.empty() && std::isspace(static_cast<unsigned char>(ip.back())))
+        ip.pop_back();
+    return ip;
+}
+
+// The VM's web page, fetched from this machine ("" when nothing answers).
+std::string page_of(const std::string& ip) { return shell("curl -sS --max-time 10 http://" + ip + "/").out; }
+
+// What the report says this machine saw of the VM's address during the move.
+void expect_network_kept(const nlohmann::json& report, const std::string& ip) {
+    const auto& net = report["network"];
+    ASSERT_TRUE(net.is_object()) << "a VM with an address is probed: " << report.dump();
+    EXPECT_EQ(net["ip"], ip);
+    EXPECT_LE(net["probe_interval_ms"].get<double>(), 50.0) << "at least 20 probes a second";
+    EXPECT_GE(net["probes_sent"].get<double>(), 0.8 * report["wall_seconds"].get<double>() * 20.0) << net.dump();
+    EXPECT_LT(net["probes_lost"].get<unsigned>(), net["probes_sent"].get<unsigned>()) << "it answered after the move";
+    EXPECT_EQ(net["tcp_kept"], true) << net.dump();
+}
+
 TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     const std::string name = vm_name("mig");
-    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    Leftovers leftovers{name, ""};
+    const RunResult created = vmctl({"--host", "host-a", "create", name});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    // A lab host's VM is on the segment this machine shares: it has an address here.
+    const std::string ip = ip_on("host-a", name);
+    ASSERT_NE(ip, "") << created.err;
+    ASSERT_NE(page_of(ip).find("vm=" + name + " "), std::string::npos);
     ASSERT_TRUE(wait_for_log(name, "seq=2", std::chrono::seconds(30), "host-a"));
 
     const RunResult there = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b", "--json"});
@@ -109,6 +138,11 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     EXPECT_GT(report["heartbeat_after"].get<long>(), report["heartbeat_before"].get<long>());
     EXPECT_FALSE(has_vm("host-a", name));
     EXPECT_EQ(state_on("host-b", name), "running");
+    expect_network_kept(report, ip);
+    EXPECT_EQ(ip_on("host-b", name), ip) << "the same address on host-b";
+    EXPECT_NE(page_of(ip).find("vm=" + name + " boot=" + report["boot_id"].get<std::string>()), std::string::npos);
+    const RunResult ssh = vmctl({"--host", "host-b", "ssh", name, "--", "sh", "-c", "exit 7"});
+    EXPECT_EQ(ssh.exit_code, 7) << ssh.err;
 
     const RunResult back = vmctl({"--host", "host-b", "migrate", name, "--to", "host-a", "--json"});
     ASSERT_EQ(back.exit_code, 0) << back.err;
@@ -116,6 +150,13 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     EXPECT_TRUE(report_back["kept_running"].get<bool>());
     EXPECT_EQ(report_back["boot_id"], report["boot_id"]) << "the same boot, never restarted";
     EXPECT_EQ(state_on("host-a", name), "running");
+    expect_network_kept(report_back, ip);
+    // The labs' journal has what the report said.
+    const std::string journal = shell("grep '\"vm\":\"" + name + "\"' /var/lib/vmctl/migrations.jsonl | tail -n 1").out;
+    EXPECT_NE(journal.find("\"tcp_kept\":true"), std::string::npos) << journal;
+    EXPECT_NE(journal.find("\"probes_lost\":" + std::to_string(report_back["network"]["probes_lost"].get<unsigned>())),
+              std::string::npos)
+        << journal;
 
     // Where does each VM live?
     const RunResult everywhere = vmctl({"list", "--all-hosts", "--json"});
@@ -203,6 +244,12 @@ TEST_F(MigrateE2E, DrainEmptiesAHost) {
     const RunResult drained = vmctl({"drain", "host-a", "--to", "host-b"});
     ASSERT_EQ(drained.exit_code, 0) << drained.err;
     EXPECT_NE(drained.out.find("is empty"), std::string::npos) << drained.out;
+    // The summary row has the probes and the TCP connection of the VM's address.
+    const auto row = drained.out.find("\n" + name + " ");
+    ASSERT_NE(row, std::string::npos) << drained.out;
+    const std::string line = drained.out.substr(row + 1, drained.out.find('\n', row + 1) - row - 1);
+    EXPECT_NE(line.find("kept"), std::string::npos) << drained.out;
+    EXPECT_NE(drained.out.find("PROBES LOST"), std::string::npos) << drained.out;
     EXPECT_TRUE(vms_on("host-a").empty());
     EXPECT_EQ(state_on("host-b", name), "running");
 }

@@ -1,4 +1,5 @@
 #include "../fakes/fake_hypervisor.h"
+#include "local_http.h"
 #include "test_env.h"
 #include "vmctl/core/base64.h"
 #include "vmctl/core/domain_xml.h"
@@ -6,10 +7,12 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
+#include "vmctl/host/lab_state.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -32,6 +35,9 @@ protected:
         options.dest_host = "host-b";
         options.request.dest_uri = "fake://b";
         options.shared_storage = true;
+        options.probe_network = false;  // but where a test turns it on, only loopback is probed
+        for (DhcpLease& lease : a.leases["vmctl"])
+            lease.ip = "127.0.0.1";
         agent_reads("web-boot-1 1\n");  // the fake guest printed beat 0 when it booted
     }
 
@@ -171,6 +177,42 @@ TEST_F(MigrateTest, AnAgentWithNoBeatSinceTheMoveStartedIsNotTakenAsProof) {
     guest.join();
     EXPECT_EQ(report.seq_after, 8u) << "the log's next beat, not the agent's old one";
     EXPECT_TRUE(report.kept_running);
+}
+
+TEST_F(MigrateTest, AVmWithAnAddressIsProbedAndATcpConnectionHeldAcrossTheMove) {
+    testing::LocalHttp guest_web("<p>vm=web boot=web-boot-1 uptime=9</p>");
+    options.probe_network = true;
+    options.web_port = guest_web.port();
+    const auto report = migrate();
+    ASSERT_TRUE(report.network);
+    EXPECT_EQ(report.network->ip, "127.0.0.1");
+    EXPECT_GE(report.network->probes.sent, 2u);
+    EXPECT_EQ(report.network->probes.lost(), 0u);
+    EXPECT_EQ(report.network->tcp_kept, true) << report.network->tcp_detail;
+    EXPECT_EQ(guest_web.request().rfind("GET / HTTP/1.0\r\n", 0), 0u);
+    // The journal labs check has the same numbers.
+    const auto records = host::load_migration_records(env.paths.data_dir);
+    ASSERT_FALSE(records.empty());
+    EXPECT_EQ(records.back().probes_sent, report.network->probes.sent);
+    EXPECT_EQ(records.back().probes_lost, 0u);
+    EXPECT_EQ(records.back().tcp_kept, true);
+}
+
+TEST_F(MigrateTest, AnAnswerFromAnotherMachineIsNoProofTheConnectionSurvived) {
+    testing::LocalHttp impostor("<p>vm=db boot=x</p>");
+    options.probe_network = true;
+    options.web_port = impostor.port();
+    const auto report = migrate();
+    ASSERT_TRUE(report.network);
+    EXPECT_EQ(report.network->tcp_kept, false);
+    EXPECT_NE(report.network->tcp_detail.find("did not come from this VM"), std::string::npos);
+}
+
+TEST_F(MigrateTest, AStoppedVmOrOneWithoutAnAddressIsNotProbed) {
+    options.probe_network = true;
+    a.leases.clear();
+    std::filesystem::remove(parse_domain_xml(a.domain_xml("web")).serial_log);
+    EXPECT_FALSE(migrate().network);
 }
 
 }  // namespace

@@ -173,12 +173,12 @@ TEST_F(NetworkOpsTest, AddressesComeFromTheLeasesOnlyForRunningVms) {
     create("web");
     create("db");
     create("quiet", "none");
-    auto addresses = ops::running_addresses(hv, hv.list_domains(), env.paths.logs_dir);
+    auto addresses = ops::running_addresses(hv, env, hv.list_domains());
     EXPECT_EQ(addresses.size(), 2u);
     EXPECT_EQ(addresses.at("web"), "10.215.0.10");
     EXPECT_EQ(addresses.at("db"), "10.215.0.11");
     hv.destroy_domain("db");
-    addresses = ops::running_addresses(hv, hv.list_domains(), env.paths.logs_dir);
+    addresses = ops::running_addresses(hv, env, hv.list_domains());
     EXPECT_EQ(addresses.count("db"), 0u);  // its lease outlives it; its address does not
 }
 
@@ -218,10 +218,36 @@ TEST_F(NetworkOpsTest, SshNeedsARunningVmWithANicAndAnAddress) {
 TEST_F(NetworkOpsTest, WithoutALeaseTheSerialLogStillTellsTheAddress) {
     const auto result = create("web");
     hv.leases.clear();  // e.g. a NIC libvirt's network does not manage
-    const ops::VmAddress address = ops::vm_address(hv, facts("web"), DomainState::Running);
+    const ops::VmAddress address = ops::vm_address(hv, env, facts("web"), DomainState::Running);
     EXPECT_EQ(address.network, "vmctl");
     EXPECT_EQ(address.ip, "10.215.0.10");
-    EXPECT_TRUE(ops::vm_address(hv, facts("web"), DomainState::ShutOff).ip.empty());
+    EXPECT_TRUE(ops::vm_address(hv, env, facts("web"), DomainState::ShutOff).ip.empty());
+}
+
+// A lab host's 'vmctl' network is a bridge onto this machine's: the leases
+// of its VMs are only in this machine's DHCP server.
+TEST_F(NetworkOpsTest, OnASharedSegmentTheAddressComesFromThisMachinesLeases) {
+    create("web");
+    hv.leases.clear();
+    std::filesystem::remove(facts("web").serial_log);
+    std::vector<std::string> asked;
+    env.segment_leases = [&](const std::string& network) {
+        asked.push_back(network);
+        return std::vector<DhcpLease>{{derive_mac("web"), "10.215.0.77", 24, "web"}};
+    };
+    EXPECT_EQ(ops::vm_address(hv, env, facts("web"), DomainState::Running).ip, "10.215.0.77");
+    EXPECT_EQ(ops::running_addresses(hv, env, hv.list_domains()).at("web"), "10.215.0.77");
+    EXPECT_EQ(asked.front(), "vmctl");
+}
+
+// On a shared segment a lease in the new VM's name may belong to a VM of
+// that name on another host, still running: its MAC is not reused.
+TEST_F(NetworkOpsTest, OnASharedSegmentAVmOfTheSameNameElsewhereKeepsItsMac) {
+    env.segment_leases = [](const std::string&) {
+        return std::vector<DhcpLease>{{derive_mac("web"), "10.215.0.77", 24, "web"}};
+    };
+    create("web");
+    EXPECT_EQ(facts("web").interfaces.at(0).mac, derive_mac("web", 1));
 }
 
 }  // namespace

@@ -8,14 +8,20 @@
 #include "vmctl/host/paths.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <ostream>
 
 namespace vmctl::cli {
+namespace {
+// The daemon whose vmctl network the lab hosts' segments join (lab-host.sh).
+constexpr const char* kSegmentUri = "qemu:///system";
+}  // namespace
 
 std::string default_uri() {
     for (const char* name : {"VMCTL_URI", "LIBVIRT_DEFAULT_URI"}) {
@@ -74,8 +80,24 @@ const ops::Environment& Context::env() {
         m_env->cpu = host::probe_cpu();
         if (auto label = host::active_lab_label(m_env->paths.data_dir))
             m_env->session_labels.insert(*label);
+        // Lab hosts bridge their VMs onto this machine's vmctl network, whose
+        // DHCP server (this machine's daemon) alone knows their addresses.
+        const auto hosts = host::load_hosts(m_env->paths.data_dir);
+        if (std::any_of(hosts.begin(), hosts.end(), [](const host::HostEntry& h) { return h.simulated; }))
+            m_env->segment_leases = [this](const std::string& network) { return segment_leases(network); };
     }
     return *m_env;
+}
+
+std::vector<DhcpLease> Context::segment_leases(const std::string& network) {
+    try {
+        if (!m_segment)
+            m_segment = m_factory(kSegmentUri);
+        return m_segment->dhcp_leases(network);
+    } catch (const Error& e) {
+        spdlog::debug("no leases from {}: {}", kSegmentUri, e.what());
+        return {};
+    }
 }
 
 bool Context::confirm(const std::string& question, const std::string& yes_flag) {

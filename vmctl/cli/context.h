@@ -49,12 +49,15 @@ public:
     bool confirm(const std::string& question, const std::string& yes_flag);
 
 private:
+    std::vector<DhcpLease> segment_leases(const std::string& network);
+
     std::ostream& m_out;
     std::ostream& m_err;
     std::string m_uri;
     std::string m_host;
     HypervisorFactory m_factory;
     std::unique_ptr<Hypervisor> m_hypervisor;
+    std::unique_ptr<Hypervisor> m_segment;  // this machine's daemon, for the leases lab hosts' VMs take here
     std::unique_ptr<ops::Environment> m_env;
 };
 

@@ -75,6 +75,19 @@ void print_report(std::ostream& out, const ops::MigrateOptions& options, const o
         out << fmt::format("  guest        {}: boot {}, heartbeat {} before, {} after\n",
                            report.kept_running ? "kept running" : "did NOT visibly keep running", report.boot_id,
                            *report.seq_before, report.seq_after ? std::to_string(*report.seq_after) : "none");
+    if (const auto& net = report.network) {
+        const auto& p = net->probes;
+        out << fmt::format("  network      {}: {} of {} probes lost ({}, {:.0f} a second), longest gap {:.0f} ms\n", net->ip,
+                           p.lost(), p.sent, p.method == "icmp" ? "ping" : "TCP connects", 1000.0 / p.interval_ms,
+                           p.longest_gap_ms);
+        if (!net->tcp_kept)
+            out << fmt::format("  connection   not tested: {}\n", net->tcp_detail);
+        else if (*net->tcp_kept)
+            out << "  connection   a TCP connection opened before the move still answered after it\n";
+        else
+            out << fmt::format("  connection   LOST: a TCP connection opened before the move did not survive it ({})\n",
+                               net->tcp_detail);
+    }
 }
 
 nlohmann::json report_json(const ops::MigrateOptions& options, const ops::MigrationReport& report) {
@@ -90,7 +103,8 @@ nlohmann::json report_json(const ops::MigrateOptions& options, const ops::Migrat
                         {"job_ms", nullptr},
                         {"downtime_ms", nullptr},
                         {"transferred_bytes", nullptr},
-                        {"iterations", nullptr}};
+                        {"iterations", nullptr},
+                        {"network", nullptr}};
     if (report.seq_before)
         j["heartbeat_before"] = *report.seq_before;
     if (report.seq_after)
@@ -101,6 +115,18 @@ nlohmann::json report_json(const ops::MigrateOptions& options, const ops::Migrat
         j["iterations"] = report.job->iteration;
         if (report.job->downtime_ms)
             j["downtime_ms"] = *report.job->downtime_ms;
+    }
+    if (const auto& net = report.network) {
+        j["network"] = {{"ip", net->ip},
+                        {"method", net->probes.method},
+                        {"probe_interval_ms", net->probes.interval_ms},
+                        {"probes_sent", net->probes.sent},
+                        {"probes_lost", net->probes.lost()},
+                        {"longest_gap_ms", net->probes.longest_gap_ms},
+                        {"tcp_kept", nullptr},
+                        {"tcp_detail", net->tcp_detail}};
+        if (net->tcp_kept)
+            j["network"]["tcp_kept"] = *net->tcp_kept;
     }
     return j;
 }

@@ -48,6 +48,11 @@ struct MigrationRecord {
     double seconds = 0;
     std::optional<unsigned long long> downtime_ms;
     bool kept_running = false;
+    // What probing the VM's address saw (a running VM with an address only).
+    std::optional<unsigned> probes_sent;
+    std::optional<unsigned> probes_lost;
+    std::optional<double> longest_gap_ms;
+    std::optional<bool> tcp_kept;
 };
 
 void append_migration_record(const std::string& data_dir, const MigrationRecord& record);

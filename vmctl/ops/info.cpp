@@ -19,7 +19,7 @@ VmInfo vm_info(Hypervisor& hv, const Environment& env, const std::string& name) 
     } catch (const Error&) {
         // Drivers without cgroups (test:///) have no limits to show.
     }
-    info.address = vm_address(hv, info.facts, info.state);
+    info.address = vm_address(hv, env, info.facts, info.state);
     if (info.state != DomainState::ShutOff) {
         info.qemu_pid = host::qemu_pid(env.uri, name);
         if (info.qemu_pid) {

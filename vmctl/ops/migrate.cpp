@@ -6,6 +6,7 @@
 #include "vmctl/core/size.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/exec.h"
+#include "vmctl/ops/network.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/lab_state.h"
 #include "vmctl/host/paths.h"
@@ -99,6 +100,12 @@ void record(const Environment& env, const MigrateOptions& options, const Migrati
     if (report.job)
         entry.downtime_ms = report.job->downtime_ms;
     entry.kept_running = report.kept_running;
+    if (report.network) {
+        entry.probes_sent = report.network->probes.sent;
+        entry.probes_lost = report.network->probes.lost();
+        entry.longest_gap_ms = report.network->probes.longest_gap_ms;
+        entry.tcp_kept = report.network->tcp_kept;
+    }
     try {
         host::append_migration_record(env.paths.data_dir, entry);
     } catch (const Error& e) {
@@ -149,6 +156,47 @@ void check_kept_running(Hypervisor& dest, const std::string& name, const std::st
     report.kept_running = report.seq_after.has_value() && dest.domain_state(name) == DomainState::Running;
 }
 
+// Watches a running VM's address from this machine while it moves: probes
+// start before the migration, and a TCP connection (an HTTP request whose
+// end is held back) is opened before it and finished after it.
+class AddressWatch {
+public:
+    AddressWatch(const std::string& ip, std::uint16_t port)
+        : m_ip(ip), m_prober(ip, kProbeInterval), m_request(ip, port, std::chrono::seconds(2)) {}
+
+    // After the move: waits (up to 5 s) for an answer to a probe sent after
+    // it, so that the longest gap covers the time until the network found
+    // the VM's new place, then stops probing and finishes the request.
+    NetworkWatch finish(const std::string& vm_name) {
+        const unsigned before = m_prober.answered();
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (m_prober.answered() <= before + 1 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(kProbeInterval);
+        NetworkWatch watch;
+        watch.ip = m_ip;
+        watch.probes = m_prober.stop();
+        if (!m_request.open_error().empty()) {
+            watch.tcp_detail = m_request.open_error();
+            return watch;
+        }
+        std::string why;
+        const auto answer = m_request.finish(std::chrono::seconds(5), why);
+        // The page names the VM: an answer from another machine at that address is no proof.
+        watch.tcp_kept = answer && answer->starts_with("HTTP/1") && answer->find(" 200 ") != std::string::npos &&
+                         answer->find("vm=" + vm_name + " ") != std::string::npos;
+        if (!answer)
+            watch.tcp_detail = why;
+        else if (!*watch.tcp_kept)
+            watch.tcp_detail = "the answer did not come from this VM's web page";
+        return watch;
+    }
+
+private:
+    std::string m_ip;
+    host::Prober m_prober;
+    host::HeldRequest m_request;
+};
+
 }  // namespace
 
 MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environment& env,
@@ -176,6 +224,18 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         for (const auto& snapshot : snapshots)
             where.redefine_snapshot(options.name, snapshot);
     };
+
+    std::optional<AddressWatch> watch;
+    if (options.probe_network && state == DomainState::Running) {
+        const VmAddress address = vm_address(source, env, facts, state);
+        if (!address.ip.empty()) {
+            try {
+                watch.emplace(address.ip, options.web_port);
+            } catch (const Error& e) {
+                spdlog::warn("cannot probe {} during the move: {}", address.ip, e.what());
+            }
+        }
+    }
 
     spdlog::debug("pre-flight took {} ms", ms_since(t_begin));
     const auto started = std::chrono::steady_clock::now();
@@ -210,6 +270,8 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
     if (options.check_heartbeat && state == DomainState::Running && report.seq_before)
         check_kept_running(dest, options.name, facts.serial_log, report);
     spdlog::debug("the kept-running check took {} ms", ms_since(t_check));
+    if (watch)
+        report.network = watch->finish(options.name);
     record(env, options, report);
     return report;
 }

@@ -2,8 +2,10 @@
 
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/host/hosts_registry.h"
+#include "vmctl/host/probe.h"
 #include "vmctl/ops/environment.h"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,7 +19,21 @@ struct MigrateOptions {
     MigrationRequest request;  // dest_uri and addresses filled by the caller
     bool shared_storage = false;  // both hosts see the same disk files (lab hosts)
     bool check_heartbeat = true;  // wait for the guest's next heartbeat (up to a second) after the move
+    bool probe_network = true;    // probe a running VM's address during the move (when it has one)
+    std::uint16_t web_port = 80;  // the guest's web server, for the TCP connection held across the move
 };
+
+// What this machine saw of a running VM's address while it moved: probes
+// many times a second, and one TCP connection (an HTTP request to the
+// guest's web server) opened before the move and finished after it.
+struct NetworkWatch {
+    std::string ip;
+    host::ProbeStats probes;
+    std::optional<bool> tcp_kept;  // none: the connection could not be opened before the move
+    std::string tcp_detail;        // why not, when it was not kept (or not opened)
+};
+
+inline constexpr std::chrono::milliseconds kProbeInterval{25};  // 40 probes a second
 
 struct MigrationReport {
     double wall_seconds = 0;
@@ -27,6 +43,7 @@ struct MigrationReport {
     std::optional<std::uint64_t> seq_after;   // first heartbeat seen after it
     bool kept_running = false;             // same boot id, heartbeat continued
     std::size_t snapshots_carried = 0;
+    std::optional<NetworkWatch> network;   // a running VM with an address only
 };
 
 // The options to move `name` from one registered host to another: lab hosts
@@ -37,7 +54,8 @@ MigrateOptions options_between(const std::string& name, const std::string& sourc
 // Checks before anything moves (same host, destination memory, shared disks,
 // name taken there), carries snapshot metadata across, migrates with
 // progress, and reports whether the guest kept running. On failure the VM
-// stays where it was, with its snapshots.
+// stays where it was, with its snapshots. While a running VM with an
+// address moves, it is probed from this machine (options.probe_network).
 MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environment& env,
                            const MigrateOptions& options, const std::function<bool(const MigrationJob&)>& on_progress);
 

@@ -39,6 +39,22 @@ std::optional<AddressLine> last_address_line(const std::string& serial_log) {
     return last;
 }
 
+// Every lease known for `network`: the host's own DHCP server's and, where
+// the network is a segment shared with this machine, this machine's.
+std::vector<DhcpLease> leases_of(Hypervisor& hv, const Environment& env, const std::string& network) {
+    std::vector<DhcpLease> leases;
+    try {
+        leases = hv.dhcp_leases(network);
+    } catch (const Error&) {
+        // A network that is gone (or that has no DHCP server of its own) has no leases.
+    }
+    if (env.segment_leases) {
+        auto shared = env.segment_leases(network);
+        leases.insert(leases.end(), shared.begin(), shared.end());
+    }
+    return leases;
+}
+
 bool is_session(const std::string& uri) { return uri.find(":///session") != std::string::npos; }
 
 // The MACs of this host's vmctl VMs: a new VM must not take one of them.
@@ -97,13 +113,15 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
                                 host::is_root() ? "" : "sudo ", wanted, host::prepare_host_command()));
 
     std::set<std::string> taken = macs_in_use(hv);
-    for (const DhcpLease& lease : hv.dhcp_leases(wanted))
-        if (lease.hostname != vm_name)  // its own lease from an earlier life is fine
+    // A VM's own lease from an earlier life is fine to take again, but not on
+    // a shared segment: there the VM of that name may still live on another host.
+    for (const DhcpLease& lease : leases_of(hv, env, wanted))
+        if (lease.hostname != vm_name || env.segment_leases)
             taken.insert(lease.mac);
     return {wanted, unused_mac(vm_name, taken)};
 }
 
-VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state) {
+VmAddress vm_address(Hypervisor& hv, const Environment& env, const DomainFacts& facts, DomainState state) {
     VmAddress address;
     if (facts.interfaces.empty())
         return address;
@@ -115,14 +133,10 @@ VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state
     if (state != DomainState::Running && state != DomainState::Paused)
         return address;
     if (!nic.network.empty()) {
-        try {
-            if (auto lease = lease_for(hv.dhcp_leases(nic.network), nic.mac)) {
-                address.ip = lease->ip;
-                address.prefix = lease->prefix;
-                return address;
-            }
-        } catch (const Error&) {
-            // The network was deleted under the VM: the serial log may still know.
+        if (auto lease = lease_for(leases_of(hv, env, nic.network), nic.mac)) {
+            address.ip = lease->ip;
+            address.prefix = lease->prefix;
+            return address;
         }
     }
     if (auto line = last_address_line(facts.serial_log)) {
@@ -132,26 +146,19 @@ VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state
     return address;
 }
 
-std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms,
-                                                     const std::string& logs_dir) {
+std::map<std::string, std::string> running_addresses(Hypervisor& hv, const Environment& env,
+                                                     const std::vector<DomainSummary>& vms) {
     std::map<std::string, std::vector<DhcpLease>> leases;
     std::map<std::string, std::string> result;
     for (const DomainSummary& vm : vms) {
         if (vm.metadata.network.empty() || vm.state != DomainState::Running)
             continue;
         auto it = leases.find(vm.metadata.network);
-        if (it == leases.end()) {
-            std::vector<DhcpLease> found;
-            try {
-                found = hv.dhcp_leases(vm.metadata.network);
-            } catch (const Error&) {
-                // A network that is gone has no leases: the VMs show no address.
-            }
-            it = leases.emplace(vm.metadata.network, std::move(found)).first;
-        }
+        if (it == leases.end())
+            it = leases.emplace(vm.metadata.network, leases_of(hv, env, vm.metadata.network)).first;
         if (auto lease = lease_for(it->second, vm.metadata.mac))
             result[vm.name] = lease->ip;
-        else if (auto line = last_address_line(logs_dir + "/" + vm.name + ".serial.log"))
+        else if (auto line = last_address_line(env.paths.logs_dir + "/" + vm.name + ".serial.log"))
             result[vm.name] = line->ip;
     }
     return result;
@@ -193,7 +200,7 @@ SshTarget ssh_target(Hypervisor& hv, const Environment& env, const std::string& 
                                                          state_name(state)),
                     fmt::format("start it with 'vmctl start {}'", name));
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
-    const VmAddress address = vm_address(hv, facts, state);
+    const VmAddress address = vm_address(hv, env, facts, state);
     if (address.network.empty())
         throw Error(ErrorKind::NetworkUnavailable, fmt::format("VM '{}' has no network interface", name),
                     fmt::format("use 'vmctl exec {} -- CMD' or 'vmctl console {}', or make a VM with a NIC "

@@ -38,13 +38,13 @@ struct VmAddress {
 // server gave its MAC, else the last address line in its serial log (a NIC
 // libvirt does not manage, as on qemu:///session). No IP for a VM that is
 // not running: a lease outlives the VM.
-VmAddress vm_address(Hypervisor& hv, const DomainFacts& facts, DomainState state);
+VmAddress vm_address(Hypervisor& hv, const Environment& env, const DomainFacts& facts, DomainState state);
 
 // The addresses of many VMs at once, by the NIC in their metadata: one lease
 // query per network, else the address line in the VM's serial log under
-// `logs_dir`. Keyed by VM name; VMs without a NIC or not running are absent.
-std::map<std::string, std::string> running_addresses(Hypervisor& hv, const std::vector<DomainSummary>& vms,
-                                                     const std::string& logs_dir);
+// env.paths.logs_dir. Keyed by VM name; VMs without a NIC or not running are absent.
+std::map<std::string, std::string> running_addresses(Hypervisor& hv, const Environment& env,
+                                                     const std::vector<DomainSummary>& vms);
 
 struct AddressWait {
     std::optional<AddressLine> address;

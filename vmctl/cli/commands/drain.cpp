@@ -42,7 +42,7 @@ int drain(Context& context, const Args& args) {
 
     auto source = connect(from.uri);
     auto dest = connect(to.uri);
-    Table summary({"VM", "FROM", "TO", "RESULT", "TIME", "DOWNTIME"});
+    Table summary({"VM", "FROM", "TO", "RESULT", "TIME", "DOWNTIME", "PROBES LOST", "LONGEST GAP", "TCP"});
     int failures = 0;
     for (const auto& vm : source->list_domains()) {
         const ops::MigrateOptions options =
@@ -54,14 +54,18 @@ int drain(Context& context, const Args& args) {
                                                 [&](const MigrationJob& job) { return view.progress(job); });
             view.finish();
             print_report(context.out(), options, report);
+            const auto& net = report.network;
             summary.add_row({vm.name, from.name, to.name,
                              options.request.offline ? "moved (stopped)" : report.kept_running ? "moved, kept running" : "moved",
                              fmt::format("{:.1f} s", report.wall_seconds),
-                             report.job && report.job->downtime_ms ? fmt::format("{} ms", *report.job->downtime_ms) : "-"});
+                             report.job && report.job->downtime_ms ? fmt::format("{} ms", *report.job->downtime_ms) : "-",
+                             net ? fmt::format("{}/{}", net->probes.lost(), net->probes.sent) : "-",
+                             net ? fmt::format("{:.0f} ms", net->probes.longest_gap_ms) : "-",
+                             !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
         } catch (const Error& e) {
             ++failures;
             context.err() << "error: " << e.line() << std::endl;
-            summary.add_row({vm.name, from.name, to.name, "FAILED: stays on " + from.name, "-", "-"});
+            summary.add_row({vm.name, from.name, to.name, "FAILED: stays on " + from.name, "-", "-", "-", "-", "-"});
         }
     }
     context.out() << '\n';

@@ -29,7 +29,7 @@ int list(Context& context, const Args& args) {
     std::map<std::pair<std::string, std::string>, std::string> addresses;
     const auto add_host = [&](const std::string& host_name, Hypervisor& hv) {
         std::vector<DomainSummary> domains = hv.list_domains();
-        for (auto& [vm, ip] : ops::running_addresses(hv, domains, context.env().paths.logs_dir))
+        for (auto& [vm, ip] : ops::running_addresses(hv, context.env(), domains))
             addresses[{host_name, vm}] = ip;
         for (auto& d : domains)
             rows.emplace_back(host_name, std::move(d));
