@@ -66,12 +66,17 @@ up)
   fi
 
   if ip link show "$segment" >/dev/null 2>&1; then
+    # No IPv6 on the host's own links (the bridge, the uplink, each VM's tap):
+    # the segment is IPv4 only, and a new tap's IPv6 chatter (router
+    # solicitations, MLD) would reach the guest just as it moves.
+    ip netns exec "$netns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
     ip -n "$netns" link show "$segment" >/dev/null 2>&1 ||
       ip -n "$netns" link add "$segment" type bridge
     ip -n "$netns" link set "$segment" up
     if ! ip link show "$uplink" >/dev/null 2>&1; then
       ip link add "$uplink" type veth peer name uplink netns "$netns"
     fi
+    sysctl -q -w "net.ipv6.conf.$uplink.disable_ipv6=1"
     ip link set "$uplink" master "$segment" up
     ip -n "$netns" link set uplink master "$segment" up
   fi

@@ -141,7 +141,7 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     expect_network_kept(report, ip);
     EXPECT_EQ(ip_on("host-b", name), ip) << "the same address on host-b";
     EXPECT_NE(page_of(ip).find("vm=" + name + " boot=" + report["boot_id"].get<std::string>()), std::string::npos);
-    const RunResult ssh = vmctl({"--host", "host-b", "ssh", name, "--", "sh", "-c", "exit 7"});
+    const RunResult ssh = vmctl({"--host", "host-b", "ssh", name, "--", "exit", "7"});
     EXPECT_EQ(ssh.exit_code, 7) << ssh.err;
 
     const RunResult back = vmctl({"--host", "host-b", "migrate", name, "--to", "host-a", "--json"});

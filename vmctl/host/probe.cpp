@@ -92,6 +92,7 @@ struct Prober::State {
 
     std::atomic<bool> sending{true};
     std::atomic<Clock::time_point::rep> stop_at{0};  // when to give up on late answers
+    Clock::time_point stopped_at;                     // when stop() was called (set before `sending` drops)
     std::thread thread;
     std::optional<ProbeStats> result;
 
@@ -121,6 +122,16 @@ struct Prober::State {
             header.checksum = checksum(&header, sizeof header);
         ::sendto(icmp.get(), &header, sizeof header, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&target),
                  sizeof target);
+    }
+
+    // Whether every probe sent since `since` has its answer: the ones lost
+    // earlier (during a migration's switch-over) will never come.
+    bool recent_answered(Clock::time_point since) const {
+        std::lock_guard lock(mutex);
+        for (std::size_t i = sent_at.size(); i-- > 0 && sent_at[i] >= since;)
+            if (!answered[i])
+                return false;
+        return true;
     }
 
     void mark(std::size_t seq) {
@@ -197,12 +208,7 @@ struct Prober::State {
             auto now = Clock::now();
             if (!sending) {
                 const auto until = Clock::time_point(Clock::duration(stop_at.load()));
-                bool all_answered;
-                {
-                    std::lock_guard lock(mutex);
-                    all_answered = answers == sent_at.size();
-                }
-                if (now >= until || all_answered)
+                if (now >= until || recent_answered(stopped_at - (until - stopped_at)))
                     return;
                 next = std::min(now + interval, until);
             } else if (now >= next) {
@@ -273,7 +279,8 @@ unsigned Prober::answered() const {
 ProbeStats Prober::stop(std::chrono::milliseconds grace) {
     State& s = *m_state;
     if (s.thread.joinable()) {
-        s.stop_at = (Clock::now() + grace).time_since_epoch().count();
+        s.stopped_at = Clock::now();
+        s.stop_at = (s.stopped_at + grace).time_since_epoch().count();
         s.sending = false;
         s.thread.join();
         s.connecting.clear();

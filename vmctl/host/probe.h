@@ -37,8 +37,9 @@ public:
 
     // Probes answered so far; safe while probing.
     unsigned answered() const;
-    // Stops sending, waits up to `grace` for answers still on their way, and
-    // returns the statistics. Later calls return the same.
+    // Stops sending, waits up to `grace` for the answers to the probes sent
+    // in the last `grace` (older unanswered ones are lost), and returns the
+    // statistics. Later calls return the same.
     ProbeStats stop(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
 
 private:
