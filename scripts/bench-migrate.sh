@@ -4,7 +4,10 @@
 # side, RUNS times each (back and forth). Then a busy guest that dirties
 # memory fast, with and without --auto-converge. Needs root; brings lab hosts
 # up and takes them down at the end.
-# Targets: vmctl wall time at most 1.1 times virsh; downtime at most 300 ms.
+# Targets: vmctl wall time at most 1.1 times virsh; downtime at most 300 ms;
+# the VM's address answers again within 300 ms (longest gap between answers
+# to probes 40 times a second: vmctl's own probes, and ping beside virsh) and
+# a TCP connection opened before the move survives it (vmctl's report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VMCTL=${VMCTL:-build/vmctl}
@@ -27,10 +30,22 @@ virsh_migrate() {  # $1 name, $2 from uri, $3 to uri, $4 to address
     --listen-address "$4" >/dev/null
 }
 downtime_of() { virsh -c "$1" domjobinfo "$2" --completed | awk '/^Total downtime/ {print $3}'; }
+# The longest time between two answers in ping's output, in ms.
+ping_gap() {
+  awk -v ms="$1" '/icmp_seq=/ { split($0, a, "icmp_seq="); split(a[2], b, " "); s = b[1] + 0;
+                    if (last != "" && (s - last) * ms > gap) gap = (s - last) * ms; last = s }
+                  END { printf "%.0f\n", gap }' "$2"
+}
 timed_virsh() {  # $1 from uri, $2 to uri, $3 to address
-  local t0; t0=$(now)
+  local t0 pinger; t0=$(now)
+  ping -n -i 0.025 "$ip" > "$work/ping.out" 2>&1 &
+  pinger=$!
+  sleep 0.2
   virsh_migrate bench-mig "$1" "$2" "$3"
   echo "$(now) - $t0" | bc >> "$work/virsh"
+  sleep 0.3
+  kill "$pinger"; wait "$pinger" 2>/dev/null || true
+  ping_gap 25 "$work/ping.out" >> "$work/virsh-gap"
   downtime_of "$2" bench-mig >> "$work/virsh-down"
 }
 timed_vmctl() {  # $1 from host, $2 to host
@@ -38,11 +53,14 @@ timed_vmctl() {  # $1 from host, $2 to host
   "$VMCTL" --host "$1" migrate bench-mig --to "$2" --json > "$work/report.json" 2>/dev/null
   echo "$(now) - $t0" | bc >> "$work/vmctl"
   sed -n 's/.*"downtime_ms": \([0-9]*\).*/\1/p' "$work/report.json" >> "$work/vmctl-down"
+  sed -n 's/.*"longest_gap_ms": \([0-9.]*\).*/\1/p' "$work/report.json" >> "$work/vmctl-gap"
+  grep -q '"tcp_kept": true' "$work/report.json" && echo kept >> "$work/vmctl-tcp" || echo lost >> "$work/vmctl-tcp"
   grep -q '"kept_running": true' "$work/report.json" || echo "warning: vmctl did not see the guest keep running" >&2
 }
 
 "$VMCTL" --host host-a create bench-mig >/dev/null 2>&1
 sleep 2
+ip=$("$VMCTL" --host host-a info bench-mig --get ip)
 # Each run moves the VM four times, each tool once in each direction, the
 # tools taking turns: A->B virsh, B->A vmctl, A->B vmctl, B->A virsh.
 for i in $(seq 1 "$RUNS"); do
@@ -80,6 +98,12 @@ echo "| --- | --- | --- |"
 echo "| virsh migrate --live --p2p | ${vw} s | ${vd} ms |"
 echo "| vmctl migrate (pre-flight, progress, report, kept-running check) | ${mw} s | ${md} ms |"
 echo "| ratio vmctl / virsh | $(echo "scale=2; $mw / $vw" | bc) (target at most 1.1) | |"
+echo
+vg=$(median < "$work/virsh-gap"); mg=$(median < "$work/vmctl-gap")
+echo "| the VM's address during the move (40 probes a second) | median longest gap | worst | TCP connection |"
+echo "| --- | --- | --- | --- |"
+echo "| ping beside virsh migrate | ${vg} ms | $(sort -n "$work/virsh-gap" | tail -n 1) ms | - |"
+echo "| vmctl migrate's own probes | ${mg} ms | $(sort -n "$work/vmctl-gap" | tail -n 1) ms | kept $(grep -c kept "$work/vmctl-tcp") of $(wc -l < "$work/vmctl-tcp") |"
 if [ "${BUSY:-1}" = 1 ]; then
   echo
   echo "| busy guest rewriting 64 MiB in a loop | result |"

@@ -173,7 +173,9 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
 
 TEST_F(MigrateE2E, SnapshotsSurviveTheMove) {
     const std::string name = vm_name("migsnap");
-    ASSERT_EQ(vmctl({"--host", "host-a", "create", name}).exit_code, 0);
+    // Without a NIC: what moves here is the snapshot metadata (see issue 11's
+    // note on guests that corrupt their memory when moved with a NIC).
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", name, "--network", "none"}).exit_code, 0);
     ASSERT_EQ(vmctl({"--host", "host-a", "snapshot", "create", name, "before-move"}).exit_code, 0);
     const RunResult moved = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b"});
     ASSERT_EQ(moved.exit_code, 0) << moved.err;

@@ -92,13 +92,16 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
     }
     if (found == networks.end()) {
         if (request.kind == NetworkRequest::Kind::Default) {
-            // This machine's daemon gets the network from prepare-host.sh;
-            // a lab host or a remote one has none of vmctl's making (yet).
+            // This machine's daemon gets the network from prepare-host.sh; a
+            // lab host from `hosts up`, when this machine's network was up.
             const bool local = env.uri == "qemu:///system";
-            progress(fmt::format("no network interface: {} has no '{}' network{}; --network none hides this note",
-                                 env.uri, kDefaultNetwork,
-                                 local ? fmt::format(" (root makes it with '{}')", host::prepare_host_command())
-                                       : std::string()));
+            progress(fmt::format(
+                "no network interface: {} has no '{}' network ({}); --network none hides this note", env.uri,
+                kDefaultNetwork,
+                local ? fmt::format("root makes it with '{}'", host::prepare_host_command())
+                      : fmt::format("a lab host joins it when 'vmctl hosts up' runs while this machine's network "
+                                    "is up: '{}', then 'vmctl hosts up' again",
+                                    host::prepare_host_command())));
             return {};
         }
         throw Error(ErrorKind::InvalidArgument, fmt::format("there is no network named '{}' ({})", wanted,
