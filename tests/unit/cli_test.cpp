@@ -61,6 +61,18 @@ TEST_F(CliTest, BadValuesHaveTheirOwnExitCode) {
     EXPECT_EQ(run({"create", "a", "b"}), exit_code(ErrorKind::Usage));
 }
 
+// Boost reads "-5" into an unsigned option as 4294967291: a create then
+// waited 136 years. Every unsigned option refuses a negative value instead.
+TEST_F(CliTest, NegativeNumbersAreRefusedNotWrapped) {
+    EXPECT_EQ(run({"create", "web", "--timeout", "-5"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_NE(err.str().find("--timeout -5 is negative"), std::string::npos) << err.str();
+    EXPECT_EQ(run({"create", "web", "--timeout=-5"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"hygiene", "--stopped-days", "-1"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"migrate", "web", "--to", "host-b", "--bandwidth", "-1"}), exit_code(ErrorKind::InvalidArgument));
+    EXPECT_EQ(run({"list"}), 0) << "nothing was made: " << err.str();
+    EXPECT_EQ(out.str().find("web"), std::string::npos) << out.str();
+}
+
 TEST_F(CliTest, ExitCodesAreDistinct) {
     std::set<int> codes;
     for (ErrorKind kind : {ErrorKind::Internal, ErrorKind::Usage, ErrorKind::InvalidArgument, ErrorKind::NotFound,

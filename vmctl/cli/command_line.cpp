@@ -33,15 +33,39 @@ std::optional<std::string> CommandLine::optional(const char* name) const {
     return m_values[name].as<std::vector<std::string>>().front();
 }
 
+namespace {
+
+// Whether the option takes an unsigned number, which Boost would read from
+// "-5" as 4294967291 instead of refusing it.
+bool takes_unsigned(const po::option_description& option) {
+    const auto* semantic = option.semantic().get();
+    return dynamic_cast<const po::typed_value<unsigned>*>(semantic) != nullptr ||
+           dynamic_cast<const po::typed_value<unsigned long>*>(semantic) != nullptr ||
+           dynamic_cast<const po::typed_value<unsigned long long>*>(semantic) != nullptr;
+}
+
+}  // namespace
+
 bool CommandLine::parse(const Args& args, std::ostream& out) {
     const std::string first_word = m_usage.substr(0, m_usage.find(' '));
     try {
-        po::store(po::command_line_parser(args)
-                      .options(m_options)
-                      .positional(m_positional)
-                      .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
-                      .run(),
-                  m_values);
+        const po::parsed_options parsed =
+            po::command_line_parser(args)
+                .options(m_options)
+                .positional(m_positional)
+                .style(po::command_line_style::unix_style ^ po::command_line_style::allow_guessing)
+                .run();
+        for (const po::option& given : parsed.options) {
+            const auto* option = m_options.find_nothrow(given.string_key, false);
+            if (option == nullptr || !takes_unsigned(*option))
+                continue;
+            for (const std::string& value : given.value)
+                if (value.find('-') != std::string::npos)
+                    throw Error(ErrorKind::InvalidArgument,
+                                fmt::format("--{} {} is negative", given.string_key, value),
+                                fmt::format("give a whole number of 0 or more (see 'vmctl {} --help')", first_word));
+        }
+        po::store(parsed, m_values);
         po::notify(m_values);
     } catch (const po::unknown_option& e) {
         std::vector<std::string> names;
