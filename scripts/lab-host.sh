@@ -59,11 +59,13 @@ up)
     # old, gone address until the cache entry expired: a migration right
     # after took 70 s instead of 3.
     ip link add "$veth" type veth peer name eth0 address "$(printf '02:76:6d:00:00:%02x' "$((10 + index))")" netns "$netns"
-    ip link set "$veth" master "$bridge" up
     ip -n "$netns" addr add "$addr/24" dev eth0
     ip -n "$netns" link set eth0 up
     ip -n "$netns" link set lo up
   fi
+  # Always, so that a host whose bridge went away (and came back) is
+  # reachable again.
+  ip link set "$veth" master "$bridge" up
 
   if ip link show "$segment" >/dev/null 2>&1; then
     # No IPv6 on the host's own links (the bridge, the uplink, each VM's tap):
@@ -146,7 +148,10 @@ down)
   ip link del "$uplink" 2>/dev/null || true
   ip netns del "$netns" 2>/dev/null || true
   # The last host takes the bridge with it.
-  if ! ip -o link show type veth 2>/dev/null | grep -q ' vl-'; then
+  # Read whole, not piped into grep -q: with pipefail, grep leaving early
+  # made ip die of SIGPIPE and the bridge went while other hosts used it.
+  veths=$(ip -o link show type veth 2>/dev/null || true)
+  if ! grep -q ' vl-' <<<"$veths"; then
     ip link del "$bridge" 2>/dev/null || true
   fi
   rm -rf "$dir"
