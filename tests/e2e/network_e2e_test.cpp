@@ -64,6 +64,17 @@ TEST_F(NetworkE2E, AVmGetsAnAddressServesItsPageAndAnswersSsh) {
     EXPECT_EQ(who.exit_code, 0) << who.err;
     EXPECT_EQ(who.out, name + "\n");
     EXPECT_EQ(vmctl({"ssh", name, "--", "exit", "7"}).exit_code, 7);
+
+    // The first call left one shared connection for this run of the VM; the
+    // second went through it; delete closes it.
+    const std::string uuid = facts["uuid"].get<std::string>();
+    const std::string sockets = "find /var/lib/vmctl/ssh/mux -type s -name " + quote(uuid.substr(0, 8) + "-*");
+    EXPECT_EQ(shell(sockets + " | wc -l").out, "1\n");
+    ASSERT_EQ(vmctl({"delete", name, "--force"}).exit_code, 0);
+    EXPECT_EQ(shell(sockets + " | wc -l").out, "0\n");
+    // (The master names itself "ssh: PATH [mux]"; anchored, grep does not find itself.)
+    EXPECT_EQ(shell("ps -eo args= | grep -c " + quote("^ssh: /var/lib/vmctl/ssh/mux/" + uuid.substr(0, 8))).out,
+              "0\n");
 }
 
 TEST_F(NetworkE2E, VmsReachEachOtherByName) {

@@ -8,6 +8,8 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/hypervisor.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -43,7 +45,18 @@ public:
     void define_domain(const std::string& xml) override {
         maybe_fail("define_domain");
         const DomainFacts facts = parse_domain_xml(xml);
-        domains[facts.name].xml = xml;
+        std::string defined = xml;
+        // Like libvirt, give a definition without a UUID one: the one the
+        // domain of that name already has, else a new one.
+        const std::size_t name_end = defined.find("</name>");
+        if (facts.uuid.empty() && name_end != std::string::npos) {
+            const auto known = domains.find(facts.name);
+            const std::string uuid = known != domains.end()
+                                         ? parse_domain_xml(known->second.xml).uuid
+                                         : fmt::format("fa4e{:04x}-0000-4000-8000-000000000000", ++m_uuids);
+            defined.insert(name_end + 7, "<uuid>" + uuid + "</uuid>");
+        }
+        domains[facts.name].xml = defined;
     }
 
     void start_domain(const std::string& name) override {
@@ -381,6 +394,8 @@ public:
     }
 
 private:
+    unsigned m_uuids = 0;
+
     void maybe_fail(const std::string& method) {
         if (fail_on == method) {
             fail_on.clear();

@@ -76,7 +76,7 @@ TEST(DomainXml, RoundTripsTheFactsVmctlNeeds) {
 
 TEST(DomainXml, ReadsMetadataUnderAnyPrefixAsLibvirtReturnsIt) {
     // libvirt may hand back vmctl's element with the prefix it was defined with.
-    const std::string xml = R"(<domain type='qemu'><name>x</name><memory unit='MiB'>512</memory>
+    const std::string xml = R"(<domain type='qemu' id='7'><name>x</name><memory unit='MiB'>512</memory>
       <vcpu current='1'>4</vcpu>
       <metadata><v:vm xmlns:v="https://vmctl.dev/xmlns/vm/1"><v:image>tiny</v:image>
       <v:labels><v:label key="k" value="v"/></v:labels></v:vm></metadata></domain>)";
@@ -87,12 +87,14 @@ TEST(DomainXml, ReadsMetadataUnderAnyPrefixAsLibvirtReturnsIt) {
     EXPECT_EQ(facts.memory_bytes, 512ULL << 20);
     EXPECT_EQ(facts.vcpus, 1u);
     EXPECT_EQ(facts.max_vcpus, 4u);
+    EXPECT_EQ(facts.run_id, 7u);  // a running domain's id
 }
 
 TEST(DomainXml, ForeignDomainHasNoVmctlMetadata) {
     const DomainFacts facts = parse_domain_xml("<domain type='kvm'><name>other</name></domain>");
     EXPECT_FALSE(facts.has_vmctl_metadata);
     EXPECT_EQ(facts.name, "other");
+    EXPECT_EQ(facts.run_id, 0u);  // shut off: no id
 }
 
 TEST(MetadataXml, RoundTrips) {

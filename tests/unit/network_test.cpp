@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/network.h"
+#include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/network.h"
 
@@ -11,6 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace vmctl {
 namespace {
@@ -202,6 +207,12 @@ TEST_F(NetworkOpsTest, SshNeedsARunningVmWithANicAndAnAddress) {
     const auto target = ops::ssh_target(hv, env, "web");
     EXPECT_EQ(target.ip, "10.215.0.10");
     EXPECT_EQ(target.key_path, env.paths.data_dir + "/ssh/id_ed25519");
+    // One shared connection per run of the VM, in a directory only its user reads.
+    const std::string mux = env.paths.data_dir + "/ssh/mux/" + facts("web").uuid.substr(0, 8) + "-";
+    EXPECT_EQ(target.control_path.rfind(mux, 0), 0u) << target.control_path;
+    EXPECT_EQ(target.control_path.substr(target.control_path.size() - 12), "-10.215.0.10");
+    EXPECT_EQ(std::filesystem::status(env.paths.data_dir + "/ssh/mux").permissions(),
+              std::filesystem::perms::owner_all);
 
     EXPECT_EQ(failure_kind([&] { ops::ssh_target(hv, env, "ghost"); }), ErrorKind::NotFound);
     hv.destroy_domain("web");
@@ -213,6 +224,38 @@ TEST_F(NetworkOpsTest, SshNeedsARunningVmWithANicAndAnAddress) {
     hv.dhcp_answers = false;
     create("late");
     EXPECT_EQ(failure_kind([&] { ops::ssh_target(hv, env, "late"); }), ErrorKind::NetworkUnavailable);
+}
+
+TEST(SshConnections, APathTooLongForASocketMeansNoSharedConnection) {
+    host::Paths paths;
+    paths.data_dir = "/tmp/" + std::string(80, 'd');
+    EXPECT_EQ(host::ssh_control_path(paths, "2a8c67c8-0000-4000-8000-000000000000", 3, "10.215.0.10"), "");
+}
+
+TEST(SshConnections, DeleteClosesOnlyThatVmsSocketsAndLeavesOtherFiles) {
+    TempHome home;
+    const host::Paths paths = host::default_paths();
+    const std::string uuid = "2a8c67c8-0000-4000-8000-000000000000";
+    const std::string path = host::ssh_control_path(paths, uuid, 3, "10.215.0.10");
+    ASSERT_FALSE(path.empty());
+    const std::string other = host::ssh_control_path(paths, "99999999-0000-4000-8000-000000000000", 1, "10.215.0.11");
+    // Sockets whose master is gone (as after a crash), and a plain file that
+    // only looks like one.
+    for (const std::string& socket_path : {path, other}) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+        ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0) << socket_path;
+        ::close(fd);
+    }
+    const std::string look_alike = path.substr(0, path.rfind('/') + 1) + uuid.substr(0, 8) + "-notes";
+    std::ofstream(look_alike) << "mine";
+
+    host::close_ssh_connections(paths, uuid);
+    EXPECT_FALSE(std::filesystem::exists(path));
+    EXPECT_TRUE(std::filesystem::exists(other));
+    EXPECT_TRUE(std::filesystem::exists(look_alike));
 }
 
 TEST_F(NetworkOpsTest, WithoutALeaseTheSerialLogStillTellsTheAddress) {

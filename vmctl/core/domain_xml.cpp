@@ -286,6 +286,7 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     DomainFacts facts;
     facts.name = domain.child("name").text().as_string();
     facts.uuid = domain.child("uuid").text().as_string();
+    facts.run_id = std::max(domain.attribute("id").as_int(0), 0);
     facts.type = domain.attribute("type").as_string();
     const pugi::xml_node vcpu = domain.child("vcpu");
     facts.max_vcpus = vcpu.text().as_uint();

@@ -47,6 +47,7 @@ struct InterfaceFacts {
 struct DomainFacts {
     std::string name;
     std::string uuid;
+    unsigned run_id = 0;  // a running domain's id, new each time its QEMU starts; 0 when shut off
     std::string type;  // libvirt domain type: "qemu" (TCG) or "kvm"
     unsigned vcpus = 0;
     unsigned max_vcpus = 0;

@@ -12,6 +12,18 @@
 #include <filesystem>
 
 namespace vmctl::host {
+namespace {
+
+std::string mux_dir(const Paths& paths) {
+    return paths.data_dir + "/ssh/mux";
+}
+
+// The first 8 characters of the UUID tell one user's VMs apart.
+std::string mux_prefix(const std::string& uuid) {
+    return uuid.substr(0, 8) + "-";
+}
+
+}  // namespace
 
 SshKey ssh_key(const Paths& paths) {
     const std::string dir = paths.data_dir + "/ssh";
@@ -39,6 +51,30 @@ SshKey ssh_key(const Paths& paths) {
         throw Error(ErrorKind::OperationFailed, fmt::format("ssh-keygen could not make vmctl's key in {}", dir),
                     "install openssh-client, or check that you own that directory");
     return key;
+}
+
+std::string ssh_control_path(const Paths& paths, const std::string& uuid, unsigned run_id, const std::string& ip) {
+    // sun_path holds 107 characters; ssh first binds a name 17 longer.
+    constexpr std::size_t kLongest = 107 - 17;
+    const std::string path = fmt::format("{}/{}{}-{}", mux_dir(paths), mux_prefix(uuid), run_id, ip);
+    if (uuid.empty() || path.size() > kLongest)
+        return "";
+    make_dirs(mux_dir(paths));
+    ::chmod(mux_dir(paths).c_str(), 0700);
+    return path;
+}
+
+void close_ssh_connections(const Paths& paths, const std::string& uuid) {
+    std::error_code ec;
+    if (uuid.empty() || !std::filesystem::is_directory(mux_dir(paths), ec))
+        return;
+    for (const auto& entry : std::filesystem::directory_iterator(mux_dir(paths), ec)) {
+        const std::string path = entry.path().string();
+        if (entry.path().filename().string().rfind(mux_prefix(uuid), 0) != 0 || !entry.is_socket(ec))
+            continue;
+        run_program({"ssh", "-o", "ControlPath=" + path, "-O", "exit", "vmctl-vm"}, Stdio::Quiet);
+        std::filesystem::remove(path, ec);
+    }
 }
 
 }  // namespace vmctl::host

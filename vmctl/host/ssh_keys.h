@@ -20,4 +20,16 @@ struct SshKey {
 // Throws Error(OperationFailed) when ssh-keygen is missing or fails.
 SshKey ssh_key(const Paths& paths);
 
+// Where `vmctl ssh` keeps one shared SSH connection to one run of a VM (its
+// later calls reuse it instead of logging in again): a socket under
+// `paths.data_dir`/ssh/mux (0700), named after the VM's UUID, the run's
+// domain id and the address, so a VM made again, restarted or readdressed
+// never meets a connection to its predecessor. Empty when the path would be
+// too long for a Unix socket (then every call logs in afresh).
+std::string ssh_control_path(const Paths& paths, const std::string& uuid, unsigned run_id, const std::string& ip);
+
+// Closes every shared connection to the VM with this UUID (`vmctl delete`
+// does, so no SSH process outlives the VM it talks to).
+void close_ssh_connections(const Paths& paths, const std::string& uuid);
+
 }  // namespace vmctl::host

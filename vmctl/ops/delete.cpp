@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
@@ -36,6 +37,7 @@ DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string
         hv.destroy_domain(name);
     }
     hv.undefine_domain(name);
+    host::close_ssh_connections(env.paths, facts.uuid);
     // On a host where vmctl never made a VM (one a VM migrated to), the
     // shared pool is not defined yet: define it so its volumes are known.
     if (std::any_of(facts.disks.begin(), facts.disks.end(),

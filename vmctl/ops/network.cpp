@@ -212,7 +212,8 @@ SshTarget ssh_target(Hypervisor& hv, const Environment& env, const std::string& 
     if (address.ip.empty())
         throw Error(ErrorKind::NetworkUnavailable, fmt::format("VM '{}' has no address yet", name),
                     fmt::format("wait a few seconds; 'vmctl logs {}' shows its DHCP lines", name));
-    return {address.ip, host::ssh_key(env.paths).private_key};
+    return {address.ip, host::ssh_key(env.paths).private_key,
+            host::ssh_control_path(env.paths, facts.uuid, facts.run_id, address.ip)};
 }
 
 }  // namespace vmctl::ops

@@ -61,6 +61,7 @@ AddressWait wait_for_address(Hypervisor& hv, const std::string& name, const std:
 struct SshTarget {
     std::string ip;
     std::string key_path;  // the private key vmctl made for this user
+    std::string control_path;  // the shared connection to this run of the VM; empty: none
 };
 
 // Checks that the VM runs, has a NIC and an address. Throws Error(NotFound),
