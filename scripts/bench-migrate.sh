@@ -12,8 +12,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VMCTL=${VMCTL:-build/vmctl}
 RUNS=${RUNS:-5}
-A=qemu+tcp://10.213.0.11/system
-B=qemu+tcp://10.213.0.12/system
 work=$(mktemp -d)
 script=$work/busy.sh
 cleanup() {
@@ -22,6 +20,11 @@ cleanup() {
 }
 trap cleanup EXIT
 "$VMCTL" hosts up --count 2 >/dev/null 2>&1
+# The hosts' daemons listen only on root's Unix sockets; vmctl knows them.
+uri_of() { "$VMCTL" hosts list --json | python3 -c 'import json, sys
+print(next(h["uri"] for h in json.load(sys.stdin) if h["name"] == sys.argv[1]))' "$1"; }
+A=$(uri_of host-a)
+B=$(uri_of host-b)
 
 now() { date +%s.%N; }
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'; }

@@ -21,6 +21,12 @@
 # domain XML names the same network on every host, and QEMU's announcement
 # after the move teaches vmctl0 the VM's new port.
 #
+# Its libvirtd listens on no network at all, only on Unix sockets that only
+# root may open (0700): STATE_DIR/NAME/run/libvirt-sock, which vmctl uses and
+# the other hosts' daemons reach for a peer-to-peer migration (STATE_DIR is
+# not hidden from them). A local user can never talk to a host's daemon, which
+# runs as root and would read or write any file for its client.
+#
 #   lab-host.sh up NAME INDEX STATE_DIR     prints the host's libvirt URI
 #   lab-host.sh down NAME INDEX STATE_DIR
 set -euo pipefail
@@ -48,9 +54,14 @@ case $action in
 up)
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     ip link add "$bridge" address 02:76:6d:00:00:01 type bridge  # fixed, like the hosts' (below)
-    ip addr add 10.213.0.1/24 dev "$bridge"
     ip link set "$bridge" up
   fi
+  # No address on this side (an older vmctl gave it 10.213.0.1), and the
+  # hosts' subnet unreachable from here: without the route, a connection to
+  # a host's address would leave through the default route.
+  ip addr flush dev "$bridge"
+  ip route replace unreachable 10.213.0.0/24
+  sysctl -q -w "net.ipv6.conf.$bridge.disable_ipv6=1"
   ip netns list | grep -qw "$netns" || ip netns add "$netns"
   if ! ip link show "$veth" >/dev/null 2>&1; then
     # A fixed MAC address per host: a host that is replaced (down, then up)
@@ -88,16 +99,25 @@ up)
     # The daemons' settings only: the domains and pools defined on this
     # machine's own libvirtd are not this host's.
     cp -a /etc/libvirt/*.conf "$dir/etc/"
-    cat > "$dir/etc/libvirtd.conf" <<CONF
-# lab host $name, made by vmctl hosts up
-listen_tls = 0
-listen_tcp = 1
-auth_tcp = "none"
-listen_addr = "$addr"
-host_uuid = "$(cat /proc/sys/kernel/random/uuid)"
-CONF
     touch "$dir/etc/libvirtd.conf.vmctl"
   fi
+  # Written each time (a host made by an older vmctl listened on TCP), with
+  # the host UUID it already had.
+  host_uuid=$(sed -n 's/^host_uuid = "\(.*\)"$/\1/p' "$dir/etc/libvirtd.conf" 2>/dev/null || true)
+  [ -n "$host_uuid" ] || host_uuid=$(cat /proc/sys/kernel/random/uuid)
+  cat > "$dir/etc/libvirtd.conf" <<CONF
+# lab host $name, made by vmctl hosts up: Unix sockets only, root only
+listen_tls = 0
+listen_tcp = 0
+unix_sock_ro_perms = "0700"
+unix_sock_rw_perms = "0700"
+unix_sock_admin_perms = "0700"
+host_uuid = "$host_uuid"
+CONF
+  # A daemon an older vmctl started still listens on TCP: restart it with
+  # the settings above (its guests keep running and it finds them again).
+  listening=$(ip netns exec "$netns" ss -Hltn 'sport = :16509' 2>/dev/null || true)
+  [ -z "$listening" ] || stop_pid "$dir/libvirtd.pid"
   if ! { [ -f "$dir/libvirtd.pid" ] && kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null; }; then
     ip netns exec "$netns" unshare --mount --propagation private -- sh -c "
       mount --bind '$dir/run' /run/libvirt
@@ -108,10 +128,10 @@ CONF
       if ! { [ -f '$dir/virtlogd.pid' ] && kill -0 \$(cat '$dir/virtlogd.pid') 2>/dev/null; }; then
         virtlogd -d -p '$dir/virtlogd.pid'
       fi
-      exec libvirtd -d -l -p '$dir/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
+      exec libvirtd -d -p '$dir/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
     "
   fi
-  uri="qemu+tcp://$addr/system"
+  uri="qemu+unix:///system?socket=$dir/run/libvirt-sock"
   # A daemon restarted after a crash first reconnects to its guests, which
   # can take a while when one of them is gone; give it a minute.
   for _ in $(seq 1 600); do
@@ -153,6 +173,7 @@ down)
   veths=$(ip -o link show type veth 2>/dev/null || true)
   if ! grep -q ' vl-' <<<"$veths"; then
     ip link del "$bridge" 2>/dev/null || true
+    ip route del unreachable 10.213.0.0/24 2>/dev/null || true
   fi
   rm -rf "$dir"
   ;;

@@ -18,6 +18,40 @@ TEST(HostsE2E, DownLeavesNothingBehind) {
     EXPECT_EQ(shell("ip netns list | grep vmctl-host").out, "");
     EXPECT_EQ(shell("ip -o link | grep -E 'vmctl-lab0| vl-| vn-'").out, "") << "no link of the hosts or their VMs' segment";
     EXPECT_EQ(nlohmann::json::parse(vmctl({"hosts", "list", "--json"}).out).size(), 0u);
+    EXPECT_EQ(shell("ip route show 10.213.0.0/24").out, "") << "the hosts' subnet route goes with the last host";
+}
+
+// A lab host's libvirtd runs as root and does anything its client asks
+// (define a pool over /etc, ...): no other user of this machine may reach it.
+TEST(HostsE2E, NoLocalUserReachesAHostsDaemon) {
+    require_environment();
+    ASSERT_EQ(vmctl({"hosts", "up", "--count", "1"}).exit_code, 0);
+    const std::string as_nobody = "setpriv --reuid=nobody --regid=nogroup --clear-groups ";
+    const std::string run = "/var/lib/vmctl/hosts/host-a/run/";
+
+    // Its Unix sockets: root's only, read-only and admin ones too.
+    for (const char* socket : {"libvirt-sock", "libvirt-sock-ro", "libvirt-admin-sock"})
+        EXPECT_EQ(shell("stat -c '%U %a' " + run + socket).out, "root 700\n") << socket;
+    for (const char* socket : {"libvirt-sock", "libvirt-sock-ro"}) {
+        const RunResult r = shell(as_nobody + "virsh -r -c " + quote(std::string("qemu+unix:///system?socket=") + run +
+                                                                     socket) + " version");
+        EXPECT_NE(r.exit_code, 0) << socket;
+        EXPECT_NE(r.err.find("Permission denied"), std::string::npos) << r.err;
+    }
+    // The network: the daemon listens on none, and this machine has no way
+    // onto the hosts' subnet (checked before anything connects, so no packet
+    // for it ever takes the default route).
+    EXPECT_EQ(shell("ip netns exec vmctl-host-a ss -Hltn").out, "") << "nothing listens on TCP in the host";
+    const RunResult route = shell("ip route get 10.213.0.11");
+    ASSERT_NE(route.exit_code, 0) << route.out;
+    EXPECT_NE(route.err.find("No route to host"), std::string::npos) << route.err;
+    for (const char* port : {"16509", "16514"}) {
+        const RunResult r = shell(as_nobody + "bash -c 'exec 3<>/dev/tcp/10.213.0.11/" + port + "'");
+        EXPECT_NE(r.exit_code, 0) << port;
+    }
+    // vmctl, as root, still reaches it.
+    EXPECT_EQ(vmctl({"--host", "host-a", "list"}).exit_code, 0);
+    EXPECT_EQ(vmctl({"hosts", "down"}).exit_code, 0);
 }
 
 TEST(HostsE2E, NonRootIsToldWhy) {
