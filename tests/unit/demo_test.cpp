@@ -98,6 +98,20 @@ TEST_F(DemoPlayTest, ShowsTypedCommandsAndTheirOutput) {
     EXPECT_EQ(enters, 0);
 }
 
+TEST_F(DemoPlayTest, FilesGoToAPrivateFolderOfTheRunThatGoesAfterIt) {
+    const auto seen = dir / "seen";
+    EXPECT_EQ(play("@ stat -c '%a %U' \"$DEMO_WORK\" > " + seen.string() + " && echo \"$DEMO_WORK\" >> " +
+                   seen.string() + "\n$ touch \"$DEMO_WORK/file\"\n"),
+              ErrorKind::Internal)
+        << screen;
+    std::ifstream in(seen);
+    std::string mode, owner, work;
+    in >> mode >> owner >> work;
+    EXPECT_EQ(mode, "700");
+    EXPECT_EQ(work.rfind("/tmp/vmctl-demo-", 0), 0u) << work;
+    EXPECT_FALSE(std::filesystem::exists(work)) << "the run's folder is removed at the end";
+}
+
 TEST_F(DemoPlayTest, WaitsForEnterUnlessAuto) {
     options.auto_play = false;
     EXPECT_EQ(play("$ true\npause\n"), ErrorKind::Internal);

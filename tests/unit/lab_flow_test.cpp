@@ -1,6 +1,7 @@
 #include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/files.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/lab.h"
 #include "vmctl/ops/labels.h"
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 namespace vmctl {
 namespace {
@@ -154,6 +156,72 @@ TEST_F(LabFlowTest, TestFailsAWrongSolutionAndAStepWithoutHints) {
     EXPECT_FALSE(report.passed);
     ASSERT_EQ(report.problems.size(), 1u);  // the hint lint stops it before any step runs
     EXPECT_NE(report.problems.front().find("no hints"), std::string::npos);
+}
+
+// Labs keep the student's files in a work folder of the user's own (never a
+// fixed name under /tmp that another user could make first, with a link in
+// it): made afresh and private at the start, named in the text, removed by reset.
+TEST(LabWorkFolder, IsPrivateFreshAndNamedInTheTextAndAPlantedLinkIsNotFollowed) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    const std::string labs = home.dir() + "/labs-src";
+    std::filesystem::create_directories(labs + "/01-files");
+    std::ofstream(labs + "/01-files/lab.yaml") << R"(title: Files
+slides: none
+minutes: 5
+setup: echo mine > "$VMCTL_LAB_WORK/notes.txt"
+steps:
+  - title: Read it
+    text: "cd {work} and read notes.txt"
+    hints: ["it is in {work}"]
+    checks:
+      - script: {run: "test -e \"$VMCTL_LAB_WORK/notes.txt\""}
+    solution: "true"
+)";
+    const std::string work_root = home.dir() + "/work";
+    const auto loaded = ops::load_labs(labs, work_root);
+    ASSERT_EQ(loaded.size(), 1u);
+    const lab::Lab& lab = loaded.front();
+    const std::string work = work_root + "/01-files";
+    EXPECT_EQ(lab.work_dir, work);
+    EXPECT_EQ(lab.steps[0].text, "cd " + work + " and read notes.txt");
+    EXPECT_EQ(lab.steps[0].hints[0], "it is in " + work);
+
+    // What an earlier run (or anyone) left there: a link to a file elsewhere.
+    const std::string victim = home.dir() + "/victim";
+    std::ofstream(victim) << "precious";
+    std::filesystem::create_directories(work);
+    std::filesystem::create_symlink(victim, work + "/notes.txt");
+
+    FakeHypervisor hv;
+    ops::LabWorld world;
+    world.env = &env;
+    world.state_path = home.dir() + "/labs/state.json";
+    world.checks.hypervisor = [&](const std::string&) -> Hypervisor& { return hv; };
+    world.all_hosts = [&] { return std::vector<std::pair<std::string, Hypervisor*>>{{"local", &hv}}; };
+    ops::start_lab(world, lab);
+    EXPECT_EQ(host::read_file_or(victim, ""), "precious");
+    EXPECT_FALSE(std::filesystem::is_symlink(work + "/notes.txt"));
+    EXPECT_EQ(host::read_file_or(work + "/notes.txt", ""), "mine\n");
+    EXPECT_EQ(std::filesystem::status(work).permissions(), std::filesystem::perms::owner_all);
+
+    ops::clean_lab(world, lab);
+    EXPECT_FALSE(std::filesystem::exists(work));
+    EXPECT_EQ(host::read_file_or(victim, ""), "precious");
+}
+
+// No lab or demo of the course names a fixed path under /tmp: root runs them.
+TEST(LabWorkFolder, NoLabOrDemoUsesAFixedPathUnderTmp) {
+    const std::filesystem::path source = std::filesystem::path(VMCTL_TEST_DATA) / ".." / "..";
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(source / "labs"))
+        if (entry.path().extension() == ".yaml" || entry.path().extension() == ".sh")
+            files.push_back(entry.path());
+    for (const auto& entry : std::filesystem::directory_iterator(source / "scripts" / "demos"))
+        files.push_back(entry.path());
+    ASSERT_GT(files.size(), 10u);
+    for (const auto& file : files)
+        EXPECT_EQ(host::read_file_or(file.string(), "").find("/tmp/"), std::string::npos) << file;
 }
 
 }  // namespace

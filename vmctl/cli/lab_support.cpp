@@ -32,7 +32,7 @@ std::string indented(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 LabSession::LabSession(Context& context) : m_context(context) {
-    m_labs = ops::load_labs(ops::labs_dir());
+    m_labs = ops::load_labs(ops::labs_dir(), context.env().paths.data_dir + "/labs/work");
     m_world.env = &context.env();
     m_world.state_path = host::lab_state_path(context.env().paths.data_dir);
     m_world.checks.hypervisor = [this](const std::string& name) -> Hypervisor& { return host(name); };

@@ -6,8 +6,11 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -63,6 +66,19 @@ void make_dirs(const std::string& dir) {
     if (ec)
         throw Error(ErrorKind::OperationFailed, fmt::format("could not create directory {}: {}", dir, ec.message()),
                     "check the permissions of its parent, or set VMCTL_HOME to a directory you own");
+}
+
+void make_private_dir(const std::string& dir) {
+    make_dirs(std::filesystem::path(dir).parent_path().string());
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not create directory {}: {}", dir, std::strerror(errno)),
+                    "check the permissions of its parent, or set VMCTL_HOME to a directory you own");
+    // lstat: a link planted in its place is not followed.
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid())
+        throw Error(ErrorKind::OperationFailed, fmt::format("{} is not a directory of yours", dir),
+                    "remove it, then try again");
+    ::chmod(dir.c_str(), 0700);
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

@@ -23,6 +23,10 @@ std::string last_line(std::string_view text);
 // Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
 void make_dirs(const std::string& dir);
 
+// Creates `dir` (and its parents) for this user alone: mode 0700, refusing a
+// `dir` that is a symbolic link or someone else's. Throws Error(OperationFailed).
+void make_private_dir(const std::string& dir);
+
 // Writes `text` to a temporary file beside `path`, then renames it, so that a
 // reader never sees half a file. Creates the directory; throws
 // Error(OperationFailed) naming the file on failure.

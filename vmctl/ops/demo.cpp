@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <regex>
 
@@ -23,6 +24,13 @@ public:
 
     DemoResult play() {
         const auto started = std::chrono::steady_clock::now();
+        // A folder of this run's own for the files it makes ($DEMO_WORK):
+        // never a fixed name another user could have made first.
+        char pattern[] = "/tmp/vmctl-demo-XXXXXX";
+        if (::mkdtemp(pattern) == nullptr)
+            throw Error(ErrorKind::OperationFailed, "could not make a work folder for the demo under /tmp",
+                        "check that /tmp is writable");
+        m_work_dir = pattern;
         // Every cleanup line counts, wherever it is written: a demo stopped
         // early still removes what it may have made.
         for (const Action& action : m_script.actions)
@@ -39,6 +47,8 @@ public:
             failure = e;
         }
         run_cleanups();
+        std::error_code ec;
+        std::filesystem::remove_all(m_work_dir, ec);
         m_result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (failure)
             throw *failure;
@@ -76,12 +86,18 @@ private:
         }
     }
 
-    host::ShellResult run(const std::string& command, bool show_output) {
+    host::ShellOptions shell_options() const {
         host::ShellOptions shell;
         shell.directory = m_options.directory;
         shell.timeout = m_options.command_timeout;
-        shell.cancelled = m_terminal.cancelled;
         shell.env["PATH"] = host::path_with_own_binary();
+        shell.env["DEMO_WORK"] = m_work_dir;
+        return shell;
+    }
+
+    host::ShellResult run(const std::string& command, bool show_output) {
+        host::ShellOptions shell = shell_options();
+        shell.cancelled = m_terminal.cancelled;
         if (show_output)
             shell.on_output = m_terminal.write;
         ++m_result.commands;
@@ -167,10 +183,7 @@ private:
     // Cleanup lines run in the order they are written, each once, even after a failure.
     void run_cleanups() {
         for (auto it = m_cleanups.begin(); it != m_cleanups.end(); ++it) {
-            host::ShellOptions shell;
-            shell.directory = m_options.directory;
-            shell.timeout = m_options.command_timeout;
-            shell.env["PATH"] = host::path_with_own_binary();
+            const host::ShellOptions shell = shell_options();
             // Quiet: a cleanup of something the demo never made fails harmlessly.
             host::run_shell((*it)->text, shell);
         }
@@ -181,6 +194,7 @@ private:
     const DemoTerminal& m_terminal;
     DemoResult m_result;
     std::vector<const Action*> m_cleanups;
+    std::string m_work_dir;
 };
 
 }  // namespace

@@ -87,6 +87,33 @@ void advance(host::LabProgress& progress, const lab::Lab& lab) {
         progress.finished_at = progress.step_started_at;
 }
 
+// "{work}" in a text the student reads becomes the lab's work folder.
+void name_work_dir(lab::Lab& lab) {
+    const auto fill = [&](std::string& text) {
+        for (std::size_t at; (at = text.find("{work}")) != std::string::npos;)
+            text.replace(at, 6, lab.work_dir);
+    };
+    fill(lab.intro);
+    fill(lab.outro);
+    for (lab::Step& step : lab.steps) {
+        fill(step.text);
+        for (std::string& hint : step.hints)
+            fill(hint);
+        for (lab::Check& check : step.checks)
+            fill(check.because);
+    }
+}
+
+// A new start of the lab gets an empty work folder: nothing an earlier run
+// (or anyone) left in it is used.
+void fresh_work_dir(const lab::Lab& lab) {
+    if (lab.work_dir.empty())
+        return;
+    std::error_code ec;
+    fs::remove_all(lab.work_dir, ec);  // a link in its place goes, not what it points to
+    host::make_private_dir(lab.work_dir);
+}
+
 std::string results_text(const std::vector<CheckResult>& results) {
     std::string text;
     for (const auto& r : results)
@@ -103,7 +130,7 @@ std::string labs_dir() {
     return host::source_dir() + "/labs";
 }
 
-std::vector<lab::Lab> load_labs(const std::string& dir) {
+std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_root) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         throw Error(ErrorKind::NotFound, fmt::format("there is no labs folder at {}", dir),
@@ -118,6 +145,8 @@ std::vector<lab::Lab> load_labs(const std::string& dir) {
         const std::string file = (folder / "lab.yaml").string();
         lab::Lab parsed = lab::parse_lab(host::read_file_or(file, ""), file, folder.filename().string());
         parsed.dir = folder.string();
+        parsed.work_dir = work_root + "/" + parsed.id;
+        name_work_dir(parsed);
         labs.push_back(std::move(parsed));
     }
     return labs;
@@ -152,6 +181,10 @@ host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
     options.env["PATH"] = host::path_with_own_binary();
     options.env["VMCTL_LAB"] = lab.id;
     options.env["VMCTL_LAB_DIR"] = lab.dir;
+    if (!lab.work_dir.empty()) {
+        options.env["VMCTL_LAB_WORK"] = lab.work_dir;
+        host::make_private_dir(lab.work_dir);
+    }
     return host::run_shell("set -e\n" + script, options);
 }
 
@@ -173,6 +206,7 @@ StartResult start_lab(LabWorld& world, const lab::Lab& lab) {
     state.labs[lab.id] = progress;
     // Saved before the setup, so that what the setup creates carries the lab's label.
     host::save_lab_state(world.state_path, state);
+    fresh_work_dir(lab);
     run_required(world, lab, lab.setup, "setup");
     return result;
 }
@@ -254,6 +288,9 @@ std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab) {
         if (result.exit_code != 0)
             spdlog::warn("lab {}: the cleanup said: {}", lab.id, host::last_line(result.output));
     }
+    std::error_code ec;
+    if (!lab.work_dir.empty())
+        fs::remove_all(lab.work_dir, ec);
     host::LabState state = load_state(world);
     state.labs.erase(lab.id);
     if (state.active == lab.id)

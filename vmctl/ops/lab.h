@@ -17,7 +17,10 @@ std::string labs_dir();
 
 // Every NN-slug/lab.yaml under `dir`, in order. A lab file with a mistake
 // throws Error(FileInvalid) with its file, line and column.
-std::vector<lab::Lab> load_labs(const std::string& dir);
+// `work_root` holds each lab's work folder (WORK_ROOT/ID): vmctl makes it
+// afresh for the user, private (0700), when the lab starts; its scripts get
+// it as $VMCTL_LAB_WORK, and "{work}" in the lab's text reads as its path.
+std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_root);
 
 // The lab `id` names ("01", "first-vm", "01-first-vm"); Error(NotFound) otherwise.
 const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& id);
