@@ -1,6 +1,7 @@
 #include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/images.h"
 #include "vmctl/ops/clone.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -9,6 +10,9 @@
 #include "vmctl/ops/labels.h"
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
 
 namespace vmctl {
 namespace {
@@ -90,6 +94,40 @@ TEST_F(CloneImageTest, GoldenImageServesNewVmsAndCannotBeDeletedWhileUsed) {
         EXPECT_NE(std::string(e.what()).find("app"), std::string::npos) << "names the VMs using it";
     }
     EXPECT_EQ(failure([&] { ops::delete_image(hv, env, "tiny"); }), ErrorKind::InvalidState);
+}
+
+// `vmctl image delete ../../some/dir` once deleted a folder outside vmctl's
+// images: names are checked wherever they are taken, and what is deleted
+// must lie in vmctl's folders.
+TEST_F(CloneImageTest, ImageNamesCannotLeaveTheImagesFolder) {
+    const std::string outside = home.dir() + "/precious";
+    std::filesystem::create_directories(outside);
+    std::ofstream(outside + "/golden") << "base_image=tiny\ndisk=" << outside << "/disk.qcow2\n";
+    const std::string escape = "../" + std::filesystem::path(outside).filename().string();
+    for (const std::string name : {escape, std::string("../../x"), std::string("a/b"), std::string("")}) {
+        EXPECT_EQ(failure([&] { ops::delete_image(hv, env, name); }), ErrorKind::InvalidArgument) << name;
+        ops::CreateOptions o;
+        o.name = "app";
+        o.image = name;
+        EXPECT_EQ(failure([&] { ops::create_vm(hv, env, o, quiet); }), ErrorKind::InvalidArgument) << name;
+        EXPECT_FALSE(hv.domain_exists("app"));
+    }
+    EXPECT_TRUE(std::filesystem::exists(outside + "/golden"));
+    EXPECT_EQ(failure([&] { host::remove_image_dir(outside, env.paths.image_dirs); }), ErrorKind::InvalidState);
+    EXPECT_TRUE(std::filesystem::exists(outside + "/golden"));
+}
+
+TEST_F(CloneImageTest, AGoldenImageWhoseDiskLiesOutsideVmctlsFolderIsNotDeleted) {
+    hv.destroy_domain("web");
+    ops::create_image(hv, env, "web-golden", "web");
+    // Its descriptor edited to name a volume elsewhere.
+    const std::string dir = env.paths.image_dirs.front() + "/web-golden";
+    const std::string elsewhere = "/srv/shared/other.qcow2";
+    hv.volumes[elsewhere] = {"other.qcow2", elsewhere, 1ULL << 20, 0};
+    std::ofstream(dir + "/golden") << "base_image=tiny\ndisk=" << elsewhere << "\n";
+    EXPECT_EQ(failure([&] { ops::delete_image(hv, env, "web-golden"); }), ErrorKind::InvalidState);
+    EXPECT_EQ(hv.volumes.count(elsewhere), 1u);
+    EXPECT_TRUE(std::filesystem::exists(dir + "/golden"));
 }
 
 TEST_F(CloneImageTest, HerdIsLabelledCattleAndAllReady) {

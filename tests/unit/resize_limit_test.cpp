@@ -182,12 +182,25 @@ TEST_F(ReshapeTest, DataDisksAttachAsTheNextTargetAndDetach) {
     EXPECT_TRUE(disk.live);
     EXPECT_EQ(hv.volumes.at(disk.path).capacity_bytes, 64ULL << 20);
     EXPECT_EQ(ops::attach_disk(hv, env, "web", 64ULL << 20).target, "vdc");
-    const auto gone = ops::detach_disk(hv, "web", "vdb", false);
+    const auto gone = ops::detach_disk(hv, "web", "vdb", false, env.paths.pool_dir);
     EXPECT_FALSE(gone.deleted);
     EXPECT_EQ(hv.volumes.count(disk.path), 1u) << "kept unless --delete";
-    EXPECT_EQ(ops::detach_disk(hv, "web", "vdc", true).deleted, true);
-    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vda", false); }), ErrorKind::InvalidState);
-    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vdz", false); }), ErrorKind::NotFound);
+    EXPECT_EQ(ops::detach_disk(hv, "web", "vdc", true, env.paths.pool_dir).deleted, true);
+    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vda", false, env.paths.pool_dir); }), ErrorKind::InvalidState);
+    EXPECT_EQ(testing::failure_kind([&] { ops::detach_disk(hv, "web", "vdz", false, env.paths.pool_dir); }), ErrorKind::NotFound);
+}
+
+TEST_F(ReshapeTest, DetachDeleteRefusesAVolumeOutsideVmctlsPoolAndChangesNothing) {
+    // A disk someone attached by hand, from another pool (another student's, say).
+    const std::string shared = "/srv/shared/data.qcow2";
+    hv.volumes[shared] = {"data.qcow2", shared, 64ULL << 20, 0};
+    hv.attach_device("web", build_disk_device_xml(shared, "vdd"), true);
+    const auto kind = testing::failure_kind([&] { ops::detach_disk(hv, "web", "vdd", true, env.paths.pool_dir); });
+    EXPECT_EQ(kind, ErrorKind::InvalidState);
+    EXPECT_EQ(hv.volumes.count(shared), 1u);
+    EXPECT_NE(hv.domain_xml("web").find(shared), std::string::npos) << "still attached";
+    EXPECT_FALSE(ops::detach_disk(hv, "web", "vdd", false, env.paths.pool_dir).deleted);
+    EXPECT_EQ(hv.volumes.count(shared), 1u);
 }
 
 TEST_F(ReshapeTest, FailedAttachRemovesTheNewVolume) {

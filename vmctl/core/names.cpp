@@ -15,32 +15,34 @@ bool is_label_char(char c) { return is_lower_alnum(c) || c == '-' || c == '_'; }
 
 }  // namespace
 
-void validate_vm_name(std::string_view name) {
+void validate_name(std::string_view what, std::string_view name) {
     const std::string rule = "use 1 to 63 lowercase letters, digits or '-', starting with a letter, e.g. web-1";
     if (name.empty())
-        throw Error(ErrorKind::InvalidArgument, "the VM name is empty", rule);
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the {} name is empty", what), rule);
     if (name.size() > 63)
         throw Error(ErrorKind::InvalidArgument,
-                    fmt::format("the VM name '{}...' is {} characters long", name.substr(0, 20), name.size()),
+                    fmt::format("the {} name '{}...' is {} characters long", what, name.substr(0, 20), name.size()),
                     rule);
     for (char c : name)
         if (c >= 'A' && c <= 'Z')
-            throw Error(ErrorKind::InvalidArgument, fmt::format("the VM name '{}' has uppercase letters", name),
+            throw Error(ErrorKind::InvalidArgument, fmt::format("the {} name '{}' has uppercase letters", what, name),
                         rule);
     if (!(name.front() >= 'a' && name.front() <= 'z'))
-        throw Error(ErrorKind::InvalidArgument, fmt::format("the VM name '{}' does not start with a letter", name),
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the {} name '{}' does not start with a letter", what, name),
                     rule);
     for (char c : name) {
         if (!is_lower_alnum(c) && c != '-')
             throw Error(ErrorKind::InvalidArgument,
-                        fmt::format("the VM name '{}' contains '{}', which is not allowed", name,
+                        fmt::format("the {} name '{}' contains '{}', which is not allowed", what, name,
                                     std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c)
                                                                                  : fmt::format("\\x{:02x}", c)),
                         rule);
     }
     if (name.back() == '-')
-        throw Error(ErrorKind::InvalidArgument, fmt::format("the VM name '{}' ends with '-'", name), rule);
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the {} name '{}' ends with '-'", what, name), rule);
 }
+
+void validate_vm_name(std::string_view name) { validate_name("VM", name); }
 
 bool has_pet_label(const Labels& labels) {
     const auto kind = labels.find("kind");

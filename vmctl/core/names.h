@@ -12,6 +12,10 @@ namespace vmctl {
 // providers use for instance names, and safe in file and volume names).
 void validate_vm_name(std::string_view name);
 
+// The same rule for other names vmctl turns into file names: `what` says
+// whose ("image", "host") in the error.
+void validate_name(std::string_view what, std::string_view name);
+
 // Labels are KEY=VALUE pairs, spelled as cloud labels are: keys start with a
 // letter, keys and values use [a-z0-9_-] and are at most 63 characters.
 using Labels = std::map<std::string, std::string>;

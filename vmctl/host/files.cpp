@@ -68,6 +68,21 @@ void make_dirs(const std::string& dir) {
                     "check the permissions of its parent, or set VMCTL_HOME to a directory you own");
 }
 
+bool is_inside(const std::string& path, const std::string& dir) {
+    std::error_code ec;
+    const auto parent = std::filesystem::weakly_canonical(std::filesystem::path(path).lexically_normal(), ec)
+                            .parent_path();
+    return !ec && !path.empty() && parent == std::filesystem::weakly_canonical(dir, ec) && !ec;
+}
+
+void require_inside(const std::string& path, const std::vector<std::string>& dirs) {
+    for (const auto& dir : dirs)
+        if (is_inside(path, dir))
+            return;
+    throw Error(ErrorKind::InvalidState, fmt::format("{} is not inside vmctl's folders ({})", path, fmt::join(dirs, ", ")),
+                "vmctl deletes only what it made there; remove it yourself if you mean to");
+}
+
 void make_private_dir(const std::string& dir) {
     make_dirs(std::filesystem::path(dir).parent_path().string());
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vmctl::host {
 
@@ -22,6 +23,14 @@ std::string last_line(std::string_view text);
 
 // Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
 void make_dirs(const std::string& dir);
+
+// Whether `path` names an entry directly inside `dir`, after resolving
+// links and ".." in both.
+bool is_inside(const std::string& path, const std::string& dir);
+
+// Throws Error(InvalidState) unless `path` lies directly inside one of
+// `dirs`: what vmctl deletes is always its own.
+void require_inside(const std::string& path, const std::vector<std::string>& dirs);
 
 // Creates `dir` (and its parents) for this user alone: mode 0700, refusing a
 // `dir` that is a symbolic link or someone else's. Throws Error(OperationFailed).

@@ -1,6 +1,7 @@
 #include "vmctl/host/images.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
 #include "vmctl/core/suggest.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
@@ -73,6 +74,7 @@ std::string build_command(const std::string& name) {
 }
 
 ImageFiles find_image(const std::string& name, const std::vector<std::string>& image_dirs) {
+    validate_name("image", name);  // a name is a folder under image_dirs: no "..", no "/"
     const auto recipes = recipe_images();
     const bool recipe = std::find(recipes.begin(), recipes.end(), name) != recipes.end();
     for (const auto& base : image_dirs) {
@@ -137,7 +139,8 @@ void write_golden_descriptor(const std::string& images_dir, const ImageFiles& im
                     "check that the disk is not full");
 }
 
-void remove_image_dir(const std::string& dir) {
+void remove_image_dir(const std::string& dir, const std::vector<std::string>& image_dirs) {
+    require_inside(dir, image_dirs);
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
 }

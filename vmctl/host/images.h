@@ -46,8 +46,9 @@ std::vector<ImageFiles> list_images(const std::vector<std::string>& image_dirs);
 // Records a golden image in `images_dir`/NAME (a small key=value file).
 void write_golden_descriptor(const std::string& images_dir, const ImageFiles& image);
 
-// Removes a golden image's descriptor directory.
-void remove_image_dir(const std::string& dir);
+// Removes a golden image's descriptor directory, which must lie directly
+// inside one of `image_dirs` (else Error(InvalidState), nothing removed).
+void remove_image_dir(const std::string& dir, const std::vector<std::string>& image_dirs);
 
 // The command a user runs to build image `name`.
 std::string build_command(const std::string& name);

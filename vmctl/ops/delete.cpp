@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/labels.h"
@@ -13,14 +14,7 @@
 #include <filesystem>
 
 namespace vmctl::ops {
-namespace {
-
-bool inside(const std::string& path, const std::string& dir) {
-    const std::filesystem::path parent = std::filesystem::path(path).lexically_normal().parent_path();
-    return parent == std::filesystem::path(dir).lexically_normal();
-}
-
-}  // namespace
+using host::is_inside;
 
 DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool force) {
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
@@ -41,21 +35,21 @@ DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string
     // On a host where vmctl never made a VM (one a VM migrated to), the
     // shared pool is not defined yet: define it so its volumes are known.
     if (std::any_of(facts.disks.begin(), facts.disks.end(),
-                    [&](const DiskFacts& d) { return inside(d.path, env.paths.pool_dir); }))
+                    [&](const DiskFacts& d) { return is_inside(d.path, env.paths.pool_dir); }))
         hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     for (const DiskFacts& disk : facts.disks) {
         if (disk.device != "disk" || disk.path.empty())
             continue;
         // Only volumes in vmctl's own pool belong to the VM; an ISO or a disk
         // someone attached by hand may be shared, so it stays.
-        if (!inside(disk.path, env.paths.pool_dir) || !hv.volume_by_path(disk.path)) {
+        if (!is_inside(disk.path, env.paths.pool_dir) || !hv.volume_by_path(disk.path)) {
             result.kept_disks.push_back(disk.path);
             continue;
         }
         hv.delete_volume(disk.path);
         result.removed_volumes.push_back(disk.path);
     }
-    if (!facts.serial_log.empty() && inside(facts.serial_log, env.paths.logs_dir)) {
+    if (!facts.serial_log.empty() && is_inside(facts.serial_log, env.paths.logs_dir)) {
         std::error_code ec;
         std::filesystem::remove(facts.serial_log, ec);
     }

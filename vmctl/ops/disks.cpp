@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/size.h"
+#include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/rollback.h"
@@ -29,7 +30,8 @@ AttachedDisk attach_disk(Hypervisor& hv, const Environment& env, const std::stri
     return disk;
 }
 
-DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::string& target, bool delete_volume) {
+DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::string& target, bool delete_volume,
+                         const std::string& pool_dir) {
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
     const auto disk = std::find_if(facts.disks.begin(), facts.disks.end(),
                                    [&](const DiskFacts& d) { return d.target == target; });
@@ -43,6 +45,12 @@ DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::str
     if (disk == facts.disks.begin())
         throw Error(ErrorKind::InvalidState, fmt::format("{} is the boot disk of VM '{}'", target, name),
                     "only data disks added with 'vmctl disk attach' can be detached");
+    if (delete_volume && !host::is_inside(disk->path, pool_dir))
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("{} of VM '{}' is {}, outside vmctl's pool: --delete would delete it", target, name,
+                                disk->path),
+                    fmt::format("detach it without --delete ('vmctl disk detach {} {}'); it is not vmctl's to delete",
+                                name, target));
     const bool live = hv.domain_state(name) == DomainState::Running;
     hv.detach_device(name, build_disk_device_xml(disk->path, disk->target), live);
     DetachedDisk result{disk->path, false};

@@ -25,6 +25,9 @@ struct DetachedDisk {
 
 // Unplugs data disk `target` ("vdb"); the first disk, the boot disk, stays.
 // Its volume is deleted only with `delete_volume`.
-DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::string& target, bool delete_volume);
+// A volume outside vmctl's pool (`pool_dir`) is never deleted: with
+// `delete_volume` such a disk is refused (Error(InvalidState)) before anything changes.
+DetachedDisk detach_disk(Hypervisor& hv, const std::string& name, const std::string& target, bool delete_volume,
+                         const std::string& pool_dir);
 
 }  // namespace vmctl::ops

@@ -112,7 +112,7 @@ std::vector<std::string> hosts_down(const Environment& env, bool force, const Co
 }
 
 host::HostEntry hosts_add(const Environment& env, const std::string& name, const std::string& uri) {
-    validate_vm_name(name);
+    validate_name("host", name);
     if (uri.find("://") == std::string::npos)
         throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a libvirt URI", uri),
                     "e.g. qemu+ssh://user@lab2/system");

@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
+#include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/rollback.h"
@@ -27,7 +28,7 @@ std::vector<std::string> users_of(Hypervisor& hv, const std::string& image) {
 
 host::ImageFiles create_image(Hypervisor& hv, const Environment& env, const std::string& image,
                               const std::string& from_vm) {
-    validate_vm_name(image);  // image names follow the same rule as VM names
+    validate_name("image", image);  // image names follow the same rule as VM names
     for (const auto& existing : host::list_images(env.paths.image_dirs))
         if (existing.name == image)
             throw Error(ErrorKind::AlreadyExists, fmt::format("an image named '{}' already exists", image),
@@ -100,9 +101,10 @@ void delete_image(Hypervisor& hv, const Environment& env, const std::string& ima
         throw Error(ErrorKind::InvalidState,
                     fmt::format("image '{}' is used by {} VM(s): {}", image, users.size(), fmt::join(users, ", ")),
                     "their disks are linked to it; delete those VMs first");
+    host::require_inside(files.base_disk, {env.paths.golden_dir});
     if (hv.volume_by_path(files.base_disk))
         hv.delete_volume(files.base_disk);
-    host::remove_image_dir(files.dir);
+    host::remove_image_dir(files.dir, env.paths.image_dirs);
 }
 
 }  // namespace vmctl::ops

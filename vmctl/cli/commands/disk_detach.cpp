@@ -18,7 +18,8 @@ int disk_detach(Context& context, const Args& args) {
         return 0;
     const std::string name = cli.required("NAME");
     const std::string target = cli.required("DISK");
-    const auto result = ops::detach_disk(context.hypervisor(), name, target, cli.has("delete"));
+    const auto result = ops::detach_disk(context.hypervisor(), name, target, cli.has("delete"),
+                                         context.env().paths.pool_dir);
     context.out() << fmt::format("detached {} from VM '{}'; {}\n", target, name,
                                  result.deleted ? "its volume is deleted" : "its volume is kept at " + result.path);
     return 0;
