@@ -96,20 +96,54 @@ void make_private_dir(const std::string& dir) {
     ::chmod(dir.c_str(), 0700);
 }
 
+namespace {
+
+// Writes all of `text` to `fd`; false (errno set) when it could not.
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace
+
 void write_file_atomically(const std::string& path, const std::string& text) {
     make_dirs(std::filesystem::path(path).parent_path().string());
-    const std::string temp = path + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary);
-        out << text;
-        if (!out)
-            throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}", temp), "check the free disk space");
-    }
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec)
-        throw Error(ErrorKind::OperationFailed, fmt::format("could not replace {}: {}", path, ec.message()),
+    std::string temp = path + ".XXXXXX";
+    const int fd = ::mkstemp(temp.data());  // a new file of ours, 0600: never one planted there
+    if (fd < 0)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write beside {}: {}", path, std::strerror(errno)),
                     "check the permissions of its directory");
+    const bool written = write_all(fd, text) && ::fsync(fd) == 0;
+    const int saved = errno;
+    ::close(fd);
+    if (!written || ::rename(temp.c_str(), path.c_str()) != 0) {
+        const int error = written ? errno : saved;
+        ::unlink(temp.c_str());
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}: {}", path, std::strerror(error)),
+                    "check the free disk space and the permissions of its directory");
+    }
+}
+
+void append_to_file(const std::string& path, const std::string& text) {
+    make_dirs(std::filesystem::path(path).parent_path().string());
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}: {}", path, std::strerror(errno)),
+                    "check the permissions of vmctl's data directory");
+    ::fchmod(fd, 0600);
+    const bool written = write_all(fd, text);
+    const int saved = errno;
+    ::close(fd);
+    if (!written)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}: {}", path, std::strerror(saved)),
+                    "check the free disk space of vmctl's data directory");
 }
 
 FileLock::FileLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {

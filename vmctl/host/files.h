@@ -36,10 +36,16 @@ void require_inside(const std::string& path, const std::vector<std::string>& dir
 // `dir` that is a symbolic link or someone else's. Throws Error(OperationFailed).
 void make_private_dir(const std::string& dir);
 
-// Writes `text` to a temporary file beside `path`, then renames it, so that a
-// reader never sees half a file. Creates the directory; throws
-// Error(OperationFailed) naming the file on failure.
+// Writes `text` to a temporary file made safely beside `path` (mkstemp),
+// syncs it and renames it over `path`, so that a reader never sees half a
+// file, even after a crash. The file is the user's alone (0600). Creates the
+// directory; throws Error(OperationFailed) naming the file on failure.
 void write_file_atomically(const std::string& path, const std::string& text);
+
+// Appends `text` (whole lines) to `path` in one write, creating it as the
+// user's alone (0600; an older file readable by others is made so too).
+// Throws Error(OperationFailed) naming the file on failure.
+void append_to_file(const std::string& path, const std::string& text);
 
 // An exclusive flock on the file at `path` (created 0600 if missing), held
 // until the object goes; for work several vmctl processes may do at once.

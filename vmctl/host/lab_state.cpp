@@ -84,9 +84,7 @@ void append_migration_record(const std::string& data_dir, const MigrationRecord&
         line["longest_gap_ms"] = *record.longest_gap_ms;
     if (record.tcp_kept)
         line["tcp_kept"] = *record.tcp_kept;
-    make_dirs(data_dir);
-    std::ofstream out(journal_path(data_dir), std::ios::app);
-    out << line.dump() << '\n';
+    append_to_file(journal_path(data_dir), line.dump() + '\n');
 }
 
 std::vector<MigrationRecord> load_migration_records(const std::string& data_dir) {

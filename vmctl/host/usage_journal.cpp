@@ -24,23 +24,10 @@ std::string usage_journal_path(const Paths& paths) { return paths.data_dir + "/u
 void append_usage(const std::string& path, const std::vector<UsageRecord>& records) {
     if (records.empty())
         return;
-    make_dirs(std::filesystem::path(path).parent_path());
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error(ErrorKind::OperationFailed, fmt::format("cannot write the usage journal {}: {}", path,
-                                                            std::strerror(errno)),
-                    "check the permissions of vmctl's data directory");
-    for (const auto& record : records) {
-        const std::string line = usage_line(record) + "\n";
-        if (::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
-            const int saved = errno;
-            ::close(fd);
-            throw Error(ErrorKind::OperationFailed,
-                        fmt::format("cannot write the usage journal {}: {}", path, std::strerror(saved)),
-                        "check the free space and permissions of vmctl's data directory");
-        }
-    }
-    ::close(fd);
+    std::string lines;
+    for (const auto& record : records)
+        lines += usage_line(record) + "\n";
+    append_to_file(path, lines);
 }
 
 std::vector<UsageRecord> read_usage(const std::string& path) {

@@ -13,7 +13,7 @@ namespace vmctl::host {
 // directory (/var/lib/vmctl/usage.jsonl for root).
 std::string usage_journal_path(const Paths& paths);
 
-// Appends records, each line in one write, so concurrent vmctl runs do not
+// Appends records, all lines in one write, so concurrent vmctl runs do not
 // interleave. Throws Error(OperationFailed) naming the file when it cannot.
 void append_usage(const std::string& path, const std::vector<UsageRecord>& records);
 
