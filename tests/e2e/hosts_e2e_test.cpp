@@ -54,6 +54,34 @@ TEST(HostsE2E, NoLocalUserReachesAHostsDaemon) {
     EXPECT_EQ(vmctl({"hosts", "down"}).exit_code, 0);
 }
 
+// --force lists what it deletes, and a pet anywhere stops it before the
+// first deletion; without --force, the VMs are listed and nothing happens.
+TEST(HostsE2E, DownListsTheVmsItWouldDeleteAndAPetStopsItAll) {
+    require_environment();
+    ASSERT_EQ(vmctl({"hosts", "up", "--count", "2"}).exit_code, 0);
+    const std::string pet = vm_name("hostpet");
+    const std::string cattle = vm_name("hostcattle");
+    ASSERT_EQ(vmctl({"--host", "host-a", "create", cattle, "--network", "none", "--no-wait"}).exit_code, 0);
+    ASSERT_EQ(vmctl({"--host", "host-b", "create", pet, "--network", "none", "--no-wait"}).exit_code, 0);
+    ASSERT_EQ(vmctl({"--host", "host-b", "protect", pet}).exit_code, 0);
+
+    const RunResult plain = vmctl({"hosts", "down"});
+    EXPECT_EQ(plain.exit_code, 6) << plain.err;
+    EXPECT_NE(plain.err.find("host-a/" + cattle), std::string::npos) << plain.err;
+    EXPECT_NE(plain.err.find("host-b/" + pet), std::string::npos) << plain.err;
+
+    const RunResult forced = vmctl({"hosts", "down", "--force"});
+    EXPECT_EQ(forced.exit_code, 6) << forced.err;
+    EXPECT_NE(forced.err.find("protected pets: host-b/" + pet), std::string::npos) << forced.err;
+    EXPECT_EQ(vmctl({"--host", "host-a", "info", cattle}).exit_code, 0) << "nothing was deleted";
+
+    ASSERT_EQ(vmctl({"--host", "host-b", "unprotect", pet}).exit_code, 0);
+    const RunResult gone = vmctl({"hosts", "down", "--force"});
+    EXPECT_EQ(gone.exit_code, 0) << gone.err;
+    EXPECT_NE((gone.out + gone.err).find("deleting 2 VM(s): host-a/" + cattle + ", host-b/" + pet), std::string::npos)
+        << gone.out << gone.err;
+}
+
 TEST(HostsE2E, NonRootIsToldWhy) {
     require_environment();
     const RunResult r = shell("setpriv --reuid=nobody --regid=nogroup --clear-groups " + quote(VMCTL_BINARY) +

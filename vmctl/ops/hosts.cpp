@@ -4,6 +4,7 @@
 #include "vmctl/core/names.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/ops/delete.h"
+#include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
 
@@ -74,7 +75,12 @@ std::vector<std::string> hosts_down(const Environment& env, bool force, const Co
                                     const Progress& progress) {
     require_root();
     auto hosts = host::load_hosts(env.paths.data_dir);
-    // First make sure no VM would be left running without its daemon.
+    // First make sure no VM would be left running without its daemon: every
+    // host's VMs are listed before anything is deleted, and a pet anywhere
+    // stops it all before the first deletion.
+    std::vector<std::pair<std::unique_ptr<Hypervisor>, std::vector<std::string>>> doomed;
+    std::vector<std::string> listed;
+    std::vector<std::string> pets;
     for (const auto& h : hosts) {
         if (!h.simulated)
             continue;
@@ -85,19 +91,27 @@ std::vector<std::string> hosts_down(const Environment& env, bool force, const Co
             continue;  // its daemon is already gone
         }
         std::vector<std::string> names;
-        for (const auto& vm : hv->list_domains())
+        for (const auto& vm : hv->list_domains()) {
             names.push_back(vm.name);
-        if (names.empty())
-            continue;
-        if (!force)
-            throw Error(ErrorKind::InvalidState,
-                        fmt::format("host '{}' still has VMs: {}", h.name, fmt::join(names, ", ")),
-                        "move them with 'vmctl drain', or delete them with --force");
-        for (const auto& name : names) {
-            progress(fmt::format("deleting '{}' on {}", name, h.name));
-            delete_vm(*hv, env, name, true);
+            listed.push_back(fmt::format("{}/{}", h.name, vm.name));
+            if (is_pet(vm.metadata))
+                pets.push_back(listed.back());
         }
+        if (!names.empty())
+            doomed.emplace_back(std::move(hv), std::move(names));
     }
+    if (!listed.empty() && !force)
+        throw Error(ErrorKind::InvalidState, fmt::format("the lab hosts still have VMs: {}", fmt::join(listed, ", ")),
+                    "move them with 'vmctl drain', or delete them all with --force");
+    if (!pets.empty())
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("the lab hosts have protected pets: {}; nothing was deleted", fmt::join(pets, ", ")),
+                    "unprotect them first ('vmctl --host HOST unprotect NAME') if they really must go");
+    if (!listed.empty())
+        progress(fmt::format("deleting {} VM(s): {}", listed.size(), fmt::join(listed, ", ")));
+    for (auto& [hv, names] : doomed)
+        for (const auto& name : names)
+            delete_vm(*hv, env, name, true);
     std::vector<std::string> stopped;
     for (const auto& h : hosts) {
         if (!h.simulated)

@@ -8,9 +8,10 @@ namespace vmctl::cli::commands {
 
 int hosts_down(Context& context, const Args& args) {
     CommandLine cli("hosts down [--force]",
-                    "Stops every simulated host and removes its namespaces and links. Refused while they run VMs,\n"
-                    "unless --force, which deletes those VMs.");
-    cli.add()("force", "delete the VMs still on the hosts");
+                    "Stops every simulated host and removes its namespaces and links. Refused while they have VMs\n"
+                    "(it lists them), unless --force, which lists and then deletes them all, whoever made them;\n"
+                    "a protected pet among them stops it before anything is deleted.");
+    cli.add()("force", "delete every VM still on the hosts (listed first; pets refuse)");
     cli.examples("  vmctl hosts down\n");
     if (!cli.parse(args, context.out()))
         return 0;
