@@ -38,11 +38,27 @@ uplink=vn-$name     # this machine's end of the VMs' segment
 segment=vmctl0      # the vmctl network's bridge, here and in each host
 addr=10.213.0.$((10 + index))
 dir=$state/$name
+# The daemons' pid files, on /run (a tmpfs on a booted system): a reboot
+# leaves none that would name whatever process has that number next.
+pids=/run/vmctl/hosts/$name
 
-stop_pid() {  # stops the daemon whose pid file is $1, by PID, and waits
-  [ -f "$1" ] || return 0
-  local pid; pid=$(cat "$1")
-  if kill -0 "$pid" 2>/dev/null; then
+# Prints the PID in pid file $1 if that process is still this host's daemon:
+# alive, running the program $2 (libvirtd, virtlogd, qemu-system-*), in this
+# host's network namespace. Anything else is a stale file, never a target.
+host_pid() {
+  [ -f "$1" ] || return 1
+  local pid exe; pid=$(cat "$1")
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+  # shellcheck disable=SC2053 # $2 is a pattern
+  [[ ${exe##*/} == $2 ]] || return 1
+  [ "$(ip netns identify "$pid" 2>/dev/null)" = "$netns" ] || return 1
+  echo "$pid"
+}
+
+stop_pid() {  # stops the daemon ($2) whose pid file is $1, by PID, and waits
+  local pid
+  if pid=$(host_pid "$1" "$2"); then
     kill "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
@@ -117,18 +133,21 @@ CONF
   # A daemon an older vmctl started still listens on TCP: restart it with
   # the settings above (its guests keep running and it finds them again).
   listening=$(ip netns exec "$netns" ss -Hltn 'sport = :16509' 2>/dev/null || true)
-  [ -z "$listening" ] || stop_pid "$dir/libvirtd.pid"
-  if ! { [ -f "$dir/libvirtd.pid" ] && kill -0 "$(cat "$dir/libvirtd.pid")" 2>/dev/null; }; then
+  [ -z "$listening" ] || stop_pid "$pids/libvirtd.pid" libvirtd
+  mkdir -p "$pids" && chmod 700 /run/vmctl "$pids"
+  if ! host_pid "$pids/libvirtd.pid" libvirtd >/dev/null; then
+    virtlogd_running=no
+    host_pid "$pids/virtlogd.pid" virtlogd >/dev/null && virtlogd_running=yes
     ip netns exec "$netns" unshare --mount --propagation private -- sh -c "
       mount --bind '$dir/run' /run/libvirt
       mount --bind '$dir/lib' /var/lib/libvirt
       mount --bind '$dir/etc' /etc/libvirt
       mount --bind '$dir/log' /var/log/libvirt
       mount --bind '$dir/cache' /var/cache/libvirt
-      if ! { [ -f '$dir/virtlogd.pid' ] && kill -0 \$(cat '$dir/virtlogd.pid') 2>/dev/null; }; then
-        virtlogd -d -p '$dir/virtlogd.pid'
+      if [ $virtlogd_running = no ]; then
+        virtlogd -d -p '$pids/virtlogd.pid'
       fi
-      exec libvirtd -d -p '$dir/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
+      exec libvirtd -d -p '$pids/libvirtd.pid' -f /etc/libvirt/libvirtd.conf
     "
   fi
   uri="qemu+unix:///system?socket=$dir/run/libvirt-sock"
@@ -157,13 +176,16 @@ CONF
   echo "$uri"
   ;;
 down)
-  stop_pid "$dir/libvirtd.pid"
+  stop_pid "$pids/libvirtd.pid" libvirtd
+  stop_pid "$dir/libvirtd.pid" libvirtd  # where an older vmctl kept it
   # QEMU processes this host's daemon started and left behind (a daemon that
   # died mid-migration leaves its half-arrived guest), by their pid files.
   for pidfile in "$dir"/run/qemu/*.pid; do
-    [ -f "$pidfile" ] && stop_pid "$pidfile"
+    [ -f "$pidfile" ] && stop_pid "$pidfile" 'qemu-system-*'
   done
-  stop_pid "$dir/virtlogd.pid"
+  stop_pid "$pids/virtlogd.pid" virtlogd
+  stop_pid "$dir/virtlogd.pid" virtlogd
+  rm -rf "$pids"
   ip link del "$veth" 2>/dev/null || true
   ip link del "$uplink" 2>/dev/null || true
   ip netns del "$netns" 2>/dev/null || true

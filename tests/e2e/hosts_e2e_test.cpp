@@ -11,7 +11,7 @@ namespace {
 TEST(HostsE2E, DownLeavesNothingBehind) {
     require_environment();
     ASSERT_EQ(vmctl({"hosts", "up", "--count", "2"}).exit_code, 0);
-    const std::string pid = shell("cat /var/lib/vmctl/hosts/host-a/libvirtd.pid").out;
+    const std::string pid = shell("cat /run/vmctl/hosts/host-a/libvirtd.pid").out;
     ASSERT_FALSE(pid.empty());
     ASSERT_EQ(vmctl({"hosts", "down", "--force"}).exit_code, 0);
     EXPECT_NE(shell("kill -0 " + pid).exit_code, 0) << "the daemon is gone";
@@ -80,6 +80,26 @@ TEST(HostsE2E, DownListsTheVmsItWouldDeleteAndAPetStopsItAll) {
     EXPECT_EQ(gone.exit_code, 0) << gone.err;
     EXPECT_NE((gone.out + gone.err).find("deleting 2 VM(s): host-a/" + cattle + ", host-b/" + pet), std::string::npos)
         << gone.out << gone.err;
+}
+
+// After a reboot, a pid file may name whatever process got that number
+// next: a host's pid files are on /run, and `down` stops a process only
+// when it is that host's daemon (its program and its network namespace).
+TEST(HostsE2E, DownNeverKillsAProcessAStalePidFileNames) {
+    require_environment();
+    const RunResult bystander = shell("sleep 300 >/dev/null 2>&1 & echo $!");
+    ASSERT_EQ(bystander.exit_code, 0);
+    const std::string pid = bystander.out.substr(0, bystander.out.find('\n'));
+    // A host that is not up, with pid files (where vmctl keeps them now, and
+    // where an older vmctl kept them) that name the bystander.
+    const std::string plant = "for d in /run/vmctl/hosts/host-h /var/lib/vmctl/hosts/host-h; do mkdir -p $d && "
+                              "for f in libvirtd virtlogd; do echo " + pid + " > $d/$f.pid; done; done";
+    ASSERT_EQ(shell(plant).exit_code, 0);
+    const RunResult down = shell(std::string(VMCTL_SOURCE_DIR) + "/scripts/lab-host.sh down host-h 8 /var/lib/vmctl/hosts");
+    EXPECT_EQ(down.exit_code, 0) << down.err;
+    EXPECT_EQ(shell("kill -0 " + pid).exit_code, 0) << "the bystander was killed";
+    EXPECT_NE(shell("test -e /run/vmctl/hosts/host-h").exit_code, 0);
+    shell("kill " + pid);
 }
 
 TEST(HostsE2E, NonRootIsToldWhy) {

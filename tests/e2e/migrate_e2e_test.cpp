@@ -221,7 +221,7 @@ TEST_F(MigrateE2E, DestinationDyingMidwayLeavesTheVmOnTheSource) {
     const std::string base = start_slow_migration(name, "kill");
     leftovers.base = base;
     ASSERT_TRUE(wait_started(base)) << "the migration did not start:\n" << shell("cat " + base + ".out").out;
-    ASSERT_EQ(shell("kill -KILL $(cat /var/lib/vmctl/hosts/host-b/libvirtd.pid)").exit_code, 0);
+    ASSERT_EQ(shell("kill -KILL $(cat /run/vmctl/hosts/host-b/libvirtd.pid)").exit_code, 0);
     ASSERT_TRUE(wait_gone(base, std::chrono::seconds(90))) << "vmctl did not end after its destination died:\n"
                                                           << shell("cat " + base + ".out").out;
     EXPECT_NE(shell("cat " + base + ".rc").out, "0\n");
