@@ -21,7 +21,7 @@ Deployment load_deployment(const std::string& path) {
     if (!std::filesystem::is_regular_file(path, ec))
         throw Error(ErrorKind::NotFound, fmt::format("the deployment file '{}' does not exist", path),
                     "give the path of a YAML file, e.g. -f shop.yaml (see README 'Infrastructure as code')");
-    return parse_deployment(host::read_file_or(path, ""), path);
+    return parse_deployment(host::read_named_file(path, "deployment file"), path);
 }
 
 int report_outcomes(const ops::ApplyReport& report, const std::string& rerun, std::ostream& out,

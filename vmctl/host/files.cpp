@@ -5,9 +5,15 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
 
 #include <cerrno>
 #include <cstring>
@@ -112,6 +118,113 @@ bool write_all(int fd, std::string_view text) {
 }
 
 }  // namespace
+
+namespace {
+
+struct Invoker {
+    uid_t uid;
+    gid_t gid;
+    std::string name;
+};
+
+// The user who ran `sudo vmctl`, when that is how vmctl runs.
+std::optional<Invoker> sudo_invoker() {
+    const char* uid = std::getenv("SUDO_UID");
+    const char* gid = std::getenv("SUDO_GID");
+    if (::geteuid() != 0 || uid == nullptr || gid == nullptr)
+        return std::nullopt;
+    char* end = nullptr;
+    const unsigned long u = std::strtoul(uid, &end, 10);
+    if (*uid == '\0' || *end != '\0' || u == 0)
+        return std::nullopt;
+    const unsigned long g = std::strtoul(gid, &end, 10);
+    if (*gid == '\0' || *end != '\0')
+        return std::nullopt;
+    const passwd* pw = ::getpwuid(static_cast<uid_t>(u));
+    return Invoker{static_cast<uid_t>(u), static_cast<gid_t>(g), pw != nullptr ? pw->pw_name : std::string(uid)};
+}
+
+// Opens a regular file for reading without blocking on a FIFO or a device; -1 with errno.
+int open_regular(const char* path) {
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        errno = EINVAL;
+        return -1;
+    }
+    return fd;
+}
+
+}  // namespace
+
+std::string read_named_file(const std::string& path, std::string_view what) {
+    const auto fail = [&](int error, const std::string& as) -> Error {
+        if (error == ENOENT)
+            return Error(ErrorKind::NotFound, fmt::format("the {} '{}' does not exist", what, path),
+                         "check the path (relative paths start in the current folder)");
+        return Error(ErrorKind::InvalidArgument,
+                     fmt::format("cannot read the {} '{}'{}: {}", what, path, as,
+                                 error == EINVAL ? "not a regular file" : std::strerror(error)),
+                     as.empty() ? "give a file you can read" : "give a file that you can read without sudo");
+    };
+    const auto invoker = sudo_invoker();
+    if (!invoker) {
+        const int fd = open_regular(path.c_str());
+        if (fd < 0)
+            throw fail(errno, "");
+        ::close(fd);
+        return read_file_or(path, "");
+    }
+    // A child takes the user's identity, opens the file and streams it back.
+    int groups_size = 64;
+    std::vector<gid_t> groups(static_cast<std::size_t>(groups_size));
+    if (::getgrouplist(invoker->name.c_str(), invoker->gid, groups.data(), &groups_size) < 0) {
+        groups.resize(static_cast<std::size_t>(std::max(groups_size, 0)));  // the size it needs
+        if (::getgrouplist(invoker->name.c_str(), invoker->gid, groups.data(), &groups_size) < 0)
+            groups_size = 0;
+    }
+    groups.resize(static_cast<std::size_t>(std::max(groups_size, 0)));
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw fail(errno, "");
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::close(fds[0]);
+        if (::setgroups(groups.size(), groups.data()) != 0 || ::setgid(invoker->gid) != 0 ||
+            ::setuid(invoker->uid) != 0)
+            ::_exit(EPERM);
+        const int fd = open_regular(path.c_str());
+        if (fd < 0)
+            ::_exit(errno > 0 && errno < 256 ? errno : EIO);
+        char buffer[8192];
+        for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 || !write_all(fds[1], std::string_view(buffer, static_cast<std::size_t>(n))))
+                ::_exit(EIO);
+        }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::string text;
+    char buffer[8192];
+    for (ssize_t n; pid > 0 && (n = ::read(fds[0], buffer, sizeof buffer)) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fds[0]);
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw fail(pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : EIO,
+                   fmt::format(" as {} (vmctl runs under sudo and reads named files as you)", invoker->name));
+    return text;
+}
 
 void write_file_atomically(const std::string& path, const std::string& text) {
     make_dirs(std::filesystem::path(path).parent_path().string());

@@ -16,6 +16,14 @@ std::string manifest_value(std::string_view text, std::string_view key);
 
 std::string trim(std::string_view text);
 
+// A file the user named on the command line (a startup script, a deployment
+// or demo file, a price sheet), `what` naming it in errors. Under sudo
+// (running as root with SUDO_UID naming another user) it is opened as that
+// user, so `sudo vmctl` reads nothing they could not read themselves. Only
+// regular files. Throws Error(NotFound) when it does not exist, else
+// Error(InvalidArgument) with the reason.
+std::string read_named_file(const std::string& path, std::string_view what);
+
 // The first and the last line of a text, trimmed: what a script or a command
 // said first, and what it said last (usually why it failed).
 std::string first_line(std::string_view text);

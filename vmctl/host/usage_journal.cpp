@@ -55,7 +55,7 @@ PriceSheet load_price_sheet(const std::string& path) {
         throw Error(ErrorKind::NotFound, fmt::format("the price sheet '{}' does not exist", path),
                     fmt::format("give one with --prices FILE; vmctl ships an example in {}/share/prices.yaml",
                                 source_dir()));
-    return parse_price_sheet(read_file_or(path, ""), path);
+    return parse_price_sheet(read_named_file(path, "price sheet"), path);
 }
 
 }  // namespace vmctl::host

@@ -31,7 +31,7 @@ std::string read_startup_script(const std::string& path) {
     if (!std::filesystem::is_regular_file(path, ec))
         throw Error(ErrorKind::InvalidArgument, fmt::format("the startup script '{}' is not a readable file", path),
                     "give the path of a shell script, e.g. --startup-script ./hello.sh");
-    return host::read_file_or(path, "");
+    return host::read_named_file(path, "startup script");
 }
 
 // The ready line is out; now the address, which DHCP gives about a second later.
@@ -57,14 +57,20 @@ int create_herd(Context& context, const ops::CreateOptions& options, unsigned co
     const auto herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
     for (const auto& member : herd.members) {
         ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
-        context.out() << member.ready_line << '\n';
+        if (options.wait)
+            context.out() << member.ready_line << '\n';
     }
     for (const auto& member : herd.members)
         if (member.ready)
             print_address(context, member);
-    context.out() << fmt::format("{} VMs of group '{}' are running ({:.1f} s for all); remove them all with "
-                                 "'vmctl delete --label group={}'\n",
-                                 herd.members.size(), options.name, herd.seconds, options.name);
+    if (!options.wait)
+        context.out() << fmt::format("{} VMs of group '{}' are starting (not waited for); 'vmctl list --label "
+                                     "group={}' shows them\n",
+                                     herd.members.size(), options.name, options.name);
+    else
+        context.out() << fmt::format("{} VMs of group '{}' are running ({:.1f} s for all); remove them all with "
+                                     "'vmctl delete --label group={}'\n",
+                                     herd.members.size(), options.name, herd.seconds, options.name);
     return 0;
 }
 

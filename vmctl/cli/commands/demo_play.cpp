@@ -44,7 +44,7 @@ int demo_play(Context& context, const Args& args) {
     if (!std::filesystem::is_regular_file(file, ec))
         throw Error(ErrorKind::NotFound, fmt::format("there is no demo script '{}'", file),
                     "see the demos with 'vmctl demo list'");
-    const demo::Script script = demo::parse_script(host::read_file_or(file, ""), file);
+    const demo::Script script = demo::parse_script(host::read_named_file(file, "demo file"), file);
 
     ops::DemoOptions options;
     options.auto_play = cli.has("auto");
