@@ -43,6 +43,14 @@ void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts
     write_file_atomically(registry_path(data_dir), doc.dump(2) + '\n');
 }
 
+void update_hosts(const std::string& data_dir, const std::function<void(std::vector<HostEntry>&)>& change) {
+    make_dirs(data_dir);
+    const FileLock lock(data_dir + "/hosts.json.lock");
+    std::vector<HostEntry> hosts = load_hosts(data_dir);
+    change(hosts);
+    save_hosts(data_dir, hosts);
+}
+
 HostEntry find_host(const std::string& data_dir, const std::string& name) {
     const auto hosts = load_hosts(data_dir);
     std::vector<std::string> names;

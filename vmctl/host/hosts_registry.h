@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,10 @@ struct HostEntry {
 // The registry is a small JSON file, <data_dir>/hosts.json.
 std::vector<HostEntry> load_hosts(const std::string& data_dir);
 void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts);
+
+// Reads, changes and writes the registry under a lock, so that two vmctl
+// runs at once lose neither's change.
+void update_hosts(const std::string& data_dir, const std::function<void(std::vector<HostEntry>&)>& change);
 
 // The entry named `name`; throws Error(NotFound) listing the known hosts.
 HostEntry find_host(const std::string& data_dir, const std::string& name);

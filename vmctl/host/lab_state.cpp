@@ -6,7 +6,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -18,29 +21,53 @@ std::string lab_state_path(const std::string& data_dir) {
     return data_dir + "/labs/state.json";
 }
 
-LabState load_lab_state(const std::string& path) {
-    LabState state;
-    const std::string text = read_file_or(path, "");
-    if (text.empty())
-        return state;
+namespace {
+
+// The progress in a file's text; nothing when the text is not a progress
+// file (not JSON, or a field of the wrong type).
+std::optional<LabState> parse_lab_state(const std::string& text) {
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object())
-        throw Error(ErrorKind::FileInvalid, fmt::format("the lab progress file {} is damaged", path),
-                    "remove it to start the labs over ('vmctl lab start' writes it again)");
-    state.active = doc.value("active", "");
-    const nlohmann::json labs = doc.value("labs", nlohmann::json::object());
-    for (const auto& [id, l] : labs.items()) {
-        LabProgress p;
-        p.step = l.value("step", std::size_t{0});
-        p.failed_checks = l.value("failed_checks", 0u);
-        p.hints_shown = l.value("hints_shown", 0u);
-        p.answers = l.value("answers", std::map<std::string, std::string>{});
-        p.started_at = l.value("started_at", "");
-        p.step_started_at = l.value("step_started_at", "");
-        p.finished_at = l.value("finished_at", "");
-        state.labs[id] = p;
+        return std::nullopt;
+    try {
+        LabState state;
+        state.active = doc.value("active", "");
+        const nlohmann::json labs = doc.value("labs", nlohmann::json::object());
+        if (!labs.is_object())
+            return std::nullopt;
+        for (const auto& [id, l] : labs.items()) {
+            LabProgress p;
+            p.step = l.value("step", std::size_t{0});
+            p.failed_checks = l.value("failed_checks", 0u);
+            p.hints_shown = l.value("hints_shown", 0u);
+            p.answers = l.value("answers", std::map<std::string, std::string>{});
+            p.started_at = l.value("started_at", "");
+            p.step_started_at = l.value("step_started_at", "");
+            p.finished_at = l.value("finished_at", "");
+            state.labs[id] = p;
+        }
+        return state;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
     }
-    return state;
+}
+
+}  // namespace
+
+LabState load_lab_state(const std::string& path) {
+    const std::string text = read_file_or(path, "");
+    if (text.empty())
+        return {};
+    if (auto state = parse_lab_state(text))
+        return *state;
+    // Set aside, not deleted (someone may want to read it), and the labs
+    // start over; no command stops on it.
+    const std::string aside = path + ".damaged";
+    std::error_code ec;
+    std::filesystem::rename(path, aside, ec);
+    spdlog::warn("the lab progress file {} was damaged; {}, and the labs start over", path,
+                 ec ? "it is left where it is" : "it is set aside as " + aside);
+    return {};
 }
 
 void save_lab_state(const std::string& path, const LabState& state) {
@@ -56,6 +83,14 @@ void save_lab_state(const std::string& path, const LabState& state) {
     write_file_atomically(path, doc.dump(2) + '\n');
 }
 
+void update_lab_state(const std::string& path, const std::function<void(LabState&)>& change) {
+    make_dirs(std::filesystem::path(path).parent_path().string());
+    const FileLock lock(path + ".lock");
+    LabState state = load_lab_state(path);
+    change(state);
+    save_lab_state(path, state);
+}
+
 std::optional<std::pair<std::string, std::string>> active_lab_label(const std::string& data_dir) {
     try {
         const LabState state = load_lab_state(lab_state_path(data_dir));
@@ -63,7 +98,7 @@ std::optional<std::pair<std::string, std::string>> active_lab_label(const std::s
             return std::nullopt;
         return std::make_pair(std::string(kLabLabelKey), state.active);
     } catch (const Error&) {
-        return std::nullopt;  // a damaged progress file must not stop `vmctl create`
+        return std::nullopt;  // an unreadable progress file must not stop `vmctl create`
     }
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,8 +30,14 @@ struct LabState {
 // VMCTL_LAB_STATE at a file of its own so it never touches a student's progress.
 std::string lab_state_path(const std::string& data_dir);
 
-// An absent file is an empty state; a damaged one throws Error(FileInvalid).
+// An absent file is an empty state. A damaged one (not JSON, or a field of
+// the wrong type) is set aside as PATH.damaged with a warning, and the state
+// is empty: a damaged file never stops a command.
 LabState load_lab_state(const std::string& path);
+
+// Reads, changes and writes the progress file under a lock (PATH.lock), so
+// that two vmctl runs at once (`lab watch` and `lab answer`) lose nothing.
+void update_lab_state(const std::string& path, const std::function<void(LabState&)>& change);
 void save_lab_state(const std::string& path, const LabState& state);
 
 // The label every VM made while a lab is active carries ("lab" = its id), or nothing.

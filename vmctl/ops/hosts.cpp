@@ -53,7 +53,6 @@ std::vector<host::HostEntry> hosts_up(const Environment& env, unsigned count, co
     if (count < 1 || count > kMaxLabHosts)
         throw Error(ErrorKind::InvalidArgument, fmt::format("--count {} is out of range", count),
                     fmt::format("choose between 1 and {}", kMaxLabHosts));
-    auto hosts = host::load_hosts(env.paths.data_dir);
     std::vector<host::HostEntry> up;
     for (unsigned i = 1; i <= count; ++i) {
         host::HostEntry entry;
@@ -63,9 +62,10 @@ std::vector<host::HostEntry> hosts_up(const Environment& env, unsigned count, co
         entry.address = fmt::format("10.213.0.{}", 10 + i);
         progress(fmt::format("bringing up {} at {}...", entry.name, entry.address));
         entry.uri = run_lab_host("up", entry, env);
-        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
-        hosts.push_back(entry);
-        host::save_hosts(env.paths.data_dir, hosts);
+        host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+            std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
+            hosts.push_back(entry);
+        });
         up.push_back(entry);
     }
     return up;
@@ -120,8 +120,9 @@ std::vector<std::string> hosts_down(const Environment& env, bool force, const Co
         run_lab_host("down", h, env);
         stopped.push_back(h.name);
     }
-    std::erase_if(hosts, [](const host::HostEntry& h) { return h.simulated; });
-    host::save_hosts(env.paths.data_dir, hosts);
+    host::update_hosts(env.paths.data_dir, [](std::vector<host::HostEntry>& now) {
+        std::erase_if(now, [](const host::HostEntry& h) { return h.simulated; });
+    });
     return stopped;
 }
 
@@ -130,15 +131,28 @@ host::HostEntry hosts_add(const Environment& env, const std::string& name, const
     if (uri.find("://") == std::string::npos)
         throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a libvirt URI", uri),
                     "e.g. qemu+ssh://user@lab2/system");
-    auto hosts = host::load_hosts(env.paths.data_dir);
-    for (const auto& h : hosts)
-        if (h.name == name)
-            throw Error(ErrorKind::AlreadyExists, fmt::format("a host named '{}' is already known", name),
-                        "choose another name");
-    host::HostEntry entry{name, uri, false, 0, {}};
-    hosts.push_back(entry);
-    host::save_hosts(env.paths.data_dir, hosts);
+    const host::HostEntry entry{name, uri, false, 0, {}};
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+        for (const auto& h : hosts)
+            if (h.name == name)
+                throw Error(ErrorKind::AlreadyExists, fmt::format("a host named '{}' is already known", name),
+                            "choose another name");
+        hosts.push_back(entry);
+    });
     return entry;
+}
+
+void hosts_remove(const Environment& env, const std::string& name) {
+    validate_name("host", name);
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+        const auto found = std::find_if(hosts.begin(), hosts.end(), [&](const auto& h) { return h.name == name; });
+        if (found == hosts.end())
+            host::find_host(env.paths.data_dir, name);  // throws NotFound, listing the known hosts
+        if (found->simulated)
+            throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a simulated lab host", name),
+                        "stop the lab hosts with 'vmctl hosts down'");
+        hosts.erase(found);
+    });
 }
 
 std::vector<HostStatus> hosts_status(const Environment& env, const Connector& connect) {

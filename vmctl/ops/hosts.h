@@ -28,6 +28,10 @@ std::vector<std::string> hosts_down(const Environment& env, bool force, const Co
 // Adds a real host (e.g. qemu+ssh://lab2/system) to the registry.
 host::HostEntry hosts_add(const Environment& env, const std::string& name, const std::string& uri);
 
+// Forgets a real host (its VMs are not touched). Error(NotFound) for an
+// unknown name, Error(InvalidState) for a lab host (`hosts down` stops those).
+void hosts_remove(const Environment& env, const std::string& name);
+
 struct HostStatus {
     host::HostEntry entry;
     bool reachable = false;

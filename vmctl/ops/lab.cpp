@@ -234,15 +234,20 @@ StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching) {
     }
     check.results = evaluate_checks(lab.steps[progress.step].checks, checks_for(world, lab, progress, !watching));
     check.passed = all_passed(check.results);
-    if (check.passed) {
-        advance(progress, lab);
-        check.finished = progress.step >= lab.steps.size();
-    } else if (!watching) {
-        ++progress.failed_checks;
-        check.suggest_hint = progress.failed_checks >= 3 &&
-                             progress.hints_shown < lab.steps[check.step].hints.size();
-    }
-    host::save_lab_state(world.state_path, state);
+    // The checks took a while: apply the outcome to the progress as it is
+    // now (an answer may have come in meanwhile), under the file's lock.
+    host::update_lab_state(world.state_path, [&](host::LabState& now) {
+        host::LabProgress& p = now.labs[lab.id];
+        if (p.step != check.step)
+            return;  // another vmctl moved the lab on meanwhile
+        if (check.passed) {
+            advance(p, lab);
+            check.finished = p.step >= lab.steps.size();
+        } else if (!watching) {
+            ++p.failed_checks;
+            check.suggest_hint = p.failed_checks >= 3 && p.hints_shown < lab.steps[check.step].hints.size();
+        }
+    });
     return check;
 }
 
@@ -255,15 +260,17 @@ std::optional<Hint> next_hint(LabWorld& world, const lab::Lab& lab) {
     if (progress.hints_shown >= hints.size())
         return std::nullopt;
     Hint hint{progress.hints_shown + 1, hints.size(), hints[progress.hints_shown]};
-    ++progress.hints_shown;
-    host::save_lab_state(world.state_path, state);
+    host::update_lab_state(world.state_path, [&](host::LabState& now) {
+        host::LabProgress& p = now.labs[lab.id];
+        if (p.step == progress.step)
+            p.hints_shown = std::max(p.hints_shown, static_cast<decltype(p.hints_shown)>(hint.number));
+    });
     return hint;
 }
 
 void record_answer(LabWorld& world, const lab::Lab& lab, const std::string& key, const std::string& value) {
-    host::LabState state = load_state(world);
-    state.labs[lab.id].answers[key] = value;
-    host::save_lab_state(world.state_path, state);
+    host::update_lab_state(world.state_path,
+                           [&](host::LabState& state) { state.labs[lab.id].answers[key] = value; });
 }
 
 std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id) {

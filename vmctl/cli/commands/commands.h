@@ -23,6 +23,7 @@ int hosts_up(Context& context, const Args& args);
 int hosts_down(Context& context, const Args& args);
 int hosts_list(Context& context, const Args& args);
 int hosts_add(Context& context, const Args& args);
+int hosts_remove(Context& context, const Args& args);
 int lab(Context& context, const Args& args);  // the group; its verbs follow
 int lab_list(Context& context, const Args& args);
 int lab_start(Context& context, const Args& args);

@@ -6,11 +6,12 @@
 namespace vmctl::cli::commands {
 
 int hosts(Context& context, const Args& args) {
-    static constexpr std::array<Subcommand, 4> kVerbs{{
+    static constexpr std::array<Subcommand, 5> kVerbs{{
         {"up", "start simulated lab hosts on this machine (root)", hosts_up},
         {"down", "stop every simulated host, leaving nothing running", hosts_down},
         {"list", "hosts with their URI, VMs, vCPUs and memory in use", hosts_list},
         {"add", "add a real host by its libvirt URI", hosts_add},
+        {"remove", "forget a real host (its VMs are not touched)", hosts_remove},
     }};
     return run_group(context, args, "hosts",
                      "Hosts are machines that run VMs. 'vmctl hosts up' simulates a small cloud on this machine:\n"
