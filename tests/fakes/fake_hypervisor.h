@@ -419,15 +419,15 @@ private:
 
     // Writes what the tiny image's init prints, with a boot id per boot.
     void boot(const std::string& name, Domain& d, bool truncate) {
-        if (!guest_boots)
-            return;
         const DomainFacts facts = parse_domain_xml(d.xml);
         if (facts.serial_log.empty())
             return;
-        ++d.boots;
         std::ofstream log(facts.serial_log, truncate ? std::ios::trunc : std::ios::app);
-        log << "Linux booting...\n"
-            << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
+        log << "Linux booting...\n";
+        if (!guest_boots)
+            return;  // and never gets further
+        ++d.boots;
+        log << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
             << " mem_kb=" << facts.memory_bytes / 1024 << "\n"
             << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";
         // A NIC on a network: DHCP answers, as the vmctl network's dnsmasq does.

@@ -1,6 +1,7 @@
 #include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
 #include "vmctl/host/images.h"
 #include "vmctl/ops/clone.h"
 #include "vmctl/ops/create.h"
@@ -55,6 +56,18 @@ TEST_F(CloneImageTest, FullCloneHasItsOwnDiskAndTheSameSettings) {
     EXPECT_EQ(hv.backing_of.count(copy.disks.at(0).path), 0u) << "a full clone has no backing file";
 }
 
+TEST_F(CloneImageTest, ALinkedCloneOfAVmWithALongNameWorks) {
+    const std::string source(63, 'l');
+    ops::CreateOptions o;
+    o.name = source;
+    ops::create_vm(hv, env, o, quiet);
+    hv.destroy_domain(source);
+    const auto first = ops::clone_vm(hv, env, {source, "copy-1", true}, quiet);
+    EXPECT_LE(first.base_image.size(), 63u) << first.base_image;
+    EXPECT_NO_THROW(validate_name("image", first.base_image));
+    EXPECT_EQ(first.base_image.rfind(std::string(42, 'l') + "-base-", 0), 0u) << first.base_image;
+}
+
 TEST_F(CloneImageTest, LinkedCloneIsAnOverlayOnAGoldenImage) {
     hv.destroy_domain("web");
     const auto result = ops::clone_vm(hv, env, {"web", "web-2", true}, quiet);
@@ -104,7 +117,7 @@ TEST_F(CloneImageTest, ImageNamesCannotLeaveTheImagesFolder) {
     std::filesystem::create_directories(outside);
     std::ofstream(outside + "/golden") << "base_image=tiny\ndisk=" << outside << "/disk.qcow2\n";
     const std::string escape = "../" + std::filesystem::path(outside).filename().string();
-    for (const std::string name : {escape, std::string("../../x"), std::string("a/b"), std::string("")}) {
+    for (const std::string& name : {escape, std::string("../../x"), std::string("a/b"), std::string("")}) {
         EXPECT_EQ(failure([&] { ops::delete_image(hv, env, name); }), ErrorKind::InvalidArgument) << name;
         ops::CreateOptions o;
         o.name = "app";
@@ -141,6 +154,19 @@ TEST_F(CloneImageTest, HerdIsLabelledCattleAndAllReady) {
     ASSERT_EQ(cattle.size(), 3u);
     EXPECT_EQ(cattle[2].name, "app-3");
     EXPECT_EQ(cattle[0].metadata.labels.at("kind"), "cattle");
+}
+
+TEST_F(CloneImageTest, HerdWithNoWaitReturnsOnceStarted) {
+    ops::CreateOptions o;
+    o.name = "app";
+    o.wait = false;
+    hv.guest_boots = false;  // it would never be ready: a wait would time out
+    const auto herd = ops::create_herd(hv, env, o, 2, quiet);
+    ASSERT_EQ(herd.members.size(), 2u);
+    for (const auto& member : herd.members) {
+        EXPECT_FALSE(member.ready) << member.name;
+        EXPECT_EQ(hv.domains.at(member.name).state, DomainState::Running);
+    }
 }
 
 TEST_F(CloneImageTest, HerdThatFailsPartWayLeavesNothing) {

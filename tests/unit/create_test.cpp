@@ -144,8 +144,21 @@ TEST_F(CreateTest, GuestThatNeverGetsReadyTimesOutAndIsRemoved) {
     hv.guest_boots = false;
     auto o = options();
     o.ready_timeout = std::chrono::seconds(1);
-    EXPECT_EQ(failure(o), ErrorKind::Timeout);
+    try {
+        ops::create_vm(hv, env, o, quiet);
+        ADD_FAILURE() << "no timeout";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Timeout);
+        // It says what happened: the VM is gone, not "still running".
+        EXPECT_NE(std::string(e.what()).find("removed again"), std::string::npos) << e.what();
+        EXPECT_EQ(std::string(e.hint()).find("still running"), std::string::npos) << e.hint();
+        EXPECT_NE(e.hint().find("web.failed-boot.log"), std::string::npos) << e.hint();
+    }
     expect_nothing_left("web");
+    EXPECT_TRUE(std::filesystem::exists(env.paths.logs_dir + "/web.failed-boot.log")) << "the console, for the why";
+    hv.guest_boots = true;
+    ops::create_vm(hv, env, options(), quiet);
+    EXPECT_FALSE(std::filesystem::exists(env.paths.logs_dir + "/web.failed-boot.log")) << "gone once it boots";
 }
 
 TEST_F(CreateTest, NoWaitReturnsWithoutTheReadyLine) {

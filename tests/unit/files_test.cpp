@@ -2,10 +2,12 @@
 // half written, and nothing planted beside them is followed.
 
 #include "test_env.h"
+#include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/lab_state.h"
 #include "vmctl/host/usage_journal.h"
+#include "vmctl/ops/hosts.h"
 
 #include <gtest/gtest.h>
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -54,6 +57,24 @@ TEST(StateFiles, AreTheUsersAloneEvenWhenAnOlderOneWasReadableByAll) {
     EXPECT_EQ(mode_of(paths.data_dir + "/migrations.jsonl"), 0600u);
 }
 
+TEST(StateFiles, ADamagedLabStateIsSetAsideAndStopsNothing) {
+    TempHome home;
+    const std::string path = home.dir() + "/labs/state.json";
+    for (const std::string& damaged : {std::string("{not json"), std::string(R"({"labs": {"01-x": {"step": "two"}}})"),
+                                      std::string(R"({"active": 7})"), std::string(R"({"labs": [1]})")}) {
+        std::filesystem::create_directories(home.dir() + "/labs");
+        std::ofstream(path) << damaged;
+        host::LabState state;
+        EXPECT_NO_THROW(state = host::load_lab_state(path)) << damaged;
+        EXPECT_TRUE(state.active.empty());
+        EXPECT_TRUE(state.labs.empty());
+        EXPECT_FALSE(std::filesystem::exists(path)) << damaged;
+        EXPECT_EQ(host::read_file_or(path + ".damaged", ""), damaged);
+        std::ofstream(path) << damaged;
+        EXPECT_FALSE(host::active_lab_label(home.dir())) << "create goes on without a lab label";
+    }
+}
+
 TEST(StateFiles, AFilePlantedWhereTheOldTemporaryNameWasIsNotFollowed) {
     TempHome home;
     const std::string victim = home.dir() + "/victim";
@@ -69,6 +90,47 @@ TEST(StateFiles, AFilePlantedWhereTheOldTemporaryNameWasIsNotFollowed) {
     for (const auto& entry : std::filesystem::directory_iterator(home.dir()))
         entries += entry.path().filename().string().rfind("state.json", 0) == 0 ? 1 : 0;
     EXPECT_EQ(entries, 2u);
+}
+
+ErrorKind named_file_failure(const std::string& path) {
+    return testing::failure_kind([&] { host::read_named_file(path, "startup script"); });
+}
+
+TEST(NamedFiles, OnlyRegularFilesAreReadAndNothingBlocks) {
+    TempHome home;
+    const std::string file = home.dir() + "/hello.sh";
+    std::ofstream(file) << "echo hi\n";
+    EXPECT_EQ(host::read_named_file(file, "startup script"), "echo hi\n");
+    EXPECT_EQ(named_file_failure(home.dir() + "/nothing.sh"), ErrorKind::NotFound);
+    EXPECT_EQ(named_file_failure(home.dir()), ErrorKind::InvalidArgument);
+    const std::string fifo = home.dir() + "/fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_EQ(named_file_failure(fifo), ErrorKind::InvalidArgument) << "a FIFO is refused, not waited on";
+}
+
+// `sudo vmctl create --startup-script /etc/shadow` copied the file into a
+// guest: under sudo, named files are read as the user who ran sudo.
+TEST(NamedFiles, UnderSudoAreReadAsTheInvokingUser) {
+    ASSERT_EQ(::geteuid(), 0u) << "the test suite runs as root (scripts/test.sh)";
+    TempHome home;
+    ::chmod(home.dir().c_str(), 0755);
+    const std::string secret = home.dir() + "/secret";
+    std::ofstream(secret) << "root's only\n";
+    ::chmod(secret.c_str(), 0600);
+    ::setenv("SUDO_UID", "65534", 1);  // nobody
+    ::setenv("SUDO_GID", "65534", 1);
+    try {
+        host::read_named_file(secret, "startup script");
+        ADD_FAILURE() << "root's file was read for nobody";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+        EXPECT_NE(std::string(e.what()).find("Permission denied"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("as nobody"), std::string::npos) << e.what();
+    }
+    ::chmod(secret.c_str(), 0644);
+    EXPECT_EQ(host::read_named_file(secret, "startup script"), "root's only\n");
+    ::unsetenv("SUDO_UID");
+    ::unsetenv("SUDO_GID");
 }
 
 TEST(StateFiles, AppendsFromManyProcessesAtOnceLoseNothing) {
@@ -95,6 +157,56 @@ TEST(StateFiles, AppendsFromManyProcessesAtOnceLoseNothing) {
     for (std::string line; std::getline(lines, line); ++count)
         EXPECT_EQ(line, std::string(200, line.front())) << "a line was torn";
     EXPECT_EQ(count, kWriters * 20);
+}
+
+// Runs `each(i)` in `n` processes at once and waits for them all.
+void in_parallel(int n, const std::function<void(int)>& each) {
+    std::vector<pid_t> children;
+    for (int i = 0; i < n; ++i) {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            try {
+                each(i);
+            } catch (...) {
+                ::_exit(1);
+            }
+            ::_exit(0);
+        }
+        children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        EXPECT_EQ(status, 0);
+    }
+}
+
+TEST(StateFiles, FiftyLabAnswersAtOnceAreAllKept) {
+    TempHome home;
+    const std::string path = home.dir() + "/labs/state.json";
+    in_parallel(50, [&](int i) {
+        host::update_lab_state(path, [&](host::LabState& s) { s.labs["01-x"].answers["k" + std::to_string(i)] = "v"; });
+    });
+    EXPECT_EQ(host::load_lab_state(path).labs["01-x"].answers.size(), 50u);
+}
+
+TEST(StateFiles, FiftyHostsAddedAtOnceAreAllKeptAndRemoveForgetsOne) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    in_parallel(50, [&](int i) {
+        ops::hosts_add(env, "lab" + std::to_string(i), "qemu+ssh://lab" + std::to_string(i) + "/system");
+    });
+    EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 50u);
+
+    ops::hosts_remove(env, "lab7");
+    EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 49u);
+    EXPECT_EQ(testing::failure_kind([&] { ops::hosts_remove(env, "lab7"); }), ErrorKind::NotFound);
+    EXPECT_EQ(testing::failure_kind([&] { ops::hosts_remove(env, "../x"); }), ErrorKind::InvalidArgument);
+    host::update_hosts(env.paths.data_dir, [](std::vector<host::HostEntry>& hosts) {
+        hosts.push_back({"host-a", "qemu+unix:///system?socket=/x", true, 1, "10.213.0.11"});
+    });
+    EXPECT_EQ(testing::failure_kind([&] { ops::hosts_remove(env, "host-a"); }), ErrorKind::InvalidState);
+    EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 50u);
 }
 
 }  // namespace

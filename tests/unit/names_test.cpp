@@ -1,3 +1,4 @@
+#include "test_env.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
 
@@ -43,6 +44,30 @@ TEST(VmName, ErrorSaysWhatIsWrong) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("uppercase"), std::string::npos);
     }
+}
+
+TEST(FreeText, UnicodeIsWelcomeButBrokenUtf8ControlsAndLengthAreRefused) {
+    EXPECT_NO_THROW(validate_text("answer", "", 10));
+    EXPECT_NO_THROW(validate_text("answer", "6.1.0-28-amd64", 100));
+    EXPECT_NO_THROW(validate_text("answer", "café ✓ 🚀", 100));
+    EXPECT_NO_THROW(validate_text("answer", "éééé", 4)) << "characters, not bytes";
+    for (const std::string& bad : {std::string("\xff"), std::string("caf\xc3"), std::string("\xc0\xaf"),
+                                  std::string("\xed\xa0\x80"), std::string("\xf4\x90\x80\x80")}) {
+        try {
+            validate_text("answer", bad, 100);
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+            EXPECT_NE(std::string(e.what()).find("not valid UTF-8"), std::string::npos) << e.what();
+        }
+    }
+    for (const std::string& bad : {std::string("a\nb"), std::string("\x1b[31mred"), std::string("tab\there"),
+                                  std::string("\xc2\x85")})
+        EXPECT_EQ(testing::failure_kind([&] { validate_text("snapshot description", bad, 100); }),
+                  ErrorKind::InvalidArgument)
+            << bad;
+    EXPECT_EQ(testing::failure_kind([&] { validate_text("answer", std::string(11, 'a'), 10); }),
+              ErrorKind::InvalidArgument);
 }
 
 TEST(Labels, ParseKeyValuePairs) {

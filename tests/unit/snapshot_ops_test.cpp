@@ -69,6 +69,15 @@ TEST_F(SnapshotOpsTest, RevertTakesASafetySnapshotFirst) {
         EXPECT_EQ(s.current, s.name == "s1");
 }
 
+TEST_F(SnapshotOpsTest, TwoRevertsInOneSecondGetTwoSafetySnapshots) {
+    ops::create_snapshot(hv, "web", "s1", "");
+    EXPECT_EQ(ops::revert_snapshot(hv, "web", "s1", false, "20261127-210500").safety_snapshot,
+              "safety-20261127-210500");
+    EXPECT_EQ(ops::revert_snapshot(hv, "web", "s1", false, "20261127-210500").safety_snapshot,
+              "safety-20261127-210500-2");
+    EXPECT_EQ(names(), (std::vector<std::string>{"s1", "safety-20261127-210500", "safety-20261127-210500-2"}));
+}
+
 TEST_F(SnapshotOpsTest, NoSafetyMeansNoExtraSnapshot) {
     ops::create_snapshot(hv, "web", "s1", "");
     EXPECT_TRUE(ops::revert_snapshot(hv, "web", "s1", true, "x").safety_snapshot.empty());

@@ -34,7 +34,7 @@ MigrationView::~MigrationView() { std::signal(SIGINT, SIG_DFL); }
 bool MigrationView::progress(const MigrationJob& job) {
     if (g_interrupted) {
         if (m_draw)
-            m_err << "\ncancelling: the VM stays where it is..." << std::endl;
+            m_err << "\ncancelling: the VM stays where it is (unless post-copy has begun)..." << std::endl;
         return false;
     }
     if (!m_draw || job.data_total == 0)

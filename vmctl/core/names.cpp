@@ -44,6 +44,36 @@ void validate_name(std::string_view what, std::string_view name) {
 
 void validate_vm_name(std::string_view name) { validate_name("VM", name); }
 
+void validate_text(std::string_view what, std::string_view text, std::size_t max_chars) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++chars) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        // The length of the UTF-8 sequence this byte starts, and the lowest
+        // code point of that length (shorter forms are invalid).
+        const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        char32_t code = length == 1 ? c : length == 2 ? (c & 0x1f) : length == 3 ? (c & 0x0f) : (c & 0x07);
+        bool valid = length != 0 && i + length <= text.size();
+        for (std::size_t k = 1; valid && k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            valid = (next & 0xc0) == 0x80;
+            code = (code << 6) | (next & 0x3f);
+        }
+        static constexpr char32_t kLowest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (!valid || code < kLowest[length] || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            throw Error(ErrorKind::InvalidArgument, fmt::format("the {} is not valid UTF-8 text (at byte {})", what, i + 1),
+                        "type it again in a UTF-8 terminal, or use plain ASCII");
+        if (code < 0x20 || code == 0x7f || (code >= 0x80 && code < 0xa0))
+            throw Error(ErrorKind::InvalidArgument,
+                        fmt::format("the {} contains a control character (\\x{:02x}) at byte {}", what,
+                                    static_cast<unsigned>(code), i + 1),
+                        "write it on one line, without tabs or escape sequences");
+        i += length;
+    }
+    if (chars > max_chars)
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the {} is {} characters long", what, chars),
+                    fmt::format("keep it to {} characters", max_chars));
+}
+
 bool has_pet_label(const Labels& labels) {
     const auto kind = labels.find("kind");
     return kind != labels.end() && kind->second == "pet";

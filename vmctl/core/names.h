@@ -16,6 +16,11 @@ void validate_vm_name(std::string_view name);
 // whose ("image", "host") in the error.
 void validate_name(std::string_view what, std::string_view name);
 
+// Free text a user gives (a lab answer, a snapshot description): valid
+// UTF-8, no control characters, at most `max_chars` characters. Throws
+// Error(InvalidArgument) naming `what` and the problem.
+void validate_text(std::string_view what, std::string_view text, std::size_t max_chars);
+
 // Labels are KEY=VALUE pairs, spelled as cloud labels are: keys start with a
 // letter, keys and values use [a-z0-9_-] and are at most 63 characters.
 using Labels = std::map<std::string, std::string>;

@@ -21,6 +21,15 @@ namespace vmctl::ops {
 
 namespace {
 
+// "SOURCE-base-": golden images of `source` are named this and a UTC stamp
+// (15 characters); a long source name is cut so the name stays within 63.
+std::string base_prefix(const std::string& source) {
+    std::string prefix = source.substr(0, 63 - std::string_view("-base-").size() - 15);
+    while (!prefix.empty() && prefix.back() == '-')
+        prefix.pop_back();
+    return prefix + "-base-";
+}
+
 // A golden image made from `source` by an earlier linked clone, if the
 // source's disk has not been written since: the new clone can share it.
 std::optional<host::ImageFiles> unchanged_base(const Environment& env, const std::string& source,
@@ -30,7 +39,7 @@ std::optional<host::ImageFiles> unchanged_base(const Environment& env, const std
     if (ec)
         return std::nullopt;
     for (const auto& image : host::list_images(env.paths.image_dirs)) {
-        if (!image.golden || image.from_vm != source || image.name.rfind(source + "-base-", 0) != 0)
+        if (!image.golden || image.from_vm != source || image.name.rfind(base_prefix(source), 0) != 0)
             continue;
         const auto base_time = std::filesystem::last_write_time(image.base_disk, ec);
         if (!ec && base_time >= disk_time)
@@ -78,7 +87,7 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
             progress(fmt::format("reusing golden image '{}': the disk of '{}' has not changed since", image.name,
                                  options.source));
         } else {
-            const std::string base_name = fmt::format("{}-base-{}", options.source, utc_stamp_now());
+            const std::string base_name = base_prefix(options.source) + utc_stamp_now();
             progress(fmt::format("freezing the disk of '{}' as golden image '{}'", options.source, base_name));
             image = create_image(hv, env, base_name, options.source);
             rollback.add("remove the golden image", [&hv, &env, name = image.name] { delete_image(hv, env, name); });

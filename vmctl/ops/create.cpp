@@ -168,6 +168,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
+    const std::string failed_boot_log = env.paths.logs_dir + "/" + spec.name + ".failed-boot.log";
     result.serial_log = files.serial_log;
     rollback.add("remove the serial log", [path = files.serial_log] {
         std::error_code ec;
@@ -191,12 +192,27 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         progress(fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
                              accel_name(resolved.accel.accel)));
         started_at = Clock::now();
-        const ReadyWait ready = wait_for_ready(hv, spec.name, files.serial_log, options.ready_timeout);
+        ReadyWait ready;
+        try {
+            ready = wait_for_ready(hv, spec.name, files.serial_log, options.ready_timeout);
+        } catch (const Error& e) {
+            // The rollback removes the VM: say so, and keep its console for the why.
+            const std::string& kept = failed_boot_log;
+            std::error_code ec;
+            std::filesystem::copy_file(files.serial_log, kept, std::filesystem::copy_options::overwrite_existing, ec);
+            throw Error(e.kind(), fmt::format("{}; it was removed again, nothing of it is left", e.what()),
+                        ec ? fmt::format("try again with a longer --timeout, or see 'vmctl doctor'")
+                           : fmt::format("its console is kept in {}: read it for why ('less {}'), or try a longer "
+                                         "--timeout",
+                                         kept, kept));
+        }
         result.boot_seconds = seconds_since(started_at);
         result.ready_line = ready.line;
         result.ready = ready.parsed;
     }
     rollback.commit();
+    std::error_code ec;
+    std::filesystem::remove(failed_boot_log, ec);  // an earlier try's, now answered
     return result;
 }
 

@@ -46,6 +46,11 @@ HerdResult create_herd(Hypervisor& hv, const Environment& env, const CreateOptio
         progress(fmt::format("started {}", member.name));
     }
 
+    if (!options.wait) {  // --no-wait: started is enough
+        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        rollback.commit();
+        return result;
+    }
     progress(fmt::format("waiting for {} VMs to boot...", count));
     std::vector<std::future<ReadyWait>> waits;
     for (const auto& member : result.members) {

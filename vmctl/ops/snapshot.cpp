@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
 #include "vmctl/core/size.h"
 
 #include <fmt/format.h>
@@ -36,6 +37,7 @@ std::string utc_stamp_now() { return format_utc(std::time(nullptr), "%Y%m%d-%H%M
 
 SnapshotCreated create_snapshot(Hypervisor& hv, const std::string& vm, const std::string& snapshot,
                                 const std::string& description) {
+    validate_text("snapshot description", description, 500);
     validate_snapshot_name(snapshot);
     const std::string xml = hv.domain_xml(vm);
     if (is_uefi(xml))
@@ -60,6 +62,9 @@ RevertResult revert_snapshot(Hypervisor& hv, const std::string& vm, const std::s
     RevertResult result;
     if (!no_safety) {
         result.safety_snapshot = safety_snapshot_name(utc_stamp);
+        // Two reverts within one second: the second safety snapshot gets -2, -3, ...
+        for (unsigned n = 2; find(list, result.safety_snapshot) != nullptr; ++n)
+            result.safety_snapshot = fmt::format("{}-{}", safety_snapshot_name(utc_stamp), n);
         hv.create_snapshot(vm, build_snapshot_xml(result.safety_snapshot,
                                                   fmt::format("automatic safety snapshot before reverting to '{}'",
                                                               snapshot)));

@@ -624,9 +624,14 @@ public:
                 downtime_set = virDomainMigrateSetMaxDowntime(dom.get(), *request.max_downtime_ms, 0) == 0;
             if (job && request.postcopy && !postcopy_started && job->iteration >= 2)
                 postcopy_started = virDomainMigrateStartPostCopy(dom.get(), 0) == 0;
-            if (!aborted && !on_progress(job.value_or(MigrationJob{})))
+            if (!aborted && !on_progress(job.value_or(MigrationJob{}))) {
                 aborted = true;
-            if (aborted && !done && now >= next_abort) {
+                if (postcopy_started)  // the VM runs on the destination now: there is no way back
+                    spdlog::warn("post-copy has started: VM '{}' already runs on the destination and cannot go "
+                                 "back; the migration finishes fetching its memory",
+                                 name);
+            }
+            if (aborted && !postcopy_started && !done && now >= next_abort) {
                 if (virDomainAbortJob(dom.get()) < 0) {
                     spdlog::debug("libvirt did not abort the migration yet: {}", last_error("abort").what());
                     virResetLastError();

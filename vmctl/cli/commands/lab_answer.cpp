@@ -2,6 +2,7 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/lab_support.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
 #include "vmctl/host/files.h"
 
 #include <fmt/format.h>
@@ -21,9 +22,11 @@ int lab_answer(Context& context, const Args& args) {
     if (equals == std::string::npos || key.empty())
         throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not KEY=VALUE", text),
                     "write the key the step names, '=', then your answer, e.g. 'vmctl lab answer accel=tcg'");
+    const std::string value = host::trim(text.substr(equals + 1));
+    validate_text("answer", text, 1000);
     LabSession session(context);
     const lab::Lab& lab = session.lab("");
-    ops::record_answer(session.world(), lab, key, host::trim(text.substr(equals + 1)));
+    ops::record_answer(session.world(), lab, key, value);
     context.out() << fmt::format("Recorded {}. Now run 'vmctl lab check'.\n", key);
     return 0;
 }
