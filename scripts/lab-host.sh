@@ -70,8 +70,8 @@ case $action in
 up)
   if ! ip link show "$bridge" >/dev/null 2>&1; then
     ip link add "$bridge" address 02:76:6d:00:00:01 type bridge  # fixed, like the hosts' (below)
-    ip link set "$bridge" up
   fi
+  ip link set "$bridge" up
   # No address on this side (an older vmctl gave it 10.213.0.1), and the
   # hosts' subnet unreachable from here: without the route, a connection to
   # a host's address would leave through the default route.
@@ -86,10 +86,12 @@ up)
     # old, gone address until the cache entry expired: a migration right
     # after took 70 s instead of 3.
     ip link add "$veth" type veth peer name eth0 address "$(printf '02:76:6d:00:00:%02x' "$((10 + index))")" netns "$netns"
-    ip -n "$netns" addr add "$addr/24" dev eth0
-    ip -n "$netns" link set eth0 up
-    ip -n "$netns" link set lo up
   fi
+  # Each step finishes its own part every time: an 'up' interrupted after
+  # the link was made comes back without its address otherwise.
+  ip -n "$netns" addr replace "$addr/24" dev eth0
+  ip -n "$netns" link set eth0 up
+  ip -n "$netns" link set lo up
   # Always, so that a host whose bridge went away (and came back) is
   # reachable again.
   ip link set "$veth" master "$bridge" up

@@ -102,6 +102,27 @@ TEST(HostsE2E, DownNeverKillsAProcessAStalePidFileNames) {
     shell("kill " + pid);
 }
 
+// An 'up' interrupted after it made the host's link, before its address:
+// the next 'up' finishes each step instead of skipping it.
+TEST(HostsE2E, UpFinishesWhatAnInterruptedUpLeft) {
+    require_environment();
+    struct Cleanup {  // whatever happens, host-a goes
+        ~Cleanup() {
+            shell("ip netns list | grep -qw vmctl-host-a && " + std::string(VMCTL_SOURCE_DIR) +
+                  "/scripts/lab-host.sh down host-a 1 /var/lib/vmctl/hosts");
+        }
+    } cleanup;
+    ASSERT_EQ(shell("ip netns add vmctl-host-a && ip link add vl-host-a type veth peer name eth0 netns vmctl-host-a")
+                  .exit_code,
+              0);
+    const RunResult up = vmctl({"hosts", "up", "--count", "1"});
+    EXPECT_EQ(up.exit_code, 0) << up.err;
+    EXPECT_NE(shell("ip -n vmctl-host-a -o addr show dev eth0").out.find("10.213.0.11/24"), std::string::npos);
+    EXPECT_EQ(vmctl({"--host", "host-a", "list"}).exit_code, 0);
+    EXPECT_EQ(vmctl({"hosts", "down"}).exit_code, 0);
+    EXPECT_EQ(shell("ip netns list | grep vmctl-host").out, "");
+}
+
 TEST(HostsE2E, NonRootIsToldWhy) {
     require_environment();
     const RunResult r = shell("setpriv --reuid=nobody --regid=nogroup --clear-groups " + quote(VMCTL_BINARY) +

@@ -94,7 +94,13 @@ public:
     DomainState domain_state(const std::string& name) override { return get(name).state; }
 
     std::string domain_xml(const std::string& name) override { return get(name).xml; }
-    std::string domain_config_xml(const std::string& name) override { return get(name).xml; }
+    // A saved definition that differs from the running one (a disk attached
+    // with --config only, say); by default they are the same.
+    std::map<std::string, std::string> config_xml;
+    std::string domain_config_xml(const std::string& name) override {
+        const auto saved = config_xml.find(name);
+        return saved != config_xml.end() ? saved->second : get(name).xml;
+    }
 
     // A balloon that has not reached the size set yet: list_domains reports
     // this (the live size) instead of the definition's.

@@ -143,6 +143,26 @@ TEST_F(CloneImageTest, AGoldenImageWhoseDiskLiesOutsideVmctlsFolderIsNotDeleted)
     EXPECT_TRUE(std::filesystem::exists(dir + "/golden"));
 }
 
+TEST_F(CloneImageTest, AnImageUsedOnAnotherHostOrMaybeOnASilentOneIsNotDeleted) {
+    hv.destroy_domain("web");
+    ops::create_image(hv, env, "web-golden", "web");
+    ops::UseElsewhere used;
+    used.image_users["web-golden"] = {"host-b/app"};
+    try {
+        ops::delete_image(hv, env, "web-golden", used);
+        ADD_FAILURE() << "deleted an image a VM on host-b uses";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(std::string(e.what()).find("host-b/app"), std::string::npos) << e.what();
+    }
+    ops::UseElsewhere silent;
+    silent.unreachable = {"host-c"};
+    EXPECT_EQ(failure([&] { ops::delete_image(hv, env, "web-golden", silent); }), ErrorKind::InvalidState);
+    EXPECT_TRUE(std::filesystem::exists(env.paths.image_dirs.front() + "/web-golden/golden"));
+    ops::delete_image(hv, env, "web-golden", ops::UseElsewhere{});
+    EXPECT_FALSE(std::filesystem::exists(env.paths.image_dirs.front() + "/web-golden"));
+}
+
 TEST_F(CloneImageTest, HerdIsLabelledCattleAndAllReady) {
     ops::CreateOptions o;
     o.name = "app";

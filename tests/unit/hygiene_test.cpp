@@ -133,7 +133,7 @@ TEST_F(HygieneOpsTest, APlantedMessIsFoundAndFixedButThePetIsNot) {
     hv.create_volume(host::kPoolName, "leftover-disk0.qcow2", 1ULL << 30);
     hv.stats = {{"idle", DomainState::Running, 1, 1000}, {"pet", DomainState::Running, 1, 1000}};
 
-    const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(10), {}, {});
+    const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(10), {}, ops::UseElsewhere{});
     const auto findings = find_hygiene_problems(input, {}, prices());
     EXPECT_EQ(kinds_for(findings, "idle"), std::vector<FindingKind>{FindingKind::IdleVm});
     EXPECT_EQ(kinds_for(findings, "pet"), (std::vector<FindingKind>{FindingKind::IdleVm, FindingKind::OldSnapshot}));
@@ -155,8 +155,34 @@ TEST_F(HygieneOpsTest, APlantedMessIsFoundAndFixedButThePetIsNot) {
 TEST_F(HygieneOpsTest, AVolumeUsedOnAnotherHostIsNotUnused) {
     hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     const auto volume = hv.create_volume(host::kPoolName, "elsewhere-disk0.qcow2", 1ULL << 30);
-    const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(1), {}, {volume.path});
+    ops::UseElsewhere elsewhere;
+    elsewhere.disks = {volume.path};
+    const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(1), {}, elsewhere);
     EXPECT_TRUE(input.unused_volumes.empty());
+}
+
+TEST_F(HygieneOpsTest, ADiskInAVmsSavedDefinitionOnlyIsNotUnused) {
+    make("web", {});
+    hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
+    const auto volume = hv.create_volume(host::kPoolName, "web-data.qcow2", 1ULL << 30);
+    std::string saved = hv.domains.at("web").xml;
+    saved.insert(saved.find("<serial"), build_disk_device_xml(volume.path, "vdb"));
+    hv.config_xml["web"] = saved;  // attached for the next boot only
+    const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(1), {}, ops::UseElsewhere{});
+    EXPECT_TRUE(input.unused_volumes.empty());
+}
+
+// Run against one host, hygiene must count what every other host uses (they
+// share the pool), and leave alone what a host that does not answer may use.
+TEST_F(HygieneOpsTest, WhatOtherHostsUseCountsAndASilentHostIsUnreachable) {
+    testing::FakeHypervisor other;
+    ops::CreateOptions o;
+    o.name = "far";
+    ops::create_vm(other, env, o, [](std::string_view) {});
+    const ops::UseElsewhere use = ops::use_on({{"host-b", &other}, {"host-c", nullptr}});
+    EXPECT_EQ(use.unreachable, std::vector<std::string>{"host-c"});
+    EXPECT_EQ(use.image_users.at("tiny"), std::vector<std::string>{"host-b/far"});
+    EXPECT_EQ(use.disks.count(parse_domain_xml(other.domains.at("far").xml).disks.at(0).path), 1u);
 }
 
 }  // namespace

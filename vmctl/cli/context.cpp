@@ -53,6 +53,29 @@ std::unique_ptr<Hypervisor> Context::connect(const std::string& uri) {
     }
 }
 
+ops::UseElsewhere Context::use_elsewhere() {
+    std::vector<std::pair<std::string, std::string>> others;  // name, URI
+    if (m_uri != default_uri())
+        others.emplace_back("local", default_uri());
+    for (const auto& entry : host::load_hosts(env().paths.data_dir))
+        if (entry.uri != m_uri && entry.uri != default_uri())
+            others.emplace_back(entry.name, entry.uri);
+    std::vector<std::unique_ptr<Hypervisor>> connections;
+    std::vector<std::pair<std::string, Hypervisor*>> hosts;
+    for (const auto& [name, uri] : others) {
+        try {
+            connections.push_back(connect(uri));
+            hosts.emplace_back(name, connections.back().get());
+        } catch (const Error& e) {
+            hosts.emplace_back(name, nullptr);
+            m_err << fmt::format("warning: host '{}' does not answer ({}); what may be in use there is left alone",
+                                 name, e.what())
+                  << std::endl;
+        }
+    }
+    return ops::use_on(hosts);
+}
+
 Hypervisor& Context::hypervisor() {
     if (!m_hypervisor) {
         try {

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/ops/environment.h"
+#include "vmctl/ops/image.h"
 
 #include <functional>
 #include <iosfwd>
@@ -40,6 +41,12 @@ public:
 
     // A second connection, to another host (migration, hosts list).
     std::unique_ptr<Hypervisor> connect(const std::string& uri);
+
+    // What the VMs of every other host use (this user's default connection
+    // when --host chose another, and every registered host, each once): they
+    // share vmctl's folders and pool. A host that does not answer is named
+    // in a warning and in the result's `unreachable`.
+    ops::UseElsewhere use_elsewhere();
 
     // Progress lines for a waiting person go to stderr, never to stdout.
     ops::Progress progress();

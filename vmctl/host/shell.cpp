@@ -14,10 +14,39 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <string_view>
+#include <vector>
+
+extern "C" char** environ;
 
 namespace vmctl::host {
+namespace {
+
+// This process's environment with `overrides` set, as "KEY=VALUE" strings:
+// made before fork, since a child of a process with threads may call only
+// async-signal-safe functions (setenv may deadlock on a lock another thread held).
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& overrides) {
+    std::vector<std::string> entries;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+        const std::string_view text(*entry);
+        if (overrides.count(std::string(text.substr(0, text.find('=')))) == 0)
+            entries.emplace_back(text);
+    }
+    for (const auto& [key, value] : overrides)
+        entries.push_back(key + "=" + value);
+    return entries;
+}
+
+}  // namespace
 
 ShellResult run_shell(const std::string& script, const ShellOptions& options) {
+    const std::vector<std::string> env_entries = environment_with(options.env);
+    std::vector<char*> envp;
+    for (const auto& entry : env_entries)
+        envp.push_back(const_cast<char*>(entry.c_str()));
+    envp.push_back(nullptr);
+    const char* argv[] = {"sh", "-c", script.c_str(), nullptr};
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw Error(ErrorKind::OperationFailed, "could not create a pipe for a shell", "check the open file limit");
@@ -35,9 +64,7 @@ ShellResult run_shell(const std::string& script, const ShellOptions& options) {
         ::dup2(fds[1], STDERR_FILENO);
         if (!options.directory.empty() && ::chdir(options.directory.c_str()) != 0)
             ::_exit(126);
-        for (const auto& [key, value] : options.env)
-            ::setenv(key.c_str(), value.c_str(), 1);
-        ::execl("/bin/sh", "sh", "-c", script.c_str(), static_cast<char*>(nullptr));
+        ::execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
         ::_exit(127);
     }
     ::setpgid(pid, pid);  // also here, so the group exists before any kill

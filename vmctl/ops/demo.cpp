@@ -1,6 +1,7 @@
 #include "vmctl/ops/demo.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/core/pattern.h"
 #include "vmctl/host/serial_log.h"
 #include "vmctl/host/shell.h"
 
@@ -160,7 +161,7 @@ private:
             const std::string log = m_terminal.serial_log(action.vm);
             const std::regex pattern(action.text);
             const auto line = host::wait_for_line(
-                log, [&](const std::string& text) { return std::regex_search(text, pattern); },
+                log, [&](const std::string& text) { return search_lines(text, pattern); },
                 std::chrono::duration_cast<std::chrono::milliseconds>(action.within),
                 [this] { return !m_terminal.cancelled(); });
             if (line) {

@@ -3,32 +3,33 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/shell.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 
 namespace vmctl::ops {
 namespace {
 
 std::string state_dir(const Environment& env) { return env.paths.data_dir + "/hosts"; }
 
-// Runs scripts/lab-host.sh and returns what it printed.
+// Runs scripts/lab-host.sh and returns what it printed. The arguments travel
+// in the environment, never spliced into the shell's text.
 std::string run_lab_host(const std::string& action, const host::HostEntry& entry, const Environment& env) {
-    const std::string command = fmt::format("{}/scripts/lab-host.sh {} {} {} '{}' 2>&1", host::source_dir(), action,
-                                            entry.name, entry.index, state_dir(env));
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        throw Error(ErrorKind::OperationFailed, "could not run lab-host.sh", {});
-    std::string output;
-    std::array<char, 512> buffer{};
-    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-        output.append(buffer.data(), n);
-    if (::pclose(pipe) != 0)
+    host::ShellOptions options;
+    options.timeout = std::chrono::minutes(5);
+    options.env = {{"LAB_HOST_SCRIPT", host::source_dir() + "/scripts/lab-host.sh"},
+                   {"LAB_HOST_ACTION", action},
+                   {"LAB_HOST_NAME", entry.name},
+                   {"LAB_HOST_INDEX", std::to_string(entry.index)},
+                   {"LAB_HOST_STATE", state_dir(env)}};
+    const host::ShellResult result = host::run_shell(
+        R"(exec "$LAB_HOST_SCRIPT" "$LAB_HOST_ACTION" "$LAB_HOST_NAME" "$LAB_HOST_INDEX" "$LAB_HOST_STATE")", options);
+    std::string output = result.output;
+    if (result.timed_out || result.exit_code != 0)
         throw Error(ErrorKind::OperationFailed,
                     fmt::format("could not bring {} lab host '{}': {}", action, entry.name, output),
                     "see the libvirtd log under " + state_dir(env) + "/" + entry.name + "/log");

@@ -19,7 +19,7 @@
 namespace vmctl::ops {
 
 HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono::milliseconds window,
-                            const std::vector<UsageRecord>& journal, const std::set<std::string>& used_elsewhere) {
+                            const std::vector<UsageRecord>& journal, const UseElsewhere& elsewhere) {
     HygieneInput input;
     input.now = static_cast<long long>(std::time(nullptr));
     input.uri = env.uri;
@@ -30,7 +30,7 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
     for (const auto& row : top_rows(before, after, std::chrono::duration<double>(window).count()))
         cpu[row.name] = row.cpu_percent;
 
-    std::set<std::string> used = used_elsewhere;
+    std::set<std::string> used = elsewhere.disks;
     for (const auto& summary : hv.list_domains()) {
         HygieneVm vm;
         vm.name = summary.name;
@@ -47,12 +47,11 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
             continue;  // deleted since the list: nothing left to report on it
         }
         const DomainFacts facts = parse_domain_xml(xml);
-        for (const auto& disk : facts.disks) {
-            used.insert(disk.path);
+        for (const auto& disk : facts.disks)
             if (disk.device == "disk" && !disk.path.empty())
                 if (const auto volume = hv.volume_by_path(disk.path))
                     vm.disk_bytes += volume->capacity_bytes;
-        }
+        used.merge(defined_disks(hv, summary.name));  // a disk only in the saved definition is used too
         if (vm.state == DomainState::Running && cpu.count(vm.name) != 0)
             vm.cpu_percent = cpu[vm.name];
         if (vm.state == DomainState::ShutOff)
@@ -71,13 +70,17 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
     } catch (const Error&) {
         // No pool yet: vmctl never made a VM here, so no volume is left over.
     }
-    for (const auto& image : list_images(hv, env))
-        if (image.image.golden)
-            input.golden_images.push_back({image.image.name, image.disk_bytes, image.used_by.size()});
+    for (const auto& image : list_images(hv, env)) {
+        if (!image.image.golden)
+            continue;
+        const auto there = elsewhere.image_users.find(image.image.name);
+        input.golden_images.push_back({image.image.name, image.disk_bytes,
+                                       image.used_by.size() + (there != elsewhere.image_users.end() ? there->second.size() : 0)});
+    }
     return input;
 }
 
-std::string fix_finding(Hypervisor& hv, const Environment& env, const Finding& finding) {
+std::string fix_finding(Hypervisor& hv, const Environment& env, const Finding& finding, const UseElsewhere& elsewhere) {
     if (!finding.automatic)
         throw Error(ErrorKind::InvalidState, fmt::format("'{}' is not fixed automatically", finding.subject),
                     fmt::format("do it yourself if you mean it: {}", finding.fix));
@@ -94,7 +97,7 @@ std::string fix_finding(Hypervisor& hv, const Environment& env, const Finding& f
         hv.delete_volume(finding.volume_path);
         return fmt::format("deleted volume {}", finding.volume_path);
     case FindingKind::UnusedImage:
-        delete_image(hv, env, finding.subject);
+        delete_image(hv, env, finding.subject, elsewhere);
         return fmt::format("deleted image '{}'", finding.subject);
     case FindingKind::OldSnapshot:
         delete_snapshot(hv, finding.subject, finding.snapshot, false);

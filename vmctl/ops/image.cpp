@@ -91,16 +91,62 @@ std::vector<ImageUse> list_images(Hypervisor& hv, const Environment& env) {
     return result;
 }
 
-void delete_image(Hypervisor& hv, const Environment& env, const std::string& image) {
+std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name) {
+    std::set<std::string> disks;
+    for (const auto& read : {&Hypervisor::domain_xml, &Hypervisor::domain_config_xml}) {
+        std::string xml;
+        try {
+            xml = (hv.*read)(name);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::NotFound)
+                throw;
+            continue;  // gone since it was listed
+        }
+        for (const auto& disk : parse_domain_xml(xml).disks)
+            if (!disk.path.empty())
+                disks.insert(disk.path);
+    }
+    return disks;
+}
+
+UseElsewhere use_on(const std::vector<std::pair<std::string, Hypervisor*>>& hosts) {
+    UseElsewhere use;
+    for (const auto& [name, hv] : hosts) {
+        if (hv == nullptr) {
+            use.unreachable.push_back(name);
+            continue;
+        }
+        try {
+            for (const auto& vm : hv->list_domains()) {
+                if (!vm.metadata.image.empty())
+                    use.image_users[vm.metadata.image].push_back(fmt::format("{}/{}", name, vm.name));
+                use.disks.merge(defined_disks(*hv, vm.name));
+            }
+        } catch (const Error&) {
+            use.unreachable.push_back(name);
+        }
+    }
+    return use;
+}
+
+void delete_image(Hypervisor& hv, const Environment& env, const std::string& image, const UseElsewhere& elsewhere) {
     const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
     if (!files.golden)
         throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a built-in image made from a recipe", image),
                     fmt::format("it is rebuilt by {}; only golden images are deleted", host::build_command(image)));
-    const auto users = users_of(hv, image);
+    auto users = users_of(hv, image);
+    if (const auto there = elsewhere.image_users.find(image); there != elsewhere.image_users.end())
+        users.insert(users.end(), there->second.begin(), there->second.end());
     if (!users.empty())
         throw Error(ErrorKind::InvalidState,
                     fmt::format("image '{}' is used by {} VM(s): {}", image, users.size(), fmt::join(users, ", ")),
                     "their disks are linked to it; delete those VMs first");
+    if (!elsewhere.unreachable.empty())
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("host(s) {} do not answer: VMs there may use image '{}'",
+                                fmt::join(elsewhere.unreachable, ", "), image),
+                    "bring them up ('vmctl hosts list' shows them), or remove a real host you no longer use with "
+                    "'vmctl hosts remove'");
     host::require_inside(files.base_disk, {env.paths.golden_dir});
     if (hv.volume_by_path(files.base_disk))
         hv.delete_volume(files.base_disk);

@@ -4,7 +4,10 @@
 #include "vmctl/host/images.h"
 #include "vmctl/ops/environment.h"
 
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vmctl::ops {
@@ -22,7 +25,25 @@ struct ImageUse {
 
 std::vector<ImageUse> list_images(Hypervisor& hv, const Environment& env);
 
-// Deletes a golden image; refuses (naming them) while VMs use it.
-void delete_image(Hypervisor& hv, const Environment& env, const std::string& image);
+// What the VMs of the other known hosts use: they share vmctl's folders and
+// pool, so a volume or an image unused here may be in use there. Read from
+// both their running and their saved definitions.
+struct UseElsewhere {
+    std::set<std::string> disks;                                   // volume paths
+    std::map<std::string, std::vector<std::string>> image_users;  // image -> "host/vm"
+    std::vector<std::string> unreachable;                          // hosts that did not answer
+};
+
+// Gathers it from `hosts` (name and connection each); a host whose
+// connection is null, or that fails while asked, is listed as unreachable.
+UseElsewhere use_on(const std::vector<std::pair<std::string, Hypervisor*>>& hosts);
+
+// Every disk path in a domain's running and saved definitions, per domain.
+std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name);
+
+// Deletes a golden image; refuses (naming them) while VMs use it here or
+// elsewhere, and while a host that may use it does not answer.
+void delete_image(Hypervisor& hv, const Environment& env, const std::string& image,
+                  const UseElsewhere& elsewhere = {});
 
 }  // namespace vmctl::ops

@@ -63,6 +63,7 @@ public:
     ~StateFileScope() {
         std::error_code ec;
         fs::remove(m_world.state_path, ec);
+        fs::remove(m_world.state_path + ".lock", ec);
         m_world.state_path = m_saved_path;
         if (m_saved_env)
             ::setenv("VMCTL_LAB_STATE", m_saved_env->c_str(), 1);

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/pattern.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/serial_log.h"
@@ -176,7 +177,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
         const std::regex pattern(c.pattern);
         const auto wait = env.patient ? std::chrono::milliseconds(c.within) : std::chrono::milliseconds(0);
         const auto line = host::wait_for_line(
-            facts.serial_log, [&](const std::string& text) { return std::regex_search(text, pattern); },
+            facts.serial_log, [&](const std::string& text) { return search_lines(text, pattern); },
             std::max(wait, std::chrono::milliseconds(50)), [] { return true; });
         if (line)
             return std::nullopt;
@@ -193,7 +194,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
         options.agent_wait = env.patient ? std::chrono::seconds(30) : std::chrono::seconds(1);
         const ExecStatus status = exec_in_guest(hv(), c.vm, options);
         const std::string output = status.out + status.err;
-        if (std::regex_search(output, std::regex(c.pattern)))
+        if (search_lines(output, std::regex(c.pattern)))
             return std::nullopt;
         return output.empty() ? std::string("it printed nothing")
                               : fmt::format("it printed '{}'", host::first_line(output));
@@ -206,7 +207,7 @@ std::optional<std::string> failure(const Check& c, const CheckEnvironment& env) 
         const std::string given = lower_trimmed(answer->second);
         bool right = false;
         if (!c.pattern.empty())
-            right = std::regex_search(given, std::regex(c.pattern, std::regex::icase));
+            right = search_lines(given, std::regex(c.pattern, std::regex::icase));
         else if (!c.run.empty())
             right = given == lower_trimmed(env.run_script(c.run).output);
         else

@@ -1,9 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/core/names.h"
-#include "vmctl/core/domain_xml.h"
 #include "vmctl/core/hygiene.h"
-#include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/hygiene.h"
 #include "vmctl/ops/usage.h"
@@ -13,38 +11,6 @@
 
 namespace vmctl::cli::commands {
 namespace {
-
-// Disks of VMs on the other known hosts: they share vmctl's pool directory,
-// so a volume unused here may be a disk there. False if a host did not answer.
-bool disks_on_other_hosts(Context& context, std::set<std::string>& used) {
-    bool all_known = true;
-    for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
-        if (h.uri == context.uri())
-            continue;
-        try {
-            auto other = context.connect(h.uri);
-            for (const auto& vm : other->list_domains()) {
-                std::string xml;
-                try {
-                    xml = other->domain_xml(vm.name);
-                } catch (const Error& e) {
-                    if (e.kind() != ErrorKind::NotFound)
-                        throw;
-                    continue;  // deleted since the list: it has no disks any more
-                }
-                for (const auto& disk : parse_domain_xml(xml).disks)
-                    used.insert(disk.path);
-            }
-        } catch (const Error& e) {
-            context.err() << fmt::format("warning: host '{}' is unreachable ({}); volumes that may be its disks are "
-                                         "not fixed automatically",
-                                         h.name, e.what())
-                          << std::endl;
-            all_known = false;
-        }
-    }
-    return all_known;
-}
 
 nlohmann::json findings_json(const std::vector<Finding>& findings, const PriceSheet& prices) {
     nlohmann::json out = {{"currency", prices.currency}, {"example_prices", prices.example},
@@ -60,7 +26,7 @@ nlohmann::json findings_json(const std::vector<Finding>& findings, const PriceSh
     return out;
 }
 
-int fix_all(Context& context, const std::vector<Finding>& findings, bool yes) {
+int fix_all(Context& context, const std::vector<Finding>& findings, bool yes, const ops::UseElsewhere& elsewhere) {
     std::optional<ErrorKind> failure;
     for (const auto& f : findings) {
         if (!f.automatic) {
@@ -72,7 +38,7 @@ int fix_all(Context& context, const std::vector<Finding>& findings, bool yes) {
             continue;
         }
         try {
-            context.out() << ops::fix_finding(context.hypervisor(), context.env(), f) << '\n';
+            context.out() << ops::fix_finding(context.hypervisor(), context.env(), f, elsewhere) << '\n';
         } catch (const Error& e) {
             context.out() << fmt::format("NOT DONE: {}: {}\n", f.fix, e.what());
             failure = failure.value_or(e.kind());
@@ -122,10 +88,11 @@ int hygiene(Context& context, const Args& args) {
 
     auto& hv = context.hypervisor();
     const auto journal = ops::sample_usage(hv, context.env());
-    std::set<std::string> used_elsewhere;
-    const bool all_hosts_known = disks_on_other_hosts(context, used_elsewhere);
+    // Every other host shares the pool: a volume or an image unused here may be used there.
+    const ops::UseElsewhere elsewhere = context.use_elsewhere();
+    const bool all_hosts_known = elsewhere.unreachable.empty();
     const auto input = ops::gather_hygiene(hv, context.env(), std::chrono::milliseconds(static_cast<long>(window * 1000)),
-                                           journal, used_elsewhere);
+                                           journal, elsewhere);
     auto findings = find_hygiene_problems(input, rules, prices);
     if (auto selector = cli.get_optional<std::string>("label")) {
         // A shared host: fix only what is yours, never a neighbour's VMs.
@@ -141,12 +108,12 @@ int hygiene(Context& context, const Args& args) {
     }
     if (!all_hosts_known)
         for (auto& f : findings)
-            f.automatic = f.automatic && f.kind != FindingKind::UnusedVolume;
+            f.automatic = f.automatic && f.kind != FindingKind::UnusedVolume && f.kind != FindingKind::UnusedImage;
     if (cli.has("json"))
         context.out() << findings_json(findings, prices).dump(2) << '\n';
     else
         context.out() << format_findings(findings, prices);
-    return cli.has("fix") ? fix_all(context, findings, cli.has("yes")) : 0;
+    return cli.has("fix") ? fix_all(context, findings, cli.has("yes"), elsewhere) : 0;
 }
 
 }  // namespace vmctl::cli::commands
