@@ -25,6 +25,28 @@ namespace {
 
 using testing::TempHome;
 
+// Runs `each(i)` in `n` processes at once and waits for them all.
+void in_parallel(int n, const std::function<void(int)>& each) {
+    std::vector<pid_t> children;
+    for (int i = 0; i < n; ++i) {
+        const pid_t pid = ::fork();
+        if (pid == 0) {
+            try {
+                each(i);
+            } catch (...) {
+                ::_exit(1);
+            }
+            ::_exit(0);
+        }
+        children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        EXPECT_EQ(status, 0);
+    }
+}
+
 unsigned mode_of(const std::string& path) {
     struct stat st {};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
@@ -137,48 +159,15 @@ TEST(StateFiles, AppendsFromManyProcessesAtOnceLoseNothing) {
     TempHome home;
     const std::string path = home.dir() + "/journal.jsonl";
     constexpr int kWriters = 50;
-    std::vector<pid_t> children;
-    for (int i = 0; i < kWriters; ++i) {
-        const pid_t pid = ::fork();
-        if (pid == 0) {
-            for (int line = 0; line < 20; ++line)
-                host::append_to_file(path, std::string(200, static_cast<char>('a' + i % 26)) + "\n");
-            ::_exit(0);
-        }
-        children.push_back(pid);
-    }
-    for (pid_t pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        EXPECT_EQ(status, 0);
-    }
+    in_parallel(kWriters, [&](int i) {
+        for (int line = 0; line < 20; ++line)
+            host::append_to_file(path, std::string(200, static_cast<char>('a' + i % 26)) + "\n");
+    });
     std::istringstream lines(host::read_file_or(path, ""));
     int count = 0;
     for (std::string line; std::getline(lines, line); ++count)
         EXPECT_EQ(line, std::string(200, line.front())) << "a line was torn";
     EXPECT_EQ(count, kWriters * 20);
-}
-
-// Runs `each(i)` in `n` processes at once and waits for them all.
-void in_parallel(int n, const std::function<void(int)>& each) {
-    std::vector<pid_t> children;
-    for (int i = 0; i < n; ++i) {
-        const pid_t pid = ::fork();
-        if (pid == 0) {
-            try {
-                each(i);
-            } catch (...) {
-                ::_exit(1);
-            }
-            ::_exit(0);
-        }
-        children.push_back(pid);
-    }
-    for (pid_t pid : children) {
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        EXPECT_EQ(status, 0);
-    }
 }
 
 TEST(StateFiles, FiftyLabAnswersAtOnceAreAllKept) {
