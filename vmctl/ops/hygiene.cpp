@@ -51,7 +51,7 @@ HygieneInput gather_hygiene(Hypervisor& hv, const Environment& env, std::chrono:
             if (disk.device == "disk" && !disk.path.empty())
                 if (const auto volume = hv.volume_by_path(disk.path))
                     vm.disk_bytes += volume->capacity_bytes;
-        used.merge(defined_disks(hv, summary.name));  // a disk only in the saved definition is used too
+        used.merge(defined_disks(hv, summary.name, xml));  // a disk only in the saved definition is used too
         if (vm.state == DomainState::Running && cpu.count(vm.name) != 0)
             vm.cpu_percent = cpu[vm.name];
         if (vm.state == DomainState::ShutOff)

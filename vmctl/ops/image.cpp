@@ -91,12 +91,13 @@ std::vector<ImageUse> list_images(Hypervisor& hv, const Environment& env) {
     return result;
 }
 
-std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name) {
+std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name, const std::string& live_xml) {
     std::set<std::string> disks;
     for (const auto& read : {&Hypervisor::domain_xml, &Hypervisor::domain_config_xml}) {
-        std::string xml;
+        std::string xml = read == &Hypervisor::domain_xml ? live_xml : "";
         try {
-            xml = (hv.*read)(name);
+            if (xml.empty())
+                xml = (hv.*read)(name);
         } catch (const Error& e) {
             if (e.kind() != ErrorKind::NotFound)
                 throw;

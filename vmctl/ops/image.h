@@ -38,8 +38,9 @@ struct UseElsewhere {
 // connection is null, or that fails while asked, is listed as unreachable.
 UseElsewhere use_on(const std::vector<std::pair<std::string, Hypervisor*>>& hosts);
 
-// Every disk path in a domain's running and saved definitions, per domain.
-std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name);
+// Every disk path in a domain's running and saved definitions. A caller that
+// already read the running definition passes it as `live_xml`.
+std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name, const std::string& live_xml = "");
 
 // Deletes a golden image; refuses (naming them) while VMs use it here or
 // elsewhere, and while a host that may use it does not answer.
