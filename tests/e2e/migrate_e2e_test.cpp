@@ -47,7 +47,7 @@ protected:
         const std::string base = "/tmp/" + name + "-" + tag;
         shell("rm -f " + base + ".*");  // a failed earlier run may have left them
         // $! inside the subshell is vmctl's own pid, so Ctrl-C reaches vmctl.
-        shell("(" + quote(VMCTL_BINARY) + " --host host-a migrate " + name + " --to host-b --bandwidth 1 > " + base +
+        shell("(" + quote(VMCTL_BINARY) + " --host host-a migrate " + name + " --to host-b --precopy --bandwidth 1 > " + base +
               ".out 2>&1 & echo $! > " + base + ".pid; wait $!; echo $? > " + base + ".rc) >/dev/null 2>&1 &");
         return base;
     }

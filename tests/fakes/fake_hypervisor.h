@@ -35,7 +35,7 @@ public:
     bool guest_boots = true;          // start writes the ready line
     bool dhcp_answers = true;         // a guest with a NIC gets an address as it boots
 
-    HypervisorVersions versions() override { return {"fake:///", "9.0.0", "9.0.0", "7.2.0", "fakehost"}; }
+    HypervisorVersions versions() override { return {"fake:///", "9.0.0", "9.0.0", qemu_version, "fakehost"}; }
 
     bool domain_exists(const std::string& name) override {
         maybe_fail("domain_exists");
@@ -350,6 +350,7 @@ public:
 
     // Migration: the fake moves the domain to `peer` (another fake) when set.
     NodeFacts node = {"fakehost", "00000000-0000-0000-0000-000000000001", 2, 8ULL << 30, 4ULL << 30};
+    std::string qemu_version = "7.2.0";  // what versions() reports as the hypervisor
     FakeHypervisor* peer = nullptr;
     std::vector<MigrationRequest> migrations;
     NodeFacts node_facts() override { return node; }

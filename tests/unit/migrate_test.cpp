@@ -90,6 +90,40 @@ TEST_F(MigrateTest, MovesTheVmAndCarriesItsSnapshots) {
     EXPECT_TRUE(report.kept_running);
 }
 
+TEST(PrecopyLosesWrites, OnlyTcgOnQemuBefore9) {
+    EXPECT_TRUE(ops::precopy_loses_writes("qemu", "7.2.0"));
+    EXPECT_TRUE(ops::precopy_loses_writes("qemu", "8.2.2"));
+    EXPECT_TRUE(ops::precopy_loses_writes("qemu", "unknown")) << "an unknown version is taken as affected";
+    EXPECT_FALSE(ops::precopy_loses_writes("qemu", "9.0.0"));
+    EXPECT_FALSE(ops::precopy_loses_writes("qemu", "10.1.2"));
+    EXPECT_FALSE(ops::precopy_loses_writes("kvm", "7.2.0")) << "KVM tracks dirty pages itself";
+}
+
+TEST_F(MigrateTest, ARunningTcgGuestOnQemu72MovesPaused) {
+    const auto report = migrate();
+    ASSERT_EQ(a.migrations.size(), 1u);
+    EXPECT_FALSE(a.migrations[0].live) << "libvirt pauses the guest for the copy";
+    EXPECT_FALSE(a.migrations[0].offline) << "it is still running: its memory moves";
+    EXPECT_EQ(report.mode, "paused copy");
+    EXPECT_TRUE(report.kept_running);
+}
+
+TEST_F(MigrateTest, PrecopyIsLiveWhereAsked) {
+    options.force_precopy = true;
+    EXPECT_EQ(migrate().mode, "pre-copy");
+    ASSERT_EQ(a.migrations.size(), 1u);
+    EXPECT_TRUE(a.migrations[0].live);
+}
+
+TEST_F(MigrateTest, AQemuWithTheFixMovesLive) {
+    a.qemu_version = "9.0.0";
+    options.request.auto_converge = true;
+    EXPECT_EQ(migrate().mode, "pre-copy");
+    ASSERT_EQ(a.migrations.size(), 1u);
+    EXPECT_TRUE(a.migrations[0].live);
+    EXPECT_TRUE(a.migrations[0].auto_converge);
+}
+
 TEST_F(MigrateTest, SameHostIsRefusedBeforeAnythingMoves) {
     b.node.host_uuid = a.node.host_uuid;
     EXPECT_EQ(failure(), ErrorKind::InvalidArgument);

@@ -59,6 +59,11 @@ void MigrationView::finish() {
 void print_report(std::ostream& out, const ops::MigrateOptions& options, const ops::MigrationReport& report) {
     out << fmt::format("VM '{}' moved from {} to {} in {:.2f} s\n", options.name, options.source_host,
                        options.dest_host, report.wall_seconds);
+    if (report.mode == "paused copy")
+        out << "  mode         paused copy: the guest was paused for the whole copy, because live pre-copy under\n"
+               "               TCG on QEMU before 9.0 can lose its memory writes (see README; --precopy forces it)\n";
+    else if (!report.mode.empty())
+        out << fmt::format("  mode         {}\n", report.mode);
     if (report.job) {
         out << fmt::format("  job time     {} ms\n", report.job->elapsed_ms);
         if (report.job->downtime_ms)
@@ -94,6 +99,7 @@ nlohmann::json report_json(const ops::MigrateOptions& options, const ops::Migrat
     nlohmann::json j = {{"name", options.name},
                         {"from", options.source_host},
                         {"to", options.dest_host},
+                        {"mode", report.mode},
                         {"wall_seconds", report.wall_seconds},
                         {"boot_id", report.boot_id},
                         {"kept_running", report.kept_running},

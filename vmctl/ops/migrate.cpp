@@ -15,8 +15,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <sstream>
+#include <string_view>
 #include <thread>
 
 namespace vmctl::ops {
@@ -28,6 +30,15 @@ std::optional<std::pair<std::string, std::uint64_t>> last_heartbeat(const std::s
         if (auto beat = parse_heartbeat(line))
             last = std::make_pair(beat->boot_id, beat->seq);
     return last;
+}
+
+bool precopy_loses_writes(const std::string& domain_type, const std::string& qemu_version) {
+    if (domain_type != "qemu")
+        return false;
+    unsigned major = 0;
+    if (std::sscanf(qemu_version.c_str(), "%u.", &major) != 1)
+        return true;  // unknown: assume the worst
+    return major < 9;
 }
 
 MigrateOptions options_between(const std::string& name, const std::string& source_name, bool source_simulated,
@@ -241,6 +252,18 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
     const auto started = std::chrono::steady_clock::now();
     MigrationRequest request = options.request;
     request.unsafe = request.unsafe || options.shared_storage;
+    // A running TCG guest on a QEMU that loses writes during pre-copy moves
+    // paused instead: libvirt stops its vCPUs just before the copy and starts
+    // them on the destination, so every page arrives as it was.
+    if (request.live && state == DomainState::Running && !options.force_precopy && !request.postcopy &&
+        precopy_loses_writes(facts.type, source.versions().hypervisor)) {
+        request.live = false;
+        request.auto_converge = false;  // nothing runs to slow down
+    }
+    report.mode = state == DomainState::ShutOff ? "offline"
+                  : !request.live            ? "paused copy"
+                  : request.postcopy         ? "post-copy after the first pass"
+                                             : "pre-copy";
     if (!request.copy_storage)
         dest.ensure_pool(host::kPoolName, env.paths.pool_dir);
     try {
@@ -253,6 +276,13 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         }
         if (!e.hint().empty())
             throw;
+        if (std::string_view(e.what()).find("Postcopy is not supported") != std::string_view::npos)
+            throw Error(ErrorKind::Unsupported, e.what(),
+                        fmt::format("post-copy needs userfaultfd for QEMU's user, which this kernel allows only with "
+                                    "sysctl vm.unprivileged_userfaultfd=1 (for every user: not on a shared "
+                                    "machine); VM '{}' is still on {}; move it without --postcopy",
+                                    options.name, options.source_host),
+                        e.libvirt_code());
         throw Error(e.kind(), e.what(),
                     fmt::format("VM '{}' is still on {}; is {} up? see 'vmctl hosts list'", options.name,
                                 options.source_host, options.dest_host),

@@ -21,6 +21,7 @@ struct MigrateOptions {
     bool check_heartbeat = true;  // wait for the guest's next heartbeat (up to a second) after the move
     bool probe_network = true;    // probe a running VM's address during the move (when it has one)
     std::uint16_t web_port = 80;  // the guest's web server, for the TCP connection held across the move
+    bool force_precopy = false;   // --precopy: live pre-copy even where it can lose the guest's writes
 };
 
 // What this machine saw of a running VM's address while it moved: probes
@@ -36,6 +37,7 @@ struct NetworkWatch {
 inline constexpr std::chrono::milliseconds kProbeInterval{25};  // 40 probes a second
 
 struct MigrationReport {
+    std::string mode;  // "pre-copy", "post-copy after the first pass", "paused copy", "offline"
     double wall_seconds = 0;
     std::optional<MigrationJob> job;       // the destination's record of the incoming migration
     std::string boot_id;                   // the guest's boot before and after
@@ -45,6 +47,15 @@ struct MigrationReport {
     std::size_t snapshots_carried = 0;
     std::optional<NetworkWatch> network;   // a running VM with an address only
 };
+
+// Whether pre-copy can lose a running guest's memory writes on this
+// hypervisor: under TCG, QEMU before 9.0 clears its dirty-page bits between
+// passes without making the vCPUs note their next writes again, so a page
+// written after it was sent may never be sent again (QEMU commit "physmem:
+// Fix migration dirty bitmap coherency with TCG memory access", 9.0). The
+// guest then wakes up on the destination with some stale pages: it faults.
+// domain_type is the domain's type ("qemu": TCG, "kvm"); qemu_version "7.2.0".
+bool precopy_loses_writes(const std::string& domain_type, const std::string& qemu_version);
 
 // The options to move `name` from one registered host to another: lab hosts
 // get the destination's own address for QEMU's stream, and shared storage.

@@ -23,6 +23,8 @@ int migrate(Context& context, const Args& args) {
         "bandwidth", po::value<std::uint64_t>(), "cap the transfer, in MiB/s")(
         "auto-converge", "slow the guest's vCPUs if it dirties memory faster than it can be sent")(
         "postcopy", "switch to post-copy after the first pass: run on the destination, fetch pages on demand")(
+        "precopy", "live pre-copy even under TCG on QEMU before 9.0, where it can lose the guest's memory\n"
+                   "writes (there vmctl pauses the guest for the copy unless told this)")(
         "no-heartbeat-check", "skip checking that the guest kept running (same boot, heartbeat went on)")(
         "json", "print the report as JSON");
     cli.examples("  vmctl --host host-a migrate web --to host-b\n"
@@ -42,6 +44,9 @@ int migrate(Context& context, const Args& args) {
     options.check_heartbeat = !cli.has("no-heartbeat-check");
     options.request.auto_converge = cli.has("auto-converge");
     options.request.postcopy = cli.has("postcopy");
+    options.force_precopy = cli.has("precopy");
+    if (options.force_precopy && options.request.postcopy)
+        throw Error(ErrorKind::Usage, "--precopy and --postcopy exclude each other", "choose one of them");
     options.request.bandwidth_mib_s = cli.get_optional<std::uint64_t>("bandwidth");
     options.request.max_downtime_ms = cli.get_optional<std::uint64_t>("max-downtime");
 
