@@ -140,6 +140,11 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     EXPECT_EQ(state_on("host-b", name), "running");
     expect_network_kept(report, ip);
     EXPECT_EQ(ip_on("host-b", name), ip) << "the same address on host-b";
+    // The console log still has the boot the source saw, then the beats after the move.
+    const std::string log = vmctl({"--host", "host-b", "logs", name}).out;
+    EXPECT_NE(log.find("vmctl-guest: ready boot=" + report["boot_id"].get<std::string>()), std::string::npos)
+        << "the destination kept the console log:\n" << log.substr(0, 2000);
+    EXPECT_NE(log.find("seq=" + std::to_string(report["heartbeat_after"].get<long>())), std::string::npos) << log;
     EXPECT_NE(page_of(ip).find("vm=" + name + " boot=" + report["boot_id"].get<std::string>()), std::string::npos);
     const RunResult ssh = vmctl({"--host", "host-b", "ssh", name, "--", "exit", "7"});
     EXPECT_EQ(ssh.exit_code, 7) << ssh.err;

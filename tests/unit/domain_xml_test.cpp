@@ -1,5 +1,6 @@
 #include "golden.h"
 #include "vmctl/core/domain_xml.h"
+#include "vmctl/core/error.h"
 
 #include <gtest/gtest.h>
 
@@ -95,6 +96,29 @@ TEST(DomainXml, ForeignDomainHasNoVmctlMetadata) {
     EXPECT_FALSE(facts.has_vmctl_metadata);
     EXPECT_EQ(facts.name, "other");
     EXPECT_EQ(facts.run_id, 0u);  // shut off: no id
+}
+
+TEST(DomainXml, AMigrationDestinationAppendsToTheConsoleLog) {
+    // As libvirt returns a running vmctl VM: the log on both the serial port
+    // and the console that shares it, without the attribute on the console.
+    const std::string live = R"(<domain type='qemu'><name>web-1</name><devices>
+<serial type='pty'><log file='/l/web-1.serial.log' append='off'/><target port='0'/></serial>
+<console type='pty'><log file='/l/web-1.serial.log'/><target type='serial' port='0'/></console>
+<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
+</devices></domain>)";
+    const std::string dest = with_console_log_appended(live);
+    EXPECT_EQ(dest.find("append=\"off\""), std::string::npos) << dest;
+    std::size_t count = 0;
+    for (auto at = dest.find("append=\"on\""); at != std::string::npos; at = dest.find("append=\"on\"", at + 1))
+        ++count;
+    EXPECT_EQ(count, 2u) << dest;
+    const DomainFacts facts = parse_domain_xml(dest);
+    EXPECT_EQ(facts.serial_log, "/l/web-1.serial.log") << "the same file, only appended to";
+    EXPECT_TRUE(facts.has_guest_agent) << "nothing else changes";
+    // A domain whose console is not logged is left as it is.
+    const std::string unlogged = "<domain><devices><serial type='pty'/></devices></domain>";
+    EXPECT_EQ(with_console_log_appended(unlogged).find("append"), std::string::npos);
+    EXPECT_THROW(with_console_log_appended("<domain"), Error);
 }
 
 TEST(MetadataXml, RoundTrips) {

@@ -67,7 +67,8 @@ void print_report(std::ostream& out, const ops::MigrateOptions& options, const o
     if (report.job) {
         out << fmt::format("  job time     {} ms\n", report.job->elapsed_ms);
         if (report.job->downtime_ms)
-            out << fmt::format("  downtime     {} ms (the guest was paused only this long)\n", *report.job->downtime_ms);
+            out << fmt::format("  downtime     {} ms (the guest was paused {}this long)\n", *report.job->downtime_ms,
+                               report.mode == "paused copy" ? "" : "only ");
         out << fmt::format("  transferred  {} in {} pass(es) over memory\n", format_size(report.job->data_processed),
                            report.job->iteration);
     }

@@ -344,4 +344,18 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     return facts;
 }
 
+std::string with_console_log_appended(const std::string& xml) {
+    pugi::xml_document doc;
+    const pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
+    if (!parsed)
+        throw Error(ErrorKind::Internal, fmt::format("libvirt returned domain XML that does not parse: {}",
+                                                     parsed.description()));
+    pugi::xml_node devices = doc.child("domain").child("devices");
+    for (const char* kind : {"serial", "console"})
+        for (pugi::xml_node device : devices.children(kind))
+            if (pugi::xml_node log = device.child("log"))
+                (log.attribute("append") ? log.attribute("append") : log.append_attribute("append")) = "on";
+    return to_string(doc);
+}
+
 }  // namespace vmctl

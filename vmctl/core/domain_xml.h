@@ -68,4 +68,10 @@ struct DomainFacts {
 // Parses a domain XML document; throws Error(Internal) if it is not XML.
 DomainFacts parse_domain_xml(const std::string& xml);
 
+// The same domain XML with its serial console log opened for appending: the
+// definition a migration's destination QEMU starts from, so that the console
+// log the source wrote (the boot, earlier heartbeats) is kept, not truncated.
+// A cold start keeps truncating it: the persistent definition is unchanged.
+std::string with_console_log_appended(const std::string& xml);
+
 }  // namespace vmctl

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <cstring>
 #include <vector>
@@ -590,6 +591,25 @@ public:
         if (request.bandwidth_mib_s)
             virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH,
                                     *request.bandwidth_mib_s);
+        if (!request.offline) {
+            // The destination QEMU would truncate the console log the source
+            // wrote; it appends instead. The saved definition goes across
+            // unchanged, so a later cold start still begins a fresh log.
+            char* live = virDomainGetXMLDesc(dom.get(), VIR_DOMAIN_XML_MIGRATABLE | VIR_DOMAIN_XML_SECURE);
+            char* saved = virDomainGetXMLDesc(
+                dom.get(), VIR_DOMAIN_XML_MIGRATABLE | VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE);
+            if (live == nullptr || saved == nullptr) {
+                std::free(live);
+                std::free(saved);
+                virTypedParamsFree(params, nparams);
+                throw last_error(fmt::format("read the definition of VM '{}' to migrate it", name));
+            }
+            const std::string dest_xml = with_console_log_appended(take_string(live));
+            const std::string persist_xml = take_string(saved);
+            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_DEST_XML, dest_xml.c_str());
+            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_PERSIST_XML,
+                                    persist_xml.c_str());
+        }
 
         // The migration call blocks; it runs on a worker while this thread
         // watches the job and can abort it.
