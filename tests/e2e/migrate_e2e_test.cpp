@@ -198,6 +198,14 @@ TEST_F(MigrateE2E, PreflightRefusalsMoveNothing) {
     EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name, "--to", "host-a"}).exit_code, 3) << "same host";
     EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name, "--to", "host-z"}).exit_code, 4) << "unknown host";
     EXPECT_EQ(vmctl({"--host", "host-a", "migrate", name}).exit_code, 2) << "no --to";
+    // Post-copy needs userfaultfd for QEMU's user: where the kernel refuses
+    // it, vmctl says why and what to do, and the VM stays.
+    if (shell("cat /proc/sys/vm/unprivileged_userfaultfd").out == "0\n") {
+        const RunResult postcopy = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b", "--postcopy"});
+        EXPECT_EQ(postcopy.exit_code, 10) << postcopy.err;
+        EXPECT_NE(postcopy.err.find("vm.unprivileged_userfaultfd"), std::string::npos) << postcopy.err;
+        EXPECT_FALSE(has_vm("host-b", name));
+    }
     EXPECT_EQ(state_on("host-a", name), "running");
     EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
 }

@@ -59,6 +59,8 @@ TEST_F(CliTest, BadValuesHaveTheirOwnExitCode) {
     EXPECT_EQ(run({"create", "web", "--image", "windows"}), exit_code(ErrorKind::ImageMissing));
     EXPECT_EQ(run({"create"}), exit_code(ErrorKind::Usage));
     EXPECT_EQ(run({"create", "a", "b"}), exit_code(ErrorKind::Usage));
+    EXPECT_EQ(run({"migrate", "web", "--to", "host-b", "--precopy", "--postcopy"}), exit_code(ErrorKind::Usage));
+    EXPECT_NE(err.str().find("--precopy and --postcopy exclude each other"), std::string::npos) << err.str();
 }
 
 // Boost reads "-5" into an unsigned option as 4294967291: a create then

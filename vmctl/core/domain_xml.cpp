@@ -86,6 +86,14 @@ std::string_view local_name(const char* name) {
     return colon == std::string_view::npos ? view : view.substr(colon + 1);
 }
 
+// Domain XML as libvirt returned it; throws Error(Internal) if it is not XML.
+void load_domain(pugi::xml_document& doc, const std::string& xml) {
+    const pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
+    if (!parsed)
+        throw Error(ErrorKind::Internal, fmt::format("libvirt returned domain XML that does not parse: {}",
+                                                     parsed.description()));
+}
+
 pugi::xml_node child_local(const pugi::xml_node& node, std::string_view local) {
     for (pugi::xml_node child : node.children())
         if (child.type() == pugi::node_element && local_name(child.name()) == local)
@@ -278,10 +286,7 @@ VmMetadata parse_metadata_xml(const std::string& xml) {
 
 DomainFacts parse_domain_xml(const std::string& xml) {
     pugi::xml_document doc;
-    const pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
-    if (!parsed)
-        throw Error(ErrorKind::Internal, fmt::format("libvirt returned domain XML that does not parse: {}",
-                                                     parsed.description()));
+    load_domain(doc, xml);
     const pugi::xml_node domain = doc.child("domain");
     DomainFacts facts;
     facts.name = domain.child("name").text().as_string();
@@ -346,10 +351,7 @@ DomainFacts parse_domain_xml(const std::string& xml) {
 
 std::string with_console_log_appended(const std::string& xml) {
     pugi::xml_document doc;
-    const pugi::xml_parse_result parsed = doc.load_string(xml.c_str());
-    if (!parsed)
-        throw Error(ErrorKind::Internal, fmt::format("libvirt returned domain XML that does not parse: {}",
-                                                     parsed.description()));
+    load_domain(doc, xml);
     pugi::xml_node devices = doc.child("domain").child("devices");
     for (const char* kind : {"serial", "console"})
         for (pugi::xml_node device : devices.children(kind))

@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <chrono>
 #include <sstream>
-#include <string_view>
 #include <thread>
 
 namespace vmctl::ops {
@@ -276,13 +275,6 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         }
         if (!e.hint().empty())
             throw;
-        if (std::string_view(e.what()).find("Postcopy is not supported") != std::string_view::npos)
-            throw Error(ErrorKind::Unsupported, e.what(),
-                        fmt::format("post-copy needs userfaultfd for QEMU's user, which this kernel allows only with "
-                                    "sysctl vm.unprivileged_userfaultfd=1 (for every user: not on a shared "
-                                    "machine); VM '{}' is still on {}; move it without --postcopy",
-                                    options.name, options.source_host),
-                        e.libvirt_code());
         throw Error(e.kind(), e.what(),
                     fmt::format("VM '{}' is still on {}; is {} up? see 'vmctl hosts list'", options.name,
                                 options.source_host, options.dest_host),

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 #include <cstring>
 #include <vector>
@@ -619,8 +620,17 @@ public:
         std::thread worker([&] {
             result = virDomainMigrateToURI3(dom.get(), request.dest_uri.c_str(), params,
                                             static_cast<unsigned>(nparams), flags);
-            if (result < 0)
+            if (result < 0) {
                 failure = last_error(fmt::format("migrate VM '{}'", name));
+                // QEMU's own words when it cannot open userfaultfd as its user.
+                if (request.postcopy &&
+                    std::string_view(failure->what()).find("Postcopy is not supported") != std::string_view::npos)
+                    failure = Error(ErrorKind::Unsupported, failure->what(),
+                                    "post-copy needs userfaultfd for QEMU's user, which this kernel allows only "
+                                    "with sysctl vm.unprivileged_userfaultfd=1 (for every user: not on a shared "
+                                    "machine); the VM stays where it was: move it without --postcopy",
+                                    failure->libvirt_code());
+            }
             done = true;
         });
         bool downtime_set = false;

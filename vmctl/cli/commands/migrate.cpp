@@ -28,12 +28,15 @@ int migrate(Context& context, const Args& args) {
         "no-heartbeat-check", "skip checking that the guest kept running (same boot, heartbeat went on)")(
         "json", "print the report as JSON");
     cli.examples("  vmctl --host host-a migrate web --to host-b\n"
-                 "  vmctl --host host-b migrate web --to host-a --max-downtime 100\n");
+                 "  vmctl --host host-b migrate web --to host-a --max-downtime 100\n"
+                 "  vmctl --host host-a migrate web --to host-b --precopy\n");
     if (!cli.parse(args, context.out()))
         return 0;
     const auto to = cli.get_optional<std::string>("to");
     if (!to)
         throw Error(ErrorKind::Usage, "missing --to HOST", "see the hosts with 'vmctl hosts list'");
+    if (cli.has("precopy") && cli.has("postcopy"))
+        throw Error(ErrorKind::Usage, "--precopy and --postcopy exclude each other", "choose one of them");
 
     const auto& env = context.env();
     const host::HostEntry dest = host::find_host(env.paths.data_dir, *to);
@@ -45,8 +48,6 @@ int migrate(Context& context, const Args& args) {
     options.request.auto_converge = cli.has("auto-converge");
     options.request.postcopy = cli.has("postcopy");
     options.force_precopy = cli.has("precopy");
-    if (options.force_precopy && options.request.postcopy)
-        throw Error(ErrorKind::Usage, "--precopy and --postcopy exclude each other", "choose one of them");
     options.request.bandwidth_mib_s = cli.get_optional<std::uint64_t>("bandwidth");
     options.request.max_downtime_ms = cli.get_optional<std::uint64_t>("max-downtime");
 
