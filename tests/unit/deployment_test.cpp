@@ -5,6 +5,7 @@
 #include "vmctl/core/deployment_plan.h"
 #include "vmctl/core/error.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace vmctl {
@@ -122,6 +123,44 @@ TEST(DeploymentFile, SmallMistakesAreRefused) {
               ErrorKind::FileInvalid);
     EXPECT_EQ(kind("just text"), ErrorKind::FileInvalid);
     EXPECT_NO_THROW(parse_deployment("deployment: empty\nresources: []\n", "f.yaml"));
+}
+
+// yaml-cpp keeps the first of two equal keys; a second 'memory:' the student
+// added to change the size would be silently ignored.
+TEST(DeploymentFile, ARepeatedKeyIsRefusedWhereItIsRepeated) {
+    const std::string text = "deployment: s\n"
+                             "resources:\n"
+                             "- name: a\n"
+                             "  type: vmctl.v1.instance\n"
+                             "  properties:\n"
+                             "    memory: 256M\n"
+                             "    memory: 512M\n";
+    try {
+        parse_deployment(text, "f.yaml");
+        ADD_FAILURE() << "a repeated key was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::FileInvalid);
+        EXPECT_EQ(std::string(e.what()), "f.yaml:7:5: the key 'memory' appears twice in the same mapping");
+    }
+    EXPECT_THROW(parse_deployment("deployment: a\ndeployment: b\nresources: []\n", "f.yaml"), Error);
+    // The same key in two different mappings is fine.
+    EXPECT_NO_THROW(parse_deployment("deployment: s\nresources:\n- name: a\n  type: vmctl.v1.instance\n"
+                                     "- name: b\n  type: vmctl.v1.instance\n",
+                                     "f.yaml"));
+}
+
+// Aliases can make a few lines a tree of billions of values; the check stops early.
+TEST(DeploymentFile, AnAliasBombIsRefused) {
+    std::string text = "deployment: s\nresources: []\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 9; ++i)
+        text += fmt::format("a{0}: &a{0} [*a{1}, *a{1}, *a{1}, *a{1}, *a{1}, *a{1}, *a{1}, *a{1}, *a{1}, *a{1}]\n", i,
+                            i - 1);
+    try {
+        parse_deployment(text, "f.yaml");
+        ADD_FAILURE() << "an alias bomb was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("too many values or aliases"), std::string::npos) << e.what();
+    }
 }
 
 TEST(DeploymentPlan, EverythingToCreateOnAnEmptyHost) {
