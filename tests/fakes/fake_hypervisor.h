@@ -103,7 +103,7 @@ public:
     }
 
     // A balloon that has not reached the size set yet: list_domains reports
-    // this (the live size) instead of the definition's.
+    // this as the live size, next to the definition's.
     std::map<std::string, std::uint64_t> balloon_at;
 
     std::vector<DomainSummary> list_domains() override {
@@ -111,7 +111,7 @@ public:
         for (const auto& [name, d] : domains) {
             const DomainFacts facts = parse_domain_xml(d.xml);
             const auto balloon = balloon_at.find(name);
-            rows.push_back({name, facts.uuid, d.state, facts.vcpus,
+            rows.push_back({name, facts.uuid, d.state, facts.vcpus, facts.memory_bytes,
                             balloon != balloon_at.end() ? balloon->second : facts.memory_bytes,
                             facts.has_vmctl_metadata, facts.metadata});
         }
@@ -394,6 +394,7 @@ public:
         delete_snapshot(name, snapshot, false);
     }
     void redefine_snapshot(const std::string& name, const SnapshotDefinition& snapshot) override {
+        maybe_fail("redefine_snapshot");
         get(name);
         SnapshotInfo info = parse_snapshot_xml(snapshot.xml);
         info.current = snapshot.current;

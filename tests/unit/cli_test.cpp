@@ -96,10 +96,12 @@ TEST_F(CliTest, CreateThenListAndInfoAsJson) {
     EXPECT_NE(out.str().find("vmctl-guest: ready boot=web-boot-1"), std::string::npos);
     EXPECT_NE(out.str().find("boot to ready"), std::string::npos);
 
+    fake.balloon_at["web"] = 511ULL << 20;  // right after a boot the balloon is still on its way down
     EXPECT_EQ(run({"list", "--json"}), 0);
     const auto rows = nlohmann::json::parse(out.str());
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0]["name"], "web");
+    EXPECT_EQ(rows[0]["memory_bytes"], 256 << 20) << "list shows the size the VM was given";
     EXPECT_EQ(rows[0]["state"], "running");
     EXPECT_EQ(rows[0]["labels"]["owner"], "alice");
 

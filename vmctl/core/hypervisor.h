@@ -24,7 +24,8 @@ struct DomainSummary {
     std::string uuid;
     DomainState state = DomainState::Other;
     unsigned vcpus = 0;
-    std::uint64_t memory_bytes = 0;
+    std::uint64_t memory_bytes = 0;   // what the VM was given (its definition's currentMemory)
+    std::uint64_t balloon_bytes = 0;  // what the guest has now: after a boot or a resize, on its way there
     bool has_vmctl_metadata = false;  // false for a domain made with virsh
     VmMetadata metadata;
 };

@@ -32,8 +32,9 @@ std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name,
                                      [&](const DomainSummary& d) { return d.name == name; });
         if (vm == domains.end())
             return std::nullopt;
-        const std::uint64_t off = vm->memory_bytes > bytes ? vm->memory_bytes - bytes : bytes - vm->memory_bytes;
-        const Balloon balloon{vm->memory_bytes, off <= (1ULL << 20)};
+        const std::uint64_t now = vm->balloon_bytes;
+        const std::uint64_t off = now > bytes ? now - bytes : bytes - now;
+        const Balloon balloon{now, off <= (1ULL << 20)};
         if (balloon.reached || std::chrono::steady_clock::now() >= deadline)
             return balloon;
         std::this_thread::sleep_for(std::chrono::milliseconds(200));

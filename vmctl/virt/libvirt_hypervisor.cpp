@@ -189,11 +189,11 @@ public:
                 else if (field == "vcpu.current")
                     row.vcpus = param.value.ui;
                 else if (field == "balloon.current")
-                    row.memory_bytes = param.value.ul * 1024;
+                    row.balloon_bytes = param.value.ul * 1024;
             }
             if (row.vcpus == 0)  // drivers that report only the state (test:///)
                 fill_from_info(record->dom, row);
-            read_metadata(record->dom, row);
+            read_definition(record->dom, row);
             result.push_back(std::move(row));
         }
         virDomainStatsRecordListFree(records);
@@ -878,18 +878,26 @@ private:
             throw last_error(fmt::format("read VM '{}'", row.name));
         row.state = to_state(info.state);
         row.vcpus = info.nrVirtCpu;
-        row.memory_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
+        row.balloon_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
     }
 
-    static void read_metadata(virDomainPtr dom, DomainSummary& row) {
-        char* xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, kMetadataNamespace, 0);
+    // vmctl's metadata and the memory the VM was given, from its saved
+    // definition: one call, like the metadata alone. The live size is the
+    // balloon, which right after a boot is still on its way down (`top` and
+    // `info` show it).
+    static void read_definition(virDomainPtr dom, DomainSummary& row) {
+        row.memory_bytes = row.balloon_bytes;
+        char* xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
         if (xml == nullptr) {
-            // A domain made with virsh has no vmctl metadata; that is not an error.
+            // Gone between the listing and this call: keep what the listing said.
             virResetLastError();
             return;
         }
-        row.has_vmctl_metadata = true;
-        row.metadata = parse_metadata_xml(take_string(xml));
+        const DomainFacts facts = parse_domain_xml(take_string(xml));
+        row.has_vmctl_metadata = facts.has_vmctl_metadata;
+        row.metadata = facts.metadata;
+        if (facts.memory_bytes > 0)
+            row.memory_bytes = facts.memory_bytes;
     }
 
     std::vector<DomainSummary> list_domains_one_by_one() {
@@ -905,7 +913,7 @@ private:
             row.name = virDomainGetName(dom.get());
             row.uuid = uuid_of(dom.get());
             fill_from_info(dom.get(), row);
-            read_metadata(dom.get(), row);
+            read_definition(dom.get(), row);
             result.push_back(std::move(row));
         }
         std::free(domains);
