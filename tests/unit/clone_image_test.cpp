@@ -3,6 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
 #include "vmctl/host/images.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/ops/clone.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -197,6 +198,36 @@ TEST_F(CloneImageTest, HerdThatFailsPartWayLeavesNothing) {
     EXPECT_EQ(failure([&] { ops::create_herd(hv, env, o, 2, quiet); }), ErrorKind::Timeout);
     EXPECT_TRUE(ops::select_by_label(hv, "group", "app").empty());
     EXPECT_EQ(hv.domains.size(), 1u);  // only "web"
+}
+
+// Ctrl-C (the handler sets the flag) while the herd is made or boots: the
+// same rollback as for an error removes every member.
+TEST_F(CloneImageTest, CtrlCWhileTheHerdIsMadeOrBootsLeavesNothing) {
+    struct Reset {
+        ~Reset() { host::set_interrupted(false); }
+    } reset;
+    ops::CreateOptions o;
+    o.name = "app";
+    const auto after = [](const std::string& message) {
+        return [message](std::string_view line) {
+            if (line.rfind(message, 0) == 0)
+                host::set_interrupted(true);
+        };
+    };
+    // While the members are made: app-2 is never made.
+    EXPECT_EQ(failure([&] { ops::create_herd(hv, env, o, 3, after("started app-1")); }), ErrorKind::Interrupted);
+    EXPECT_TRUE(ops::select_by_label(hv, "group", "app").empty());
+    EXPECT_EQ(hv.domains.size(), 1u);  // only "web"
+    // While they boot.
+    host::set_interrupted(false);
+    hv.guest_boots = false;
+    EXPECT_EQ(failure([&] { ops::create_herd(hv, env, o, 2, after("waiting for")); }), ErrorKind::Interrupted);
+    EXPECT_TRUE(ops::select_by_label(hv, "group", "app").empty());
+    // A single VM too.
+    host::set_interrupted(false);
+    o.name = "solo";
+    EXPECT_EQ(failure([&] { ops::create_vm(hv, env, o, after("waiting for")); }), ErrorKind::Interrupted);
+    EXPECT_EQ(hv.domains.count("solo"), 0u);
 }
 
 TEST_F(CloneImageTest, PetsAreRefusedUntilUnprotected) {

@@ -4,6 +4,7 @@
 #include "test_env.h"
 #include "vmctl/core/deployment.h"
 #include "vmctl/core/domain_xml.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -52,6 +53,25 @@ TEST_F(DeployOpsTest, ApplyCreatesEverythingAndASecondApplyHasNothingToDo) {
     EXPECT_FALSE(plan(shop_file(2)).has_changes());
     // Each new VM is in the usage journal.
     EXPECT_EQ(host::read_usage(host::usage_journal_path(env.paths)).size(), 3u);
+}
+
+// Ctrl-C after the first VM started: no other step starts, and the VM that
+// was not ready yet is removed, as when its boot fails.
+TEST_F(DeployOpsTest, CtrlCStopsTheApplyAndRemovesWhatIsNotReady) {
+    struct Reset {
+        ~Reset() { host::set_interrupted(false); }
+    } reset;
+    const Plan plan = ops::plan_on(hv, parse_deployment(shop_file(2), "shop.yaml"));
+    const auto report = ops::apply_plan(hv, env, plan, [](std::string_view line) {
+        if (line.rfind("started ", 0) == 0)
+            host::set_interrupted(true);  // as the signal handler does
+    }, std::chrono::seconds(3));
+    ASSERT_TRUE(report.first_failure);
+    EXPECT_EQ(*report.first_failure, ErrorKind::Interrupted);
+    EXPECT_EQ(report.failed(), 3u);
+    EXPECT_TRUE(hv.domains.empty()) << "nothing half-made is left";
+    for (const auto& outcome : report.outcomes)
+        EXPECT_NE(outcome.error.find("interrupted"), std::string::npos) << outcome.name << ": " << outcome.error;
 }
 
 TEST_F(DeployOpsTest, AVmDeletedByHandIsMadeAgain) {

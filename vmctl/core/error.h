@@ -24,6 +24,7 @@ enum class ErrorKind {
     FileInvalid,      // a lab, demo or deployment file has a mistake (file:line:column)
     CheckFailed,      // a lab check ran and did not pass
     NetworkUnavailable,  // the VM network is missing or down, or a VM has no address
+    Interrupted,         // Ctrl-C or SIGTERM: the operation stopped and undid its work
 };
 
 // The process exit code for each kind; documented in the README.

@@ -1,6 +1,7 @@
 #include "vmctl/host/serial_log.h"
 
 #include "vmctl/core/guest_protocol.h"
+#include "vmctl/host/interrupt.h"
 
 #include <fstream>
 #include <thread>
@@ -22,6 +23,7 @@ std::optional<std::string> wait_for_line(const std::string& path,
     std::streamoff offset = 0;
     std::string partial;
     while (Clock::now() < deadline) {
+        throw_if_interrupted("waiting for the guest");
         std::ifstream in(path, std::ios::binary);
         if (in) {
             in.seekg(0, std::ios::end);

@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/images.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/labels.h"
@@ -59,11 +60,13 @@ void check_before_apply(const Plan& plan, const Environment& env, std::chrono::s
 StepOutcome attempt(const std::string& name, const std::function<std::string()>& work, ApplyReport& report) {
     StepOutcome outcome{name};
     try {
+        // After Ctrl-C no step starts; each one left says so.
+        host::throw_if_interrupted("applying the deployment");
         outcome.what = work();
     } catch (const Error& e) {
         outcome.ok = false;
         outcome.error = e.line();
-        if (!report.first_failure)
+        if (!report.first_failure || e.kind() == ErrorKind::Interrupted)
             report.first_failure = e.kind();
     }
     report.outcomes.push_back(outcome);
@@ -126,7 +129,7 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
         } catch (const Error& e) {
             outcome->ok = false;
             outcome->error = e.line() + " (the VM was removed; apply again to retry)";
-            if (!report.first_failure)
+            if (!report.first_failure || e.kind() == ErrorKind::Interrupted)
                 report.first_failure = e.kind();
             try {
                 delete_vm(hv, env, started[i].name, true);

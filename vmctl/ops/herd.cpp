@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/rollback.h"
 #include "vmctl/ops/wait.h"
@@ -40,6 +41,7 @@ HerdResult create_herd(Hypervisor& hv, const Environment& env, const CreateOptio
         member.labels["group"] = options.name;
         member.labels["kind"] = "cattle";
         member.wait = false;
+        host::throw_if_interrupted("making the herd");
         result.members.push_back(create_vm(hv, env, member, [](std::string_view) {}));
         rollback.add(fmt::format("remove '{}'", member.name),
                      [&hv, &env, name = member.name] { delete_vm(hv, env, name, true); });

@@ -1,6 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/deployment_view.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/ops/deploy.h"
 
 #include <fmt/format.h>
@@ -25,6 +26,8 @@ int apply(Context& context, const Args& args) {
     context.out() << format_plan(plan);
     if (!plan.has_changes())
         return 0;
+    // Ctrl-C: no further step starts and VMs not yet ready are removed.
+    const host::InterruptGuard interrupt;
     const auto report = ops::apply_plan(hv, context.env(), plan, context.progress(),
                                         std::chrono::seconds(cli.get<unsigned>("timeout")));
     context.out() << "Done:\n";

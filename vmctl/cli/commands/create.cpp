@@ -4,6 +4,7 @@
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/interrupt.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/herd.h"
 #include "vmctl/ops/network.h"
@@ -54,12 +55,17 @@ void print_address(Context& context, const ops::CreateResult& result) {
 }
 
 int create_herd(Context& context, const ops::CreateOptions& options, unsigned count) {
-    const auto herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
-    for (const auto& member : herd.members) {
-        ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
-        if (options.wait)
-            context.out() << member.ready_line << '\n';
+    ops::HerdResult herd;
+    {
+        // Ctrl-C while the herd is made or boots removes all of it, as an error would.
+        const host::InterruptGuard interrupt;
+        herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
+        for (const auto& member : herd.members)
+            ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
     }
+    if (options.wait)
+        for (const auto& member : herd.members)
+            context.out() << member.ready_line << '\n';
     for (const auto& member : herd.members)
         if (member.ready)
             print_address(context, member);
@@ -146,9 +152,13 @@ int create(Context& context, const Args& args) {
                         fmt::format("choose between 1 and {}", ops::kMaxHerd));
         return create_herd(context, options, static_cast<unsigned>(*count));
     }
-    const ops::CreateResult result =
-        ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
-    ops::record_usage(context.hypervisor(), context.env(), result.name, "create");
+    ops::CreateResult result;
+    {
+        // Ctrl-C while the VM is made or boots removes it, as an error would.
+        const host::InterruptGuard interrupt;
+        result = ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
+        ops::record_usage(context.hypervisor(), context.env(), result.name, "create");
+    }
     auto& out = context.out();
     if (result.ready) {
         out << result.ready_line << '\n';
