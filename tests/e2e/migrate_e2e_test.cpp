@@ -227,6 +227,42 @@ TEST_F(MigrateE2E, CtrlCAbortsAndTheVmStaysOnTheSource) {
     EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
 }
 
+// vmctl killed mid-move (SIGKILL: none of its cleanup runs) after it took
+// the snapshot metadata off the VM: the metadata is on disk, and the next
+// vmctl command puts it back on the host that has the VM once the move ended.
+TEST_F(MigrateE2E, AKilledMoveLosesNoSnapshot) {
+    const std::string name = vm_name("migstash");
+    Leftovers leftovers{name, ""};
+    ASSERT_EQ(create_busy(name), 0);
+    ASSERT_EQ(vmctl({"--host", "host-a", "snapshot", "create", name, "kept"}).exit_code, 0);
+    const std::string base = start_slow_migration(name, "stash");
+    leftovers.base = base;
+    ASSERT_TRUE(wait_started(base)) << "the migration did not start:\n" << shell("cat " + base + ".out").out;
+    shell("kill -KILL $(cat " + base + ".pid)");
+    ASSERT_TRUE(wait_gone(base, std::chrono::seconds(30)));
+    // libvirt goes on with the move without vmctl; end it, as an instructor would.
+    std::string host_a_uri;
+    for (const auto& h : nlohmann::json::parse(vmctl({"hosts", "list", "--json"}).out))
+        if (h["name"] == "host-a")
+            host_a_uri = h["uri"];
+    ASSERT_FALSE(host_a_uri.empty());
+    shell("virsh -c " + quote(host_a_uri) + " domjobabort " + name);
+    bool back = false;
+    std::string notes;
+    for (int i = 0; i < 60 && !back; ++i) {
+        const RunResult listed = vmctl({"--host", "host-a", "snapshot", "list", name, "--json"});
+        notes += listed.err;
+        back = listed.exit_code == 0 && listed.out.find("\"kept\"") != std::string::npos;
+        if (!back)
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_TRUE(back) << "the snapshot did not come back:\n" << notes;
+    EXPECT_NE(notes.find("put back 1 snapshot of VM '" + name + "'"), std::string::npos) << notes;
+    EXPECT_EQ(state_on("host-a", name), "running");
+    EXPECT_FALSE(has_vm("host-b", name));
+    EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
+}
+
 TEST_F(MigrateE2E, DestinationDyingMidwayLeavesTheVmOnTheSource) {
     const std::string name = vm_name("migkill");
     Leftovers leftovers{name, ""};

@@ -7,7 +7,9 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
+#include "vmctl/host/files.h"
 #include "vmctl/host/lab_state.h"
+#include "vmctl/host/snapshot_stash.h"
 
 #include <gtest/gtest.h>
 
@@ -33,6 +35,7 @@ protected:
         options.name = "web";
         options.source_host = "host-a";
         options.dest_host = "host-b";
+        options.source_uri = "fake://a";
         options.request.dest_uri = "fake://b";
         options.shared_storage = true;
         options.probe_network = false;  // but where a test turns it on, only loopback is probed
@@ -88,6 +91,83 @@ TEST_F(MigrateTest, MovesTheVmAndCarriesItsSnapshots) {
     ASSERT_TRUE(report.job);
     EXPECT_EQ(report.job->downtime_ms, 120u);
     EXPECT_TRUE(report.kept_running);
+}
+
+// The snapshot metadata leaves libvirt during a move; it is on disk first.
+TEST_F(MigrateTest, SnapshotsAreOnDiskWhileTheVmMoves) {
+    ops::create_snapshot(a, "web", "s1", "kept");
+    std::size_t stashed_during = 0;
+    ops::migrate_vm(a, b, env, options, [&](const MigrationJob&) {
+        if (host::has_snapshot_stash(env.paths.data_dir, "web"))
+            stashed_during = host::load_snapshot_stash(env.paths.data_dir, "web").snapshots.size();
+        return true;
+    });
+    EXPECT_EQ(stashed_during, 1u);
+    EXPECT_FALSE(host::has_snapshot_stash(env.paths.data_dir, "web")) << "put back, so no longer needed";
+}
+
+// A vmctl that dies (or whose redefine fails) after the metadata left the
+// source: the next run puts it back where the VM is.
+class StashRecoveryTest : public MigrateTest {
+protected:
+    ops::Connect connect = [this](const std::string& uri) -> std::unique_ptr<Hypervisor> {
+        if (uri == "fake://a")
+            return std::make_unique<testing::BorrowedHypervisor>(a);
+        if (uri == "fake://b")
+            return std::make_unique<testing::BorrowedHypervisor>(b);
+        throw Error(ErrorKind::Unreachable, "host " + uri + " does not answer");
+    };
+    std::vector<std::string> restore() { return ops::restore_stashed_snapshots(env, connect); }
+};
+
+TEST_F(StashRecoveryTest, AKilledMoveGetsItsSnapshotsBackOnTheSource) {
+    ops::create_snapshot(a, "web", "s1", "kept");
+    ops::create_snapshot(a, "web", "s2", "kept too");
+    // What migrate_vm had done when it was killed: saved, then forgotten.
+    host::save_snapshot_stash(env.paths.data_dir, {"web", "fake://a", "fake://b", a.snapshot_definitions("web")});
+    for (const char* s : {"s2", "s1"})
+        a.forget_snapshot("web", s);
+    ASSERT_TRUE(a.list_snapshots("web").empty());
+
+    const auto notes = restore();
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0], "put back 2 snapshots of VM 'web' that an interrupted move had set aside");
+    ASSERT_EQ(a.list_snapshots("web").size(), 2u);
+    EXPECT_FALSE(host::has_snapshot_stash(env.paths.data_dir, "web"));
+    EXPECT_TRUE(restore().empty()) << "nothing is left to do";
+}
+
+TEST_F(StashRecoveryTest, AFailedRedefineOnTheDestinationIsFinishedLater) {
+    ops::create_snapshot(a, "web", "s1", "kept");
+    b.fail_on = "redefine_snapshot";
+    EXPECT_THROW(ops::migrate_vm(a, b, env, options, [](const MigrationJob&) { return true; }), Error);
+    ASSERT_EQ(b.domains.count("web"), 1u) << "the VM moved";
+    EXPECT_TRUE(b.list_snapshots("web").empty());
+    EXPECT_TRUE(host::has_snapshot_stash(env.paths.data_dir, "web"));
+    // Until it is put back, the VM does not move again (its stash would be overwritten).
+    EXPECT_EQ(failure(), ErrorKind::InvalidState);
+
+    const auto notes = restore();
+    ASSERT_EQ(notes.size(), 1u) << "on the host that has the VM now";
+    ASSERT_EQ(b.list_snapshots("web").size(), 1u);
+    EXPECT_EQ(b.list_snapshots("web")[0].name, "s1");
+}
+
+TEST_F(StashRecoveryTest, AMoveStillUnderWayOrAHostThatDoesNotAnswerIsLeftAlone) {
+    ops::create_snapshot(a, "web", "s1", "kept");
+    host::save_snapshot_stash(env.paths.data_dir, {"web", "fake://a", "fake://b", a.snapshot_definitions("web")});
+    a.forget_snapshot("web", "s1");
+    {
+        const host::FileLock moving(host::snapshot_stash_lock(env.paths.data_dir, "web"));
+        EXPECT_TRUE(restore().empty());
+        EXPECT_TRUE(a.list_snapshots("web").empty());
+    }
+    host::save_snapshot_stash(env.paths.data_dir, {"web", "fake://gone", "fake://b", a.snapshot_definitions("web")});
+    b.domains.clear();
+    const auto notes = restore();
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("wait until its hosts answer"), std::string::npos) << notes[0];
+    EXPECT_TRUE(host::has_snapshot_stash(env.paths.data_dir, "web"));
 }
 
 TEST(PrecopyLosesWrites, OnlyTcgOnQemuBefore9) {

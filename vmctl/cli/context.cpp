@@ -1,4 +1,6 @@
 #include "vmctl/cli/context.h"
+#include "vmctl/host/snapshot_stash.h"
+#include "vmctl/ops/migrate.h"
 
 #include "vmctl/host/lab_state.h"
 
@@ -91,8 +93,23 @@ Hypervisor& Context::hypervisor() {
                 hint += " (or use your own VMs with --connect qemu:///session)";
             throw Error(ErrorKind::Unreachable, e.what(), hint, e.libvirt_code());
         }
+        restore_interrupted_moves();
     }
     return *m_hypervisor;
+}
+
+void Context::restore_interrupted_moves() {
+    // One stat when there is nothing to do, which is nearly always.
+    if (host::stashed_vms(env().paths.data_dir).empty())
+        return;
+    try {
+        for (const auto& note : ops::restore_stashed_snapshots(env(), [this](const std::string& uri) {
+                 return connect(uri);
+             }))
+            m_err << "note: " << note << std::endl;
+    } catch (const Error& e) {
+        m_err << "warning: " << e.line() << std::endl;
+    }
 }
 
 const ops::Environment& Context::env() {

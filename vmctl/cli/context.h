@@ -57,6 +57,8 @@ public:
 
 private:
     std::vector<DhcpLease> segment_leases(const std::string& network);
+    // Snapshot metadata a killed or failed move set aside goes back first.
+    void restore_interrupted_moves();
 
     std::ostream& m_out;
     std::ostream& m_err;

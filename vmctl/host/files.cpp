@@ -259,15 +259,22 @@ void append_to_file(const std::string& path, const std::string& text) {
                     "check the free disk space of vmctl's data directory");
 }
 
-FileLock::FileLock(const std::string& path) : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (m_fd < 0 || ::flock(m_fd, LOCK_EX) != 0) {
-        if (m_fd >= 0)
-            ::close(m_fd);
+FileLock::FileLock(const std::string& path, Wait wait)
+    : m_fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (m_fd >= 0 && ::flock(m_fd, wait == Wait::No ? LOCK_EX | LOCK_NB : LOCK_EX) == 0)
+        return;
+    const bool busy = m_fd >= 0 && wait == Wait::No && errno == EWOULDBLOCK;
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    if (!busy)
         throw Error(ErrorKind::OperationFailed, fmt::format("could not lock {}", path),
                     "check that you own vmctl's data directory");
-    }
 }
 
-FileLock::~FileLock() { ::close(m_fd); }
+FileLock::~FileLock() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
 
 }  // namespace vmctl::host

@@ -60,10 +60,14 @@ void append_to_file(const std::string& path, const std::string& text);
 // Throws Error(OperationFailed) naming the file when it cannot be locked.
 class FileLock {
 public:
-    explicit FileLock(const std::string& path);
+    enum class Wait { Yes, No };
+    // With Wait::No it does not block: held() says whether it got the lock.
+    explicit FileLock(const std::string& path, Wait wait = Wait::Yes);
     ~FileLock();
     FileLock(const FileLock&) = delete;
     FileLock& operator=(const FileLock&) = delete;
+
+    bool held() const { return m_fd >= 0; }
 
 private:
     int m_fd;

@@ -10,6 +10,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/lab_state.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/snapshot_stash.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -40,11 +41,12 @@ bool precopy_loses_writes(const std::string& domain_type, const std::string& qem
     return major < 9;
 }
 
-MigrateOptions options_between(const std::string& name, const std::string& source_name, bool source_simulated,
-                               const host::HostEntry& dest, bool offline) {
+MigrateOptions options_between(const std::string& name, const host::HostEntry& source, const host::HostEntry& dest,
+                               bool offline) {
     MigrateOptions options;
     options.name = name;
-    options.source_host = source_name;
+    options.source_host = source.name;
+    options.source_uri = source.uri;
     options.dest_host = dest.name;
     options.request.dest_uri = dest.uri;
     if (dest.simulated) {
@@ -53,7 +55,7 @@ MigrateOptions options_between(const std::string& name, const std::string& sourc
     }
     options.request.offline = offline;
     options.request.live = !offline;
-    options.shared_storage = source_simulated && dest.simulated;
+    options.shared_storage = source.simulated && dest.simulated;
     return options;
 }
 
@@ -215,6 +217,15 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
     const auto ms_since = [](std::chrono::steady_clock::time_point t) {
         return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t).count();
     };
+    // Held for the whole move: another vmctl leaves this VM's stash alone.
+    const std::string& data_dir = env.paths.data_dir;
+    host::make_private_dir(host::snapshot_stash_dir(data_dir));
+    const host::FileLock moving(host::snapshot_stash_lock(data_dir, options.name));
+    if (host::has_snapshot_stash(data_dir, options.name))
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("VM '{}' has snapshots that an interrupted move set aside and could not put back yet",
+                                options.name),
+                    "they are put back once its hosts answer: see 'vmctl hosts list', then run any vmctl command");
     const DomainFacts facts = parse_domain_xml(source.domain_xml(options.name));
     const DomainState state = source.domain_state(options.name);
     preflight(source, dest, env, options, facts, state);
@@ -226,13 +237,18 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
     }
     // libvirt refuses to migrate a VM with snapshot metadata; the snapshots
     // themselves live in the qcow2 file, so only their metadata is set aside
-    // here and defined again on the destination.
+    // here and defined again on the destination. It is written to disk first
+    // (under the lock above), so a vmctl killed on the way loses nothing: the
+    // next run puts it back (restore_stashed_snapshots).
     const auto snapshots = source.snapshot_definitions(options.name);
+    if (!snapshots.empty())
+        host::save_snapshot_stash(data_dir, {options.name, options.source_uri, options.request.dest_uri, snapshots});
     for (auto it = snapshots.rbegin(); it != snapshots.rend(); ++it)
         source.forget_snapshot(options.name, it->name);
     const auto restore_snapshots = [&](Hypervisor& where) {
         for (const auto& snapshot : snapshots)
             where.redefine_snapshot(options.name, snapshot);
+        host::remove_snapshot_stash(data_dir, options.name);
     };
 
     std::optional<AddressWatch> watch;
@@ -296,6 +312,71 @@ MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environme
         report.network = watch->finish(options.name);
     record(env, options, report);
     return report;
+}
+
+std::vector<std::string> restore_stashed_snapshots(const Environment& env, const Connect& connect) {
+    std::vector<std::string> notes;
+    const std::string& data_dir = env.paths.data_dir;
+    for (const std::string& vm : host::stashed_vms(data_dir)) {
+        const host::FileLock lock(host::snapshot_stash_lock(data_dir, vm), host::FileLock::Wait::No);
+        if (!lock.held())
+            continue;  // that move is still under way
+        try {
+            const host::SnapshotStash stash = host::load_snapshot_stash(data_dir, vm);
+            // Where the VM is now. On both hosts, a move may still be under
+            // way (libvirt goes on after the vmctl that asked for it died):
+            // wait until it has ended one way or the other.
+            std::vector<std::unique_ptr<Hypervisor>> homes;
+            bool unreachable = false;
+            for (const std::string& uri : {stash.dest_uri, stash.source_uri}) {
+                try {
+                    auto hv = connect(uri);
+                    if (hv->domain_exists(vm))
+                        homes.push_back(std::move(hv));
+                } catch (const Error& e) {
+                    unreachable = true;
+                    spdlog::debug("cannot ask {} about VM '{}': {}", uri, vm, e.what());
+                }
+            }
+            // With a host that does not answer, only a VM that runs where it
+            // was found is surely there to stay.
+            const bool unsure = homes.size() > 1 || (unreachable && (homes.empty() || homes.front()->domain_state(vm) !=
+                                                                                           DomainState::Running));
+            if (unsure) {
+                notes.push_back(fmt::format("the snapshots of VM '{}' that an interrupted move set aside wait until "
+                                            "{}",
+                                            vm, unreachable ? "its hosts answer (see 'vmctl hosts list')"
+                                                            : "the move has ended (it is on both hosts now)"));
+                continue;
+            }
+            if (homes.empty()) {
+                host::remove_snapshot_stash(data_dir, vm);
+                notes.push_back(fmt::format("VM '{}' no longer exists; the snapshots an interrupted move had set "
+                                            "aside for it are dropped",
+                                            vm));
+                continue;
+            }
+            Hypervisor& home = *homes.front();
+            std::vector<std::string> present;
+            for (const auto& s : home.snapshot_definitions(vm))
+                present.push_back(s.name);
+            unsigned restored = 0;
+            for (const auto& s : stash.snapshots)
+                if (std::find(present.begin(), present.end(), s.name) == present.end()) {
+                    home.redefine_snapshot(vm, s);
+                    ++restored;
+                }
+            host::remove_snapshot_stash(data_dir, vm);
+            if (restored > 0)
+                notes.push_back(fmt::format("put back {} snapshot{} of VM '{}' that an interrupted move had set aside",
+                                            restored, restored == 1 ? "" : "s", vm));
+        } catch (const Error& e) {
+            notes.push_back(fmt::format("could not put back the snapshots of VM '{}' set aside by an interrupted "
+                                        "move: {}",
+                                        vm, e.line()));
+        }
+    }
+    return notes;
 }
 
 }  // namespace vmctl::ops

@@ -7,8 +7,10 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vmctl::ops {
 
@@ -16,6 +18,7 @@ struct MigrateOptions {
     std::string name;
     std::string source_host;  // names, for messages
     std::string dest_host;
+    std::string source_uri;   // how this user reaches the source (the destination's is request.dest_uri)
     MigrationRequest request;  // dest_uri and addresses filled by the caller
     bool shared_storage = false;  // both hosts see the same disk files (lab hosts)
     bool check_heartbeat = true;  // wait for the guest's next heartbeat (up to a second) after the move
@@ -59,8 +62,8 @@ bool precopy_loses_writes(const std::string& domain_type, const std::string& qem
 
 // The options to move `name` from one registered host to another: lab hosts
 // get the destination's own address for QEMU's stream, and shared storage.
-MigrateOptions options_between(const std::string& name, const std::string& source_name, bool source_simulated,
-                               const host::HostEntry& dest, bool offline);
+MigrateOptions options_between(const std::string& name, const host::HostEntry& source, const host::HostEntry& dest,
+                               bool offline);
 
 // Checks before anything moves (same host, destination memory, shared disks,
 // name taken there), carries snapshot metadata across, migrates with
@@ -69,6 +72,14 @@ MigrateOptions options_between(const std::string& name, const std::string& sourc
 // address moves, it is probed from this machine (options.probe_network).
 MigrationReport migrate_vm(Hypervisor& source, Hypervisor& dest, const Environment& env,
                            const MigrateOptions& options, const std::function<bool(const MigrationJob&)>& on_progress);
+
+// Puts back the snapshot metadata that moves set aside and did not define
+// again (vmctl was killed, or the redefine failed), on whichever host has
+// the VM now, and returns a line for each VM it dealt with. A move still
+// under way in another vmctl holds its lock and is left alone; so is a VM
+// whose hosts do not answer. Never throws for one VM's trouble.
+using Connect = std::function<std::unique_ptr<Hypervisor>(const std::string& uri)>;
+std::vector<std::string> restore_stashed_snapshots(const Environment& env, const Connect& connect);
 
 // The last heartbeat in a serial log: boot id and seq.
 std::optional<std::pair<std::string, std::uint64_t>> last_heartbeat(const std::string& serial_log);

@@ -46,7 +46,7 @@ int drain(Context& context, const Args& args) {
     int failures = 0;
     for (const auto& vm : source->list_domains()) {
         const ops::MigrateOptions options =
-            ops::options_between(vm.name, from.name, from.simulated, to, vm.state == DomainState::ShutOff);
+            ops::options_between(vm.name, from, to, vm.state == DomainState::ShutOff);
         context.out() << fmt::format("moving '{}' ({}) to {}...\n", vm.name, state_name(vm.state), to.name);
         try {
             MigrationView view(context.err(), true);

@@ -40,9 +40,10 @@ int migrate(Context& context, const Args& args) {
 
     const auto& env = context.env();
     const host::HostEntry dest = host::find_host(env.paths.data_dir, *to);
-    const auto source = host::host_by_uri(env.paths.data_dir, context.uri());
-    ops::MigrateOptions options = ops::options_between(cli.required("NAME"), context.host_name(),
-                                                       source && source->simulated, dest, cli.has("offline"));
+    host::HostEntry source = host::host_by_uri(env.paths.data_dir, context.uri()).value_or(host::HostEntry{});
+    source.name = context.host_name();
+    source.uri = context.uri();
+    ops::MigrateOptions options = ops::options_between(cli.required("NAME"), source, dest, cli.has("offline"));
     options.request.copy_storage = cli.has("copy-storage");
     options.check_heartbeat = !cli.has("no-heartbeat-check");
     options.request.auto_converge = cli.has("auto-converge");
