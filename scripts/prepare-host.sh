@@ -67,6 +67,22 @@ mkdir -p /var/log/libvirt/qemu /var/lib/libvirt/qemu /var/lib/libvirt/images /va
 mkdir -p /var/lib/vmctl/pool /var/lib/vmctl/logs /var/lib/vmctl/images
 chmod 755 /var/lib/vmctl /var/lib/vmctl/images
 
+# The shared images, read-only to the VMs that boot them. vmctl points new
+# VMs' kernel and initrd at this view; libvirt, which hands every file a VM
+# uses to the QEMU user while it runs, leaves files on a read-only mount as
+# they are, so a QEMU process can never rewrite what every other VM boots.
+# /run is emptied by a reboot: this script mounts it again.
+view=/run/vmctl/images-ro
+if ! mountpoint -q "$view"; then
+  say "mounting a read-only view of the shared images at $view"
+  mkdir -p "$view"
+  mount --bind /var/lib/vmctl/images "$view"
+  mount -o remount,bind,ro "$view"
+fi
+# Kernels and initrds that libvirt gave to the QEMU user before the view existed.
+find /var/lib/vmctl/images -maxdepth 2 -type f \( -name 'vmlinu[xz]' -o -name 'initrd*' \) ! -user root \
+  -exec chown root:root {} +
+
 # 3. The daemons. Under systemd they are socket-activated; otherwise start
 #    them here, once. A daemon that already answers is left alone.
 answers() { timeout 10 virsh -q -c qemu:///system version >/dev/null 2>&1; }

@@ -5,6 +5,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/hosts_registry.h"
+#include "vmctl/host/images.h"
 #include "vmctl/host/lab_state.h"
 #include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/hosts.h"
@@ -116,6 +117,22 @@ TEST(StateFiles, AFilePlantedWhereTheOldTemporaryNameWasIsNotFollowed) {
 
 ErrorKind named_file_failure(const std::string& path) {
     return testing::failure_kind([&] { host::read_named_file(path, "startup script"); });
+}
+
+// Only a view that is really mounted read-only is used: a plain folder at
+// that place (which anyone could have made) or a path outside the shared
+// images leaves the path as it is. (The e2e tier checks a real mount.)
+TEST(BootFiles, TheReadOnlyViewIsUsedOnlyWhereItIsReadOnly) {
+    testing::TempHome home;
+    const std::string images = home.dir() + "/images";
+    const std::string view = home.dir() + "/view";
+    std::filesystem::create_directories(images + "/tiny");
+    std::filesystem::create_directories(view + "/tiny");
+    std::ofstream(images + "/tiny/vmlinux") << "kernel";
+    std::ofstream(view + "/tiny/vmlinux") << "kernel";
+    EXPECT_EQ(host::boot_file_path(images + "/tiny/vmlinux", images, view), images + "/tiny/vmlinux");
+    EXPECT_EQ(host::boot_file_path("/elsewhere/vmlinux", images, view), "/elsewhere/vmlinux");
+    EXPECT_EQ(host::boot_file_path(images + "/tiny/../../x", images, "/proc"), images + "/tiny/../../x");
 }
 
 TEST(NamedFiles, OnlyRegularFilesAreReadAndNothingBlocks) {

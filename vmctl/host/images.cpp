@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -146,5 +149,19 @@ void remove_image_dir(const std::string& dir, const std::vector<std::string>& im
 }
 
 std::string image_pool_name(const std::string& image) { return "vmctl-image-" + image; }
+
+std::string boot_file_path(const std::string& path, const std::string& images_dir, const std::string& view) {
+    const std::string prefix = images_dir + "/";
+    if (path.rfind(prefix, 0) != 0 || path.find("/../") != std::string::npos)
+        return path;
+    struct statvfs mount {};
+    if (::statvfs(view.c_str(), &mount) != 0 || (mount.f_flag & ST_RDONLY) == 0)
+        return path;  // not set up (a student's own machine without prepare-host): libvirt relabels
+    const std::string seen = view + "/" + path.substr(prefix.size());
+    struct stat file {};
+    if (::stat(seen.c_str(), &file) != 0 || !S_ISREG(file.st_mode))
+        return path;
+    return seen;
+}
 
 }  // namespace vmctl::host

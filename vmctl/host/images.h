@@ -50,6 +50,19 @@ void write_golden_descriptor(const std::string& images_dir, const ImageFiles& im
 // inside one of `image_dirs` (else Error(InvalidState), nothing removed).
 void remove_image_dir(const std::string& dir, const std::vector<std::string>& image_dirs);
 
+// Where root's shared images can be read but not changed: prepare-host
+// bind-mounts /var/lib/vmctl/images here read-only. libvirt hands every file
+// a VM boots from to the QEMU user (chown) while the VM runs; on a read-only
+// mount it cannot, so the kernel and initrd every VM shares stay root's and
+// a QEMU process cannot rewrite what the next VM boots.
+inline constexpr const char* kSystemImagesDir = "/var/lib/vmctl/images";
+inline constexpr const char* kReadOnlyImagesView = "/run/vmctl/images-ro";
+
+// `path` seen through the read-only view when it lies in `images_dir` and the
+// view is mounted read-only with the file in it; otherwise `path` itself.
+std::string boot_file_path(const std::string& path, const std::string& images_dir = kSystemImagesDir,
+                           const std::string& view = kReadOnlyImagesView);
+
 // The command a user runs to build image `name`.
 std::string build_command(const std::string& name);
 

@@ -163,8 +163,10 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     result.disk_path = volume.path;
 
     DomainFiles files;
-    files.kernel = image.kernel;
-    files.initrd = image.initrd;
+    // Through the read-only view where prepare-host made one: libvirt then
+    // cannot give the shared kernel and initrd to the QEMU user.
+    files.kernel = host::boot_file_path(image.kernel);
+    files.initrd = host::boot_file_path(image.initrd);
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
@@ -196,6 +198,11 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         try {
             ready = wait_for_ready(hv, spec.name, files.serial_log, options.ready_timeout);
         } catch (const Error& e) {
+            if (e.kind() == ErrorKind::Interrupted)
+                throw Error(e.kind(), fmt::format("interrupted while '{}' booted; it was removed again, nothing of it "
+                                                  "is left",
+                                                  spec.name),
+                            "run the same create again when you are ready");
             // The rollback removes the VM: say so, and keep its console for the why.
             const std::string& kept = failed_boot_log;
             std::error_code ec;
