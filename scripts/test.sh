@@ -24,3 +24,22 @@ images/tiny/build.sh
 
 say "running every test tier"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
+
+# The same unit and adapter tiers again, built by clang with AddressSanitizer
+# and UndefinedBehaviorSanitizer (the first report fails the test), and a
+# bounded libFuzzer run of every parser of files and values people write.
+say "unit and adapter tiers under ASan and UBSan, and the fuzz targets"
+san_packages=(clang-14 libclang-rt-14-dev)
+for pkg in "${san_packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    apt-get update -q >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${san_packages[@]}" >/dev/null
+    break
+  fi
+done
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
+  -DVMCTL_FUZZ=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
+cmake --build build-san -j"$(nproc)" --target vmctl_unit_tests vmctl_adapter_tests \
+  fuzz_deployment fuzz_lab fuzz_demo fuzz_prices fuzz_values | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-san --output-on-failure -j"$(nproc)" --timeout 600 -L 'unit|adapter|fuzz'
