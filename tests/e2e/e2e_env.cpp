@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,11 +54,20 @@ std::string quote(const std::string& word) {
 }
 
 RunResult shell(const std::string& command) {
-    const std::string err_file = "/tmp/vmctl-e2e-stderr-" + std::to_string(::getpid());
+    // A fresh private file per call: a fixed name could be planted by another
+    // user, and threads of one test would share it.
+    char pattern[] = "/tmp/vmctl-e2e-stderr-XXXXXX";
+    const int fd = ::mkstemp(pattern);
+    if (fd < 0)
+        return {};
+    ::close(fd);
+    const std::string err_file = pattern;
     RunResult result;
     FILE* pipe = ::popen((command + " 2>" + err_file).c_str(), "r");
-    if (pipe == nullptr)
+    if (pipe == nullptr) {
+        std::filesystem::remove(err_file);
         return result;
+    }
     std::array<char, 4096> buffer{};
     for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
         result.out.append(buffer.data(), n);

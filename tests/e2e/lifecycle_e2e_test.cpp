@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -41,6 +43,21 @@ TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
     // prints the ready line; within seconds the guest sees 256 MiB.
     EXPECT_GT(ready->mem_kb, 150u * 1024);
     EXPECT_LE(ready->mem_kb, 512u * 1024);
+    // The kernel and initrd every VM shares are read through the read-only
+    // view, so libvirt cannot hand them to the QEMU user: they stay root's.
+    const RunResult defined = shell("virsh -c qemu:///system dumpxml " + name);
+    EXPECT_NE(defined.out.find("<kernel>/run/vmctl/images-ro/tiny/vmlinux</kernel>"), std::string::npos)
+        << defined.out;
+    EXPECT_NE(defined.out.find("<initrd>/run/vmctl/images-ro/tiny/initrd.img</initrd>"), std::string::npos);
+    EXPECT_EQ(shell("stat -c %U:%G:%a /var/lib/vmctl/images/tiny/vmlinux /var/lib/vmctl/images/tiny/initrd.img").out,
+              "root:root:644\nroot:root:644\n");
+    // list shows the size it was given, not where the balloon is on its way.
+    const RunResult given = vmctl({"list", "--json"});
+    ASSERT_EQ(given.exit_code, 0) << given.err;
+    for (const auto& row : nlohmann::json::parse(given.out)) {
+        if (row["name"] == name)
+            EXPECT_EQ(row["memory_bytes"], 256 << 20) << given.out;
+    }
     bool settled = false;
     for (int i = 0; i < 40 && !settled; ++i) {
         const RunResult total = vmctl({"exec", name, "--", "awk", "/^MemTotal:/ { print $2 }", "/proc/meminfo"});
@@ -172,6 +189,47 @@ TEST_F(LifecycleE2E, VmsDefinedWithVirshAreListedToo) {
     const RunResult info = vmctl({"info", name});
     EXPECT_EQ(info.exit_code, 0);
     EXPECT_NE(info.out.find("not made by vmctl"), std::string::npos);
+}
+
+// Ctrl-C while a herd boots: vmctl removes every member, as after an error,
+// and exits 130; a second Ctrl-C is not needed.
+TEST_F(LifecycleE2E, CtrlCDuringCreateCountRemovesTheWholeHerd) {
+    const std::string group = vm_name("sigherd");
+    char pattern[] = "/tmp/vmctl-e2e-sigint-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    const std::string dir = pattern;
+    struct Cleanup {
+        std::string dir, group;
+        ~Cleanup() {
+            shell("pid=$(cat " + dir + "/pid 2>/dev/null) && kill -KILL \"$pid\" 2>/dev/null; sleep 0.5");
+            vmctl({"delete", "--label", "group=" + group, "--force"});
+            std::filesystem::remove_all(dir);
+        }
+    } cleanup{dir, group};
+    // $! inside the subshell is vmctl's own pid, so the signal reaches vmctl.
+    shell("(" + quote(VMCTL_BINARY) + " create " + group + " --count 2 > " + dir + "/out 2>&1 & echo $! > " + dir +
+          "/pid; wait $!; echo $? > " + dir + "/rc) >/dev/null 2>&1 &");
+    bool booting = false;
+    for (int i = 0; i < 300 && !booting; ++i) {
+        booting = shell("grep -q 'waiting for 2 VMs' " + dir + "/out").exit_code == 0;
+        if (!booting)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(booting) << shell("cat " + dir + "/out").out;
+    shell("kill -INT $(cat " + dir + "/pid)");
+    bool ended = false;
+    for (int i = 0; i < 300 && !ended; ++i) {
+        ended = shell("test -s " + dir + "/rc").exit_code == 0;
+        if (!ended)
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    const std::string out = shell("cat " + dir + "/out").out;
+    ASSERT_TRUE(ended) << "vmctl did not end after Ctrl-C:\n" << out;
+    EXPECT_EQ(shell("cat " + dir + "/rc").out, "130\n") << out;
+    EXPECT_NE(out.find("interrupted"), std::string::npos) << out;
+    const auto herd = nlohmann::json::parse(vmctl({"list", "--label", "group=" + group, "--json"}).out);
+    EXPECT_TRUE(herd.empty()) << herd.dump();
+    EXPECT_EQ(shell("virsh vol-list vmctl | grep -c " + group).out, "0\n") << "no disk of the herd is left";
 }
 
 }  // namespace
