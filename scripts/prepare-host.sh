@@ -72,7 +72,7 @@ chmod 755 /var/lib/vmctl /var/lib/vmctl/images
 # uses to the QEMU user while it runs, leaves files on a read-only mount as
 # they are, so a QEMU process can never rewrite what every other VM boots.
 # /run is emptied by a reboot: this script mounts it again.
-view=/run/vmctl/images-ro
+view=/run/vmctl-images  # not under /run/vmctl, which lab hosts keep root-only
 if ! mountpoint -q "$view"; then
   say "mounting a read-only view of the shared images at $view"
   mkdir -p "$view"

@@ -46,17 +46,18 @@ TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
     // The kernel and initrd every VM shares are read through the read-only
     // view, so libvirt cannot hand them to the QEMU user: they stay root's.
     const RunResult defined = shell("virsh -c qemu:///system dumpxml " + name);
-    EXPECT_NE(defined.out.find("<kernel>/run/vmctl/images-ro/tiny/vmlinux</kernel>"), std::string::npos)
+    EXPECT_NE(defined.out.find("<kernel>/run/vmctl-images/tiny/vmlinux</kernel>"), std::string::npos)
         << defined.out;
-    EXPECT_NE(defined.out.find("<initrd>/run/vmctl/images-ro/tiny/initrd.img</initrd>"), std::string::npos);
+    EXPECT_NE(defined.out.find("<initrd>/run/vmctl-images/tiny/initrd.img</initrd>"), std::string::npos);
     EXPECT_EQ(shell("stat -c %U:%G:%a /var/lib/vmctl/images/tiny/vmlinux /var/lib/vmctl/images/tiny/initrd.img").out,
               "root:root:644\nroot:root:644\n");
     // list shows the size it was given, not where the balloon is on its way.
     const RunResult given = vmctl({"list", "--json"});
     ASSERT_EQ(given.exit_code, 0) << given.err;
     for (const auto& row : nlohmann::json::parse(given.out)) {
-        if (row["name"] == name)
+        if (row["name"] == name) {
             EXPECT_EQ(row["memory_bytes"], 256 << 20) << given.out;
+        }
     }
     bool settled = false;
     for (int i = 0; i < 40 && !settled; ++i) {

@@ -56,7 +56,7 @@ void remove_image_dir(const std::string& dir, const std::vector<std::string>& im
 // mount it cannot, so the kernel and initrd every VM shares stay root's and
 // a QEMU process cannot rewrite what the next VM boots.
 inline constexpr const char* kSystemImagesDir = "/var/lib/vmctl/images";
-inline constexpr const char* kReadOnlyImagesView = "/run/vmctl/images-ro";
+inline constexpr const char* kReadOnlyImagesView = "/run/vmctl-images";
 
 // `path` seen through the read-only view when it lies in `images_dir` and the
 // view is mounted read-only with the file in it; otherwise `path` itself.
