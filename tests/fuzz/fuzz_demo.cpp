@@ -1,4 +1,4 @@
 #include "fuzz_main.h"
 #include "vmctl/core/demo.h"
 
-void fuzz_one(const std::string& text) { vmctl::parse_script(text, "fuzz.demo"); }
+void fuzz_one(const std::string& text) { vmctl::demo::parse_script(text, "fuzz.demo"); }

@@ -117,6 +117,9 @@ TEST(Usage, SinceTakesDurationsAndDates) {
     EXPECT_EQ(month_start(now), 1793491200);
     EXPECT_EQ(testing::failure_kind([&] { parse_since("last week", now); }), ErrorKind::InvalidArgument);
     EXPECT_EQ(testing::failure_kind([&] { parse_since("2030-01-01", now); }), ErrorKind::InvalidArgument);
+    // Found by fuzzing: 20 digits of days overflowed (undefined behaviour).
+    EXPECT_EQ(testing::failure_kind([&] { parse_since("184467440737095516d", now); }), ErrorKind::InvalidArgument);
+    EXPECT_EQ(parse_since("36500d", now), now - 36500LL * 86400);
 }
 
 TEST(Bill, SumsPerVmPerLabelAndInTotal) {

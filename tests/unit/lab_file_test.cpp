@@ -109,6 +109,18 @@ TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
     }
 }
 
+// Found by fuzzing (tests/fuzz): a key with a newline or a control character
+// in it made a two-line error; every error stays one line, shown escaped.
+TEST(LabFile, AKeyWithANewlineOrAControlCharacterGivesAOneLineError) {
+    for (const std::string text : {"title: x\n\"si\\nze\": 1\n", "title: x\n\"cur\\b\": 1\n", "title: \"a\\\n"}) {
+        const auto [kind, message] = error_of(text);
+        EXPECT_EQ(kind, ErrorKind::FileInvalid) << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+        EXPECT_EQ(message.find('\b'), std::string::npos) << message;
+    }
+    EXPECT_NE(error_of("title: x\n\"si\\nze\": 1\n").second.find("unknown key 'si\\nze'"), std::string::npos);
+}
+
 TEST(LabFile, IdsMatchByNumberOrName) {
     EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "01"));
     EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "1"));

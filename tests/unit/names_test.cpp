@@ -84,5 +84,17 @@ TEST(Labels, RefuseBadOnes) {
     EXPECT_THROW(parse_labels({"a=1", "a=2"}), Error);
 }
 
+// Every error is printed as one line, whatever text it quotes (a key from a
+// file, QEMU's stderr): newlines and control characters are shown escaped,
+// a trailing newline dropped, and a huge value cut.
+TEST(Error, IsAlwaysOneLine) {
+    const Error e(ErrorKind::FileInvalid, "unknown key 'si\nze'\n", "fix\tit\x08");
+    EXPECT_EQ(std::string(e.what()), "unknown key 'si\\nze'");
+    EXPECT_EQ(e.hint(), "fix\\tit\\x08");
+    EXPECT_EQ(e.line(), "unknown key 'si\\nze'; fix\\tit\\x08");
+    const Error huge(ErrorKind::InvalidArgument, std::string(100000, 'x'));
+    EXPECT_LT(std::string(huge.what()).size(), 2100u);
+}
+
 }  // namespace
 }  // namespace vmctl

@@ -1,5 +1,8 @@
 #include "vmctl/core/error.h"
 
+#include <fmt/format.h>
+
+#include <string>
 #include <utility>
 
 namespace vmctl {
@@ -48,8 +51,36 @@ const char* kind_name(ErrorKind kind) {
     return "internal";
 }
 
+namespace {
+
+// Every error is printed as one line: a newline or another control character
+// from a file, a guest or libvirt is shown escaped, and a huge value is cut.
+std::string one_line(std::string text) {
+    constexpr std::size_t kMaxChars = 2000;
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+        text.pop_back();  // QEMU's and libvirt's messages often end in a newline
+    if (text.size() > kMaxChars)
+        text = text.substr(0, kMaxChars) + "...";
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\t')
+            out += "\\t";
+        else if (byte < 0x20 || byte == 0x7f)
+            out += fmt::format("\\x{:02x}", byte);
+        else
+            out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
 Error::Error(ErrorKind kind, std::string message, std::string hint, int libvirt_code)
-    : std::runtime_error(std::move(message)), m_kind(kind), m_hint(std::move(hint)),
+    : std::runtime_error(one_line(std::move(message))), m_kind(kind), m_hint(one_line(std::move(hint))),
       m_libvirt_code(libvirt_code) {}
 
 std::string Error::line() const { return m_hint.empty() ? std::string(what()) : std::string(what()) + "; " + m_hint; }

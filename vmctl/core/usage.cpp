@@ -156,8 +156,13 @@ long long parse_since(std::string_view text, long long now) {
         const long long amount = std::strtoll(value.c_str(), &end, 10);
         const std::string unit(end);
         const long long seconds = unit == "d" ? 86400 : unit == "h" ? 3600 : unit == "m" ? 60 : 0;
-        if (seconds != 0 && amount > 0)
+        // At most 100 years back: larger amounts (a typo, or 20 digits) would overflow.
+        constexpr long long kMaxSeconds = 100LL * 366 * 86400;
+        if (seconds != 0 && amount > 0 && amount <= kMaxSeconds / seconds)
             return now - amount * seconds;
+        if (seconds != 0 && amount > 0)
+            throw Error(ErrorKind::InvalidArgument, fmt::format("--since {} is too far back", value),
+                        "give at most 100 years, e.g. 36500d");
     }
     std::tm tm{};
     for (const char* pattern : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"}) {

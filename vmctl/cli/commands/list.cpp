@@ -48,7 +48,10 @@ int list(Context& context, const Args& args) {
         }
     }
     if (auto selector = cli.get_optional<std::string>("label")) {
-        const auto [key, value] = parse_label(*selector);
+        // Plain names: a lambda may not capture structured bindings before clang 16.
+        const auto wanted = parse_label(*selector);
+        const std::string& key = wanted.first;
+        const std::string& value = wanted.second;
         std::erase_if(rows, [&](const auto& row) {
             const auto it = row.second.metadata.labels.find(key);
             return it == row.second.metadata.labels.end() || it->second != value;
@@ -91,7 +94,9 @@ int list(Context& context, const Args& args) {
     if (all_hosts)
         headers.insert(headers.begin() + 1, "HOST");
     Table table(headers);
-    for (const auto& [host_name, d] : rows) {
+    for (const auto& row : rows) {
+        const std::string& host_name = row.first;
+        const DomainSummary& d = row.second;
         std::vector<std::string> labels;
         for (const auto& [key, value] : d.metadata.labels)
             if (key != "group" && key != "kind")
