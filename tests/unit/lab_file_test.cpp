@@ -1,5 +1,6 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/lab.h"
+#include "vmctl/core/pattern.h"
 
 #include <gtest/gtest.h>
 
@@ -107,6 +108,22 @@ TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
         EXPECT_EQ(kind, ErrorKind::FileInvalid) << text;
         EXPECT_NE(message.find(expected), std::string::npos) << "expected '" << expected << "' in: " << message;
     }
+}
+
+// Found by fuzzing: a count such as {999999999999999999} overflowed inside
+// libstdc++'s regex compiler (undefined behaviour); counts stay within 1000.
+TEST(LabFile, APatternWithAHugeRepetitionCountIsRefused) {
+    EXPECT_NE(pattern_problem("a{999999999999999999}"), std::nullopt);
+    EXPECT_NE(pattern_problem("a{1,1001}"), std::nullopt);
+    EXPECT_NE(pattern_problem(std::string(501, 'a')), std::nullopt);
+    EXPECT_NE(pattern_problem("(unclosed"), std::nullopt);
+    EXPECT_EQ(pattern_problem("ready.{1,1000}done"), std::nullopt);
+    EXPECT_EQ(pattern_problem("literal \\{999999999999\\}"), std::nullopt) << "an escaped brace is no count";
+    std::string lab = kGood;
+    lab.replace(lab.find("pattern: \"ready\""), 16, "pattern: \"x{99999999999}\"");
+    const auto [kind, message] = error_of(lab);
+    EXPECT_EQ(kind, ErrorKind::FileInvalid);
+    EXPECT_NE(message.find("repetition count is over 1000"), std::string::npos) << message;
 }
 
 // Found by fuzzing (tests/fuzz): a key with a newline or a control character

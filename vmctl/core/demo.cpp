@@ -1,6 +1,7 @@
 #include "vmctl/core/demo.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/core/pattern.h"
 #include "vmctl/core/suggest.h"
 
 #include <fmt/format.h>
@@ -36,12 +37,9 @@ Action expect_action(const std::string& rest, const std::string& file, int line)
     if (seconds.find_first_not_of("0123456789") != std::string::npos || seconds.size() > 4 || std::stoi(seconds) < 1)
         fail(file, line, fmt::format("'{}' is not a number of seconds", seconds), usage);
     action.within = std::chrono::seconds(std::stoi(seconds));
-    try {
-        std::regex compiled(action.text);
-    } catch (const std::regex_error& e) {
-        fail(file, line, fmt::format("'{}' is not a valid regular expression ({})", action.text, e.what()),
-             "escape special characters such as ( [ . * with a backslash");
-    }
+    if (const auto problem = pattern_problem(action.text))
+        fail(file, line, fmt::format("'{}' is not a usable regular expression: {}", action.text, *problem),
+             kPatternFix);
     return action;
 }
 

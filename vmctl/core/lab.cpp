@@ -1,6 +1,7 @@
 #include "vmctl/core/lab.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/core/pattern.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/suggest.h"
 #include "vmctl/core/yaml_file.h"
@@ -128,12 +129,9 @@ public:
     }
 
     void regex(const YAML::Node& node, const std::string& pattern) const {
-        try {
-            std::regex compiled(pattern);
-        } catch (const std::regex_error& e) {
-            fail(node, fmt::format("'{}' is not a valid regular expression ({})", pattern, e.what()),
-                 "escape special characters such as ( [ . * with a backslash");
-        }
+        if (const auto problem = pattern_problem(pattern))
+            fail(node, fmt::format("'{}' is not a usable regular expression: {}", pattern, *problem),
+                 kPatternFix);
     }
 
     Check check(const YAML::Node& node) const {

@@ -1,6 +1,38 @@
 #include "vmctl/core/pattern.h"
 
+#include <string>
+
 namespace vmctl {
+
+std::optional<std::string> pattern_problem(std::string_view pattern) {
+    if (pattern.size() > kMaxPatternChars)
+        return "it is longer than " + std::to_string(kMaxPatternChars) + " characters";
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == '\\') {
+            ++i;  // an escaped character, e.g. \{
+            continue;
+        }
+        if (pattern[i] != '{')
+            continue;
+        // Each number of a count {n}, {n,} or {n,m}.
+        for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
+            std::size_t digits = 0;
+            unsigned long value = 0;
+            for (; j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9' && digits < 8; ++j, ++digits)
+                value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
+            if (digits == 8 || value > kMaxRepeat)
+                return "a repetition count is over " + std::to_string(kMaxRepeat);
+            if (j >= pattern.size() || pattern[j] == '}')
+                break;
+        }
+    }
+    try {
+        const std::regex compiled{std::string(pattern)};
+    } catch (const std::regex_error& e) {
+        return std::string(e.what());
+    }
+    return std::nullopt;
+}
 
 bool search_lines(std::string_view text, const std::regex& pattern) {
     std::size_t start = 0;
