@@ -83,8 +83,8 @@ TEST_F(AdapterTest, ListsDomainsFromOneBulkCall) {
     EXPECT_EQ(rows[0].name, "alpha");
     EXPECT_EQ(rows[0].state, DomainState::Running);
     EXPECT_EQ(rows[0].vcpus, 2u);
-    EXPECT_EQ(rows[0].memory_bytes, 128ULL << 20);   // from the definition
-    EXPECT_EQ(rows[0].balloon_bytes, 128ULL << 20);  // live
+    EXPECT_EQ(rows[0].memory_bytes, 128ULL << 20);  // from the definition
+    EXPECT_EQ(hv->balloon_bytes("alpha"), 128ULL << 20);  // live
     EXPECT_FALSE(rows[0].has_vmctl_metadata);
 }
 

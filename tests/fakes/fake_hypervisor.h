@@ -102,20 +102,22 @@ public:
         return saved != config_xml.end() ? saved->second : get(name).xml;
     }
 
-    // A balloon that has not reached the size set yet: list_domains reports
-    // this as the live size, next to the definition's.
+    // A balloon that has not reached the size set yet: balloon_bytes reports
+    // this, list_domains the definition's size.
     std::map<std::string, std::uint64_t> balloon_at;
 
     std::vector<DomainSummary> list_domains() override {
         std::vector<DomainSummary> rows;
         for (const auto& [name, d] : domains) {
             const DomainFacts facts = parse_domain_xml(d.xml);
-            const auto balloon = balloon_at.find(name);
-            rows.push_back({name, facts.uuid, d.state, facts.vcpus, facts.memory_bytes,
-                            balloon != balloon_at.end() ? balloon->second : facts.memory_bytes,
-                            facts.has_vmctl_metadata, facts.metadata});
+            rows.push_back({name, facts.uuid, d.state, facts.vcpus, facts.memory_bytes, facts.has_vmctl_metadata,
+                            facts.metadata});
         }
         return rows;
+    }
+    std::uint64_t balloon_bytes(const std::string& name) override {
+        const auto balloon = balloon_at.find(name);
+        return balloon != balloon_at.end() ? balloon->second : parse_domain_xml(get(name).xml).memory_bytes;
     }
 
     void ensure_pool(const std::string& pool, const std::string& directory) override {
@@ -486,6 +488,7 @@ public:
     std::string domain_xml(const std::string& n) override { return m_inner.domain_xml(n); }
     std::string domain_config_xml(const std::string& n) override { return m_inner.domain_config_xml(n); }
     std::vector<DomainSummary> list_domains() override { return m_inner.list_domains(); }
+    std::uint64_t balloon_bytes(const std::string& n) override { return m_inner.balloon_bytes(n); }
     void ensure_pool(const std::string& p, const std::string& d) override { m_inner.ensure_pool(p, d); }
     VolumeFacts create_volume(const std::string& p, const std::string& n, std::uint64_t c) override {
         return m_inner.create_volume(p, n, c);

@@ -1,13 +1,12 @@
 #include "vmctl/cli/context.h"
-#include "vmctl/host/snapshot_stash.h"
-#include "vmctl/ops/migrate.h"
-
-#include "vmctl/host/lab_state.h"
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/host_facts.h"
 #include "vmctl/host/hosts_registry.h"
+#include "vmctl/host/lab_state.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/snapshot_stash.h"
+#include "vmctl/ops/migrate.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -18,14 +18,15 @@ enum class DomainState { Running, Paused, ShutOff, ShuttingDown, Crashed, Suspen
 // "running", "shut off", ...: the words virsh uses, so students can compare.
 const char* state_name(DomainState state);
 
-// One row of `vmctl list`: what a single bulk query returns for each domain.
+// One row of `vmctl list`: the state of each domain from one bulk query,
+// the rest from its saved definition. Nothing here asks a running guest
+// (or its QEMU) anything, so a listing stays quick with a class's VMs running.
 struct DomainSummary {
     std::string name;
     std::string uuid;
     DomainState state = DomainState::Other;
-    unsigned vcpus = 0;
-    std::uint64_t memory_bytes = 0;   // what the VM was given (its definition's currentMemory)
-    std::uint64_t balloon_bytes = 0;  // what the guest has now: after a boot or a resize, on its way there
+    unsigned vcpus = 0;               // what the VM was given (its definition)
+    std::uint64_t memory_bytes = 0;   // the same: its definition's currentMemory, not the balloon
     bool has_vmctl_metadata = false;  // false for a domain made with virsh
     VmMetadata metadata;
 };
@@ -134,6 +135,9 @@ public:
     // (a balloon still moving, a vCPU decrease waiting for a restart).
     virtual std::string domain_config_xml(const std::string& name) = 0;
     virtual std::vector<DomainSummary> list_domains() = 0;
+    // The memory the guest has now (its balloon): after a boot or a resize it
+    // reaches the size set within seconds.
+    virtual std::uint64_t balloon_bytes(const std::string& name) = 0;
 
     // Storage: vmctl keeps every disk as a volume in a directory pool of its own.
     virtual void ensure_pool(const std::string& pool, const std::string& directory) = 0;

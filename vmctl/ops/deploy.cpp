@@ -57,6 +57,12 @@ void check_before_apply(const Plan& plan, const Environment& env, std::chrono::s
     }
 }
 
+// apply exits with the first failure's code, unless Ctrl-C came: then 130.
+void note_failure(ApplyReport& report, ErrorKind kind) {
+    if (!report.first_failure || kind == ErrorKind::Interrupted)
+        report.first_failure = kind;
+}
+
 StepOutcome attempt(const std::string& name, const std::function<std::string()>& work, ApplyReport& report) {
     StepOutcome outcome{name};
     try {
@@ -66,8 +72,7 @@ StepOutcome attempt(const std::string& name, const std::function<std::string()>&
     } catch (const Error& e) {
         outcome.ok = false;
         outcome.error = e.line();
-        if (!report.first_failure || e.kind() == ErrorKind::Interrupted)
-            report.first_failure = e.kind();
+        note_failure(report, e.kind());
     }
     report.outcomes.push_back(outcome);
     return outcome;
@@ -129,8 +134,7 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
         } catch (const Error& e) {
             outcome->ok = false;
             outcome->error = e.line() + " (the VM was removed; apply again to retry)";
-            if (!report.first_failure || e.kind() == ErrorKind::Interrupted)
-                report.first_failure = e.kind();
+            note_failure(report, e.kind());
             try {
                 delete_vm(hv, env, started[i].name, true);
             } catch (const Error&) {

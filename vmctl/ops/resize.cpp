@@ -27,12 +27,14 @@ std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name,
                                         std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        const auto domains = hv.list_domains();
-        const auto vm = std::find_if(domains.begin(), domains.end(),
-                                     [&](const DomainSummary& d) { return d.name == name; });
-        if (vm == domains.end())
-            return std::nullopt;
-        const std::uint64_t now = vm->balloon_bytes;
+        std::uint64_t now = 0;
+        try {
+            now = hv.balloon_bytes(name);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::NotFound)
+                return std::nullopt;
+            throw;
+        }
         const std::uint64_t off = now > bytes ? now - bytes : bytes - now;
         const Balloon balloon{now, off <= (1ULL << 20)};
         if (balloon.reached || std::chrono::steady_clock::now() >= deadline)

@@ -163,11 +163,13 @@ public:
     }
 
     std::vector<DomainSummary> list_domains() override {
-        // One bulk call for state, vCPUs and memory of every domain; only the
-        // metadata needs a call per domain.
+        // One bulk call for the state of every domain (libvirt knows it
+        // without asking QEMU), then one call per domain for its saved
+        // definition: sizes, labels. The balloon and vCPU statistics would
+        // make libvirt query each running QEMU in turn (4 times virsh with
+        // 31 running VMs); a listing shows what the VMs were given.
         virDomainStatsRecordPtr* records = nullptr;
-        const unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BALLOON;
-        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &records, 0);
+        const int count = virConnectGetAllDomainStats(m_conn.get(), VIR_DOMAIN_STATS_STATE, &records, 0);
         if (count < 0) {
             const virError* err = virGetLastError();
             if (err != nullptr && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_OPERATION_UNSUPPORTED))
@@ -181,23 +183,23 @@ public:
             DomainSummary row;
             row.name = virDomainGetName(record->dom);
             row.uuid = uuid_of(record->dom);
-            for (int p = 0; p < record->nparams; ++p) {
-                const virTypedParameter& param = record->params[p];
-                const std::string_view field(param.field);
-                if (field == "state.state")
-                    row.state = to_state(param.value.i);
-                else if (field == "vcpu.current")
-                    row.vcpus = param.value.ui;
-                else if (field == "balloon.current")
-                    row.balloon_bytes = param.value.ul * 1024;
-            }
-            if (row.vcpus == 0)  // drivers that report only the state (test:///)
-                fill_from_info(record->dom, row);
+            for (int p = 0; p < record->nparams; ++p)
+                if (std::string_view(record->params[p].field) == "state.state")
+                    row.state = to_state(record->params[p].value.i);
             read_definition(record->dom, row);
             result.push_back(std::move(row));
         }
         virDomainStatsRecordListFree(records);
         return result;
+    }
+
+    std::uint64_t balloon_bytes(const std::string& name) override {
+        // libvirt keeps the balloon's size from QEMU's events: no guest is asked.
+        const DomainHandle dom = lookup(name);
+        virDomainInfo info{};
+        if (virDomainGetInfo(dom.get(), &info) < 0)
+            throw last_error(fmt::format("read the memory of VM '{}'", name));
+        return static_cast<std::uint64_t>(info.memory) * 1024;
     }
 
     void ensure_pool(const std::string& pool_name, const std::string& directory) override {
@@ -872,32 +874,29 @@ private:
         return uuid;
     }
 
-    static void fill_from_info(virDomainPtr dom, DomainSummary& row) {
-        virDomainInfo info{};
-        if (virDomainGetInfo(dom, &info) < 0)
-            throw last_error(fmt::format("read VM '{}'", row.name));
-        row.state = to_state(info.state);
-        row.vcpus = info.nrVirtCpu;
-        row.balloon_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
-    }
-
-    // vmctl's metadata and the memory the VM was given, from its saved
-    // definition: one call, like the metadata alone. The live size is the
-    // balloon, which right after a boot is still on its way down (`top` and
-    // `info` show it).
+    // vmctl's metadata, vCPUs and the memory the VM was given, from its
+    // saved definition: one call, like reading the metadata alone. A domain
+    // gone since the listing, or one whose definition cannot be read, keeps
+    // what virDomainGetInfo says.
     static void read_definition(virDomainPtr dom, DomainSummary& row) {
-        row.memory_bytes = row.balloon_bytes;
         char* xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE);
-        if (xml == nullptr) {
-            // Gone between the listing and this call: keep what the listing said.
+        if (xml != nullptr) {
+            const DomainFacts facts = parse_domain_xml(take_string(xml));
+            row.has_vmctl_metadata = facts.has_vmctl_metadata;
+            row.metadata = facts.metadata;
+            row.vcpus = facts.vcpus;
+            row.memory_bytes = facts.memory_bytes;
+            if (row.vcpus > 0 && row.memory_bytes > 0)
+                return;
+        }
+        virResetLastError();
+        virDomainInfo info{};
+        if (virDomainGetInfo(dom, &info) < 0) {
             virResetLastError();
             return;
         }
-        const DomainFacts facts = parse_domain_xml(take_string(xml));
-        row.has_vmctl_metadata = facts.has_vmctl_metadata;
-        row.metadata = facts.metadata;
-        if (facts.memory_bytes > 0)
-            row.memory_bytes = facts.memory_bytes;
+        row.vcpus = info.nrVirtCpu;
+        row.memory_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
     }
 
     std::vector<DomainSummary> list_domains_one_by_one() {
@@ -912,7 +911,9 @@ private:
             DomainSummary row;
             row.name = virDomainGetName(dom.get());
             row.uuid = uuid_of(dom.get());
-            fill_from_info(dom.get(), row);
+            int state = 0;
+            if (virDomainGetState(dom.get(), &state, nullptr, 0) == 0)
+                row.state = to_state(state);
             read_definition(dom.get(), row);
             result.push_back(std::move(row));
         }
