@@ -110,12 +110,14 @@ TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
     }
 }
 
-// Found by fuzzing: a count such as {999999999999999999} overflowed inside
-// libstdc++'s regex compiler (undefined behaviour); counts stay within 1000.
+// Found by fuzzing: a count such as {999999999999999999} or a back-reference
+// such as \3333333333333333333 overflowed inside libstdc++'s regex compiler
+// (undefined behaviour); counts stay within 1000, back-references within 99.
 TEST(LabFile, APatternWithAHugeRepetitionCountIsRefused) {
     EXPECT_NE(pattern_problem("a{999999999999999999}"), std::nullopt);
     EXPECT_NE(pattern_problem("a{1,1001}"), std::nullopt);
     EXPECT_NE(pattern_problem(std::string(501, 'a')), std::nullopt);
+    EXPECT_NE(pattern_problem("(a)\\3333333333333333333333"), std::nullopt);
     EXPECT_NE(pattern_problem("(unclosed"), std::nullopt);
     EXPECT_EQ(pattern_problem("ready.{1,1000}done"), std::nullopt);
     EXPECT_EQ(pattern_problem("literal \\{999999999999\\}"), std::nullopt) << "an escaped brace is no count";
@@ -136,6 +138,12 @@ TEST(LabFile, AKeyWithANewlineOrAControlCharacterGivesAOneLineError) {
         EXPECT_EQ(message.find('\b'), std::string::npos) << message;
     }
     EXPECT_NE(error_of("title: x\n\"si\\nze\": 1\n").second.find("unknown key 'si\\nze'"), std::string::npos);
+    // A list or a mapping as a key threw a yaml-cpp conversion error.
+    for (const std::string text : {"title: x\n? [a, b]\n: 1\n", "title: x\n? {a: b}\n: 1\n", "title: x\n: 1\n"}) {
+        const auto [kind, message] = error_of(text);
+        EXPECT_EQ(kind, ErrorKind::FileInvalid) << text;
+        EXPECT_NE(message.find("a key must be a plain word"), std::string::npos) << message;
+    }
 }
 
 TEST(LabFile, IdsMatchByNumberOrName) {

@@ -9,7 +9,13 @@ std::optional<std::string> pattern_problem(std::string_view pattern) {
         return "it is longer than " + std::to_string(kMaxPatternChars) + " characters";
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] == '\\') {
-            ++i;  // an escaped character, e.g. \{
+            // An escaped character (\{), or a back-reference: \1 to \99.
+            std::size_t digits = 0;
+            while (i + 1 + digits < pattern.size() && pattern[i + 1 + digits] >= '0' && pattern[i + 1 + digits] <= '9')
+                ++digits;
+            if (digits > 2)
+                return std::string("a back-reference is over \\99");
+            ++i;
             continue;
         }
         if (pattern[i] != '{')

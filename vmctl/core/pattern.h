@@ -15,9 +15,10 @@ namespace vmctl {
 inline constexpr std::size_t kMaxMatchedLine = 4096;
 
 // Lab and demo patterns: at most this long, with repetition counts ({n,m})
-// of at most kMaxRepeat. libstdc++'s regex compiler overflows a `long` on a
-// count such as {999999999999999999} (found by fuzzing) and recurses once
-// per nested group.
+// of at most kMaxRepeat, back-references \1 to \99. libstdc++'s regex
+// compiler overflows a `long` on a count such as {999999999999999999} or a
+// back-reference such as \3333333333333333333 (both found by fuzzing), and
+// recurses once per nested group.
 inline constexpr std::size_t kMaxPatternChars = 500;
 inline constexpr unsigned long kMaxRepeat = 1000;
 

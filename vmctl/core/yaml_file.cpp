@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -17,34 +18,41 @@ std::string position(const std::string& file, const YAML::Mark& mark) {
     return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
 }
 
-// Nodes a duplicate-key check visits before it gives up: aliases can make a
+// Nodes the key check visits before it gives up: aliases can make a
 // small file a huge tree ("billion laughs"), and no vmctl file needs that many.
 constexpr int kMaxNodes = 100000;
 
-// yaml-cpp keeps both entries of a repeated key and answers lookups with the
-// first, so a second 'memory:' would be silently ignored. Refuse it instead.
-void refuse_duplicate_keys(const YAML::Node& node, const std::string& file, int& budget) {
+// Every key must be a plain word, once per mapping. yaml-cpp keeps both
+// entries of a repeated key and answers lookups with the first, so a second
+// 'memory:' would be silently ignored; and a list or a mapping as a key
+// ("? [a, b]") made the lab reader throw a yaml-cpp conversion error (found
+// by fuzzing).
+void check_keys(const YAML::Node& node, const std::string& file, int& budget) {
     if (--budget < 0)
         throw Error(ErrorKind::FileInvalid, fmt::format("{}: the file has too many values or aliases", file),
                     "write the values out; vmctl files need no more than a few hundred");
     if (node.IsSequence()) {
         for (const auto& item : node)
-            refuse_duplicate_keys(item, file, budget);
+            check_keys(item, file, budget);
         return;
     }
     if (!node.IsMap())
         return;
     std::vector<std::string> seen;
     for (const auto& entry : node) {
-        const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
-        for (const auto& earlier : seen)
-            if (entry.first.IsScalar() && earlier == key)
-                throw Error(ErrorKind::FileInvalid,
-                            fmt::format("{}: the key '{}' appears twice in the same mapping",
-                                        position(file, entry.first.Mark()), key),
-                            "keep one of them; YAML would silently ignore the second");
+        if (!entry.first.IsScalar())
+            throw Error(ErrorKind::FileInvalid,
+                        fmt::format("{}: a key must be a plain word, not a list, a mapping or nothing",
+                                    position(file, entry.first.Mark())),
+                        "write each entry as 'key: value'");
+        const std::string& key = entry.first.Scalar();
+        if (std::find(seen.begin(), seen.end(), key) != seen.end())
+            throw Error(ErrorKind::FileInvalid,
+                        fmt::format("{}: the key '{}' appears twice in the same mapping",
+                                    position(file, entry.first.Mark()), key),
+                        "keep one of them; YAML would silently ignore the second");
         seen.push_back(key);
-        refuse_duplicate_keys(entry.second, file, budget);
+        check_keys(entry.second, file, budget);
     }
 }
 
@@ -61,7 +69,7 @@ YamlFile::YamlFile(std::string_view text, std::string file_name) : m_file(std::m
         throw Error(ErrorKind::FileInvalid, fmt::format("{}:1:1: the file is not a YAML mapping", m_file),
                     "start it with a key, e.g. 'deployment: NAME'");
     int budget = kMaxNodes;
-    refuse_duplicate_keys(m_root, m_file, budget);
+    check_keys(m_root, m_file, budget);
 }
 
 std::string YamlFile::where(const YAML::Node& node) const { return position(m_file, node.Mark()); }
