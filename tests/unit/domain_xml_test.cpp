@@ -121,9 +121,12 @@ TEST(DomainXml, AMigrationDestinationAppendsToTheConsoleLog) {
     EXPECT_THROW(with_console_log_appended("<domain"), Error);
 }
 
+// vmctl reads its metadata back from the domain's definition (list, info).
 TEST(MetadataXml, RoundTrips) {
     VmMetadata metadata{"tiny", "e2-small", "2026-01-01T00:00:00Z", {{"group", "web"}}};
-    const VmMetadata back = parse_metadata_xml(build_metadata_xml(metadata));
+    VmSpec spec = basic_spec();
+    spec.metadata = metadata;
+    const VmMetadata back = parse_domain_xml(build_domain_xml(spec, basic_files())).metadata;
     EXPECT_EQ(back.image, "tiny");
     EXPECT_EQ(back.machine_type, "e2-small");
     EXPECT_EQ(back.labels, metadata.labels);

@@ -277,13 +277,6 @@ std::string build_metadata_xml(const VmMetadata& metadata) {
     return to_string(doc.first_child());
 }
 
-VmMetadata parse_metadata_xml(const std::string& xml) {
-    pugi::xml_document doc;
-    if (!doc.load_string(xml.c_str()))
-        return {};
-    return read_metadata(doc.document_element());
-}
-
 DomainFacts parse_domain_xml(const std::string& xml) {
     pugi::xml_document doc;
     load_domain(doc, xml);

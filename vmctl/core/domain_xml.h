@@ -18,10 +18,6 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files);
 // without a namespace declaration, which libvirt adds itself.
 std::string build_metadata_xml(const VmMetadata& metadata);
 
-// Reads vmctl's metadata element (as build_metadata_xml writes it, or as
-// libvirt returns it); missing fields stay empty.
-VmMetadata parse_metadata_xml(const std::string& xml);
-
 struct DiskFacts {
     std::string target;  // "vda"
     std::string path;    // the host file
