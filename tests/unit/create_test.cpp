@@ -72,6 +72,16 @@ TEST_F(CreateTest, MachineTypeSetsSizeAndFlagsOverrideIt) {
     EXPECT_EQ(facts.metadata.machine_type, "e2-small");
 }
 
+TEST_F(CreateTest, NewVmsGetTheQ35BoardUnlessAskedForPc) {
+    ops::create_vm(hv, env, options(), quiet);
+    EXPECT_EQ(parse_domain_xml(hv.domains.at("web").xml).machine, "q35");
+    auto o = options();
+    o.name = "old";
+    o.chipset = Chipset::Pc;
+    ops::create_vm(hv, env, o, quiet);
+    EXPECT_EQ(parse_domain_xml(hv.domains.at("old").xml).machine, "pc");
+}
+
 TEST_F(CreateTest, ExistingNameIsRefusedAndTheOldVmUntouched) {
     ops::create_vm(hv, env, options(), quiet);
     const std::string before = hv.domains.at("web").xml;

@@ -1,4 +1,5 @@
 #include "golden.h"
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 
@@ -41,6 +42,43 @@ TEST(DomainXml, KvmGetsHostCpu) {
     const std::string xml = build_domain_xml(spec, basic_files());
     EXPECT_NE(xml.find("<domain type=\"kvm\">"), std::string::npos);
     EXPECT_NE(xml.find("host-passthrough"), std::string::npos);
+}
+
+TEST(DomainXml, NewVmsGetQ35WithFreeRootPortsForHotPlug) {
+    const std::string xml = build_domain_xml(basic_spec(), basic_files());
+    EXPECT_NE(xml.find("machine=\"q35\""), std::string::npos);
+    std::size_t ports = 0;
+    for (auto at = xml.find("pcie-root-port"); at != std::string::npos; at = xml.find("pcie-root-port", at + 1))
+        ++ports;
+    EXPECT_EQ(ports, kHotplugRootPorts);
+    EXPECT_EQ(parse_domain_xml(xml).machine, "q35");
+}
+
+TEST(DomainXml, ThePcChipsetHasNoRootPorts) {
+    VmSpec spec = basic_spec();
+    spec.chipset = Chipset::Pc;
+    const std::string xml = build_domain_xml(spec, basic_files());
+    EXPECT_NE(xml.find("machine=\"pc\""), std::string::npos);
+    EXPECT_EQ(xml.find("pcie-root-port"), std::string::npos);
+}
+
+TEST(Chipset, ParsesNamesAndLibvirtMachines) {
+    EXPECT_EQ(parse_chipset("q35"), Chipset::Q35);
+    EXPECT_EQ(parse_chipset("pc"), Chipset::Pc);
+    try {
+        parse_chipset("i440fx");
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+        EXPECT_NE(std::string(e.what()).find("i440fx"), std::string::npos);
+        EXPECT_NE(e.hint().find("--chipset q35"), std::string::npos);
+    }
+    EXPECT_EQ(chipset_of_machine("pc-q35-7.2"), "q35");
+    EXPECT_EQ(chipset_of_machine("q35"), "q35");
+    EXPECT_EQ(chipset_of_machine("pc-i440fx-7.2"), "pc");
+    EXPECT_EQ(chipset_of_machine("pc"), "pc");
+    EXPECT_EQ(chipset_of_machine("microvm"), "");
+    EXPECT_EQ(chipset_of_machine("pc-q35"), "");
 }
 
 TEST(DomainXml, HostileStringsComeOutEscaped) {

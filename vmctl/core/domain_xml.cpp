@@ -198,7 +198,7 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node os = domain.append_child("os");
     pugi::xml_node type = os.append_child("type");
     type.append_attribute("arch") = "x86_64";
-    type.append_attribute("machine") = "pc";
+    type.append_attribute("machine") = chipset_name(spec.chipset);
     type.text().set("hvm");
     append_text(os, "kernel", files.kernel);
     append_text(os, "initrd", files.initrd);
@@ -220,6 +220,23 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
     pugi::xml_node devices = domain.append_child("devices");
     append_qcow2_disk(devices, files.disk, "vda");
+
+    // On PCI Express every device sits behind a root port, and libvirt adds
+    // one per device defined; a disk attached while the VM runs needs a free
+    // one (the pc board's single bus takes hot-plugged devices directly).
+    // libvirt numbers controllers listed without an index from 0, which must
+    // be the PCI Express root complex itself.
+    if (spec.chipset == Chipset::Q35) {
+        pugi::xml_node root = devices.append_child("controller");
+        root.append_attribute("type") = "pci";
+        root.append_attribute("index") = "0";
+        root.append_attribute("model") = "pcie-root";
+        for (unsigned i = 0; i < kHotplugRootPorts; ++i) {
+            pugi::xml_node port = devices.append_child("controller");
+            port.append_attribute("type") = "pci";
+            port.append_attribute("model") = "pcie-root-port";
+        }
+    }
 
     // No USB controller (libvirt adds one unless told): the guest has no USB
     // devices, and every PCI device costs boot time under TCG.
@@ -286,6 +303,7 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     facts.uuid = domain.child("uuid").text().as_string();
     facts.run_id = std::max(domain.attribute("id").as_int(0), 0);
     facts.type = domain.attribute("type").as_string();
+    facts.machine = domain.child("os").child("type").attribute("machine").as_string();
     const pugi::xml_node vcpu = domain.child("vcpu");
     facts.max_vcpus = vcpu.text().as_uint();
     facts.vcpus = vcpu.attribute("current").as_uint(facts.max_vcpus);

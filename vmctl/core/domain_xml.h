@@ -14,6 +14,10 @@ namespace vmctl {
 // The result validates against libvirt's domain schema (virt-xml-validate).
 std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files);
 
+// Free PCI Express root ports a new q35 VM gets, for disks attached while it
+// runs (a stopped VM's definition gains ports as needed).
+inline constexpr unsigned kHotplugRootPorts = 4;
+
 // Builds only vmctl's <metadata> child element, for libvirt's metadata API:
 // without a namespace declaration, which libvirt adds itself.
 std::string build_metadata_xml(const VmMetadata& metadata);
@@ -45,6 +49,7 @@ struct DomainFacts {
     std::string uuid;
     unsigned run_id = 0;  // a running domain's id, new each time its QEMU starts; 0 when shut off
     std::string type;  // libvirt domain type: "qemu" (TCG) or "kvm"
+    std::string machine;  // QEMU machine as libvirt expanded it: "pc-q35-7.2"
     unsigned vcpus = 0;
     unsigned max_vcpus = 0;
     std::uint64_t memory_bytes = 0;      // current (balloon) memory

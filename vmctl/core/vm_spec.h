@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vmctl/core/accel.h"
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/names.h"
 
 #include <cstdint>
@@ -38,6 +39,7 @@ struct VmSpec {
     std::uint64_t max_memory_bytes = 0;   // balloon limit, fixed at definition; 0 means memory_bytes
     std::uint64_t disk_bytes = 0;
     Accel accel = Accel::Tcg;
+    Chipset chipset = kDefaultChipset;
     std::string startup_script;  // contents, passed to the guest by QEMU fw_cfg
     NicSpec nic;                 // no NIC when nic.network is empty
     std::string ssh_authorized_keys;  // authorized_keys for root in the guest, by fw_cfg

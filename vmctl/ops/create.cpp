@@ -113,6 +113,7 @@ ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu,
 
     const AccelChoice accel = choose_accel(options.accel, cpu);
     spec.accel = accel.accel;
+    spec.chipset = options.chipset;
     spec.metadata.image = options.image;
     spec.metadata.created_at = now_iso;
     spec.metadata.labels = options.labels;

@@ -29,6 +29,7 @@ struct CreateOptions {
     std::string startup_script;  // contents
     NetworkRequest network;      // default: the vmctl network where the host has one
     AccelRequest accel = AccelRequest::Auto;
+    Chipset chipset = kDefaultChipset;
     Labels labels;
     bool protect = false;  // a pet: labelled kind=pet, refused by `vmctl delete`
     bool wait = true;

@@ -1,6 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/files.h"
@@ -99,6 +100,8 @@ int create(Context& context, const Args& args) {
         "libvirt network for the VM's NIC (default: vmctl, where the host has it); none: no NIC")(
         "accel", po::value<std::string>()->default_value("auto"),
         "auto, kvm or tcg: auto uses KVM only where it really works")(
+        "chipset", po::value<std::string>()->default_value("q35"),
+        "virtual motherboard: q35 (PCI Express, boots fast) or pc (the older i440FX)")(
         "label", po::value<std::vector<std::string>>(), "KEY=VALUE label (repeatable)")(
         "count", po::value<int>(), "cattle: make NAME-1..NAME-N, labelled group=NAME kind=cattle, booted in parallel")(
         "protect", "a pet: label kind=pet, and 'vmctl delete' refuses it until 'vmctl unprotect'")(
@@ -138,6 +141,7 @@ int create(Context& context, const Args& args) {
         options.startup_script = read_startup_script(*script);
     options.network = parse_network_request(cli.get_optional<std::string>("network").value_or(""));
     options.accel = parse_accel_request(cli.get<std::string>("accel"));
+    options.chipset = parse_chipset(cli.get<std::string>("chipset"));
     options.labels = parse_labels(cli.get_optional<std::vector<std::string>>("label").value_or(Args{}));
     options.wait = !cli.has("no-wait");
     options.protect = cli.has("protect");

@@ -2,6 +2,7 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/table.h"
 #include "vmctl/core/accel.h"
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/suggest.h"
@@ -40,6 +41,10 @@ nlohmann::json to_json(const ops::VmInfo& info) {
                         {"uuid", f.uuid},
                         {"state", state_name(info.state)},
                         {"accelerator", f.type == "kvm" ? "kvm" : f.type == "qemu" ? "tcg" : f.type},
+                        {"chipset", chipset_of_machine(f.machine).empty()
+                                        ? nlohmann::json(nullptr)
+                                        : nlohmann::json(std::string(chipset_of_machine(f.machine)))},
+                        {"machine", f.machine},
                         {"vcpus", f.vcpus},
                         {"max_vcpus", f.max_vcpus},
                         {"memory_bytes", f.memory_bytes},
@@ -78,6 +83,10 @@ void print_text(const ops::VmInfo& info, std::ostream& out) {
     table.add_row({"uuid:", f.uuid});
     table.add_row({"state:", state_name(info.state)});
     table.add_row({"accelerator:", accelerator_of(f.type)});
+    if (!f.machine.empty()) {
+        const std::string_view chipset = chipset_of_machine(f.machine);
+        table.add_row({"chipset:", chipset.empty() ? f.machine : fmt::format("{} ({})", chipset, f.machine)});
+    }
     table.add_row({"vcpus:", f.vcpus == f.max_vcpus ? std::to_string(f.vcpus)
                                                    : fmt::format("{} (max {})", f.vcpus, f.max_vcpus)});
     table.add_row({"memory:", f.memory_bytes == f.max_memory_bytes
