@@ -15,7 +15,24 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target vmctl | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }  # a failed build still fails (pipefail)
 
 say "building the tiny guest image"
-images/tiny/build.sh
+# The vmctl guest kernel takes about 9 minutes of 2 cores to compile the first time. So
+# that the first VM does not wait for it, the image gets Debian's kernel for
+# now and the kernel builds in the background (at low priority); when it is
+# done the same script puts it into the image, and VMs started from then on
+# boot it ('vmctl image list' shows which kernel the image has).
+# A user without root uses the images root built, when there are some.
+if [ "$(id -u)" -ne 0 ] && [ -s /var/lib/vmctl/images/tiny/vmlinux ]; then
+  echo "using the images root built in /var/lib/vmctl/images"
+else
+  images/tiny/build.sh --no-wait-kernel
+  if ! images/tiny/kernel/build.sh --check >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then logdir=/var/cache/vmctl; else logdir=${XDG_CACHE_HOME:-$HOME/.cache}/vmctl; fi
+    mkdir -p "$logdir"
+    VMCTL_KERNEL_NICE=10 setsid nohup images/tiny/build.sh </dev/null >"$logdir/kernel-build.log" 2>&1 &
+    echo "the vmctl guest kernel is building in the background (about 9 minutes on 2 cores, log: $logdir/kernel-build.log);"
+    echo "until it is done new VMs boot Debian's kernel"
+  fi
+fi
 
 if [ "$(id -u)" -eq 0 ]; then bindir=/usr/local/bin; else bindir="$HOME/.local/bin"; fi
 mkdir -p "$bindir"

@@ -187,7 +187,7 @@ run_direct() {
 				-device virtserialport,chardev=ga0,name=org.qemu.guest_agent.0)
 		fi
 		t0=$(now)
-		qemu-system-x86_64 -machine pc,accel=tcg -m 256 -display none -nodefaults \
+		qemu-system-x86_64 -machine q35,accel=tcg -m 256 -display none -nodefaults \
 			-kernel "$image/vmlinux" -initrd "$image/initrd.img" -append "$cmdline" \
 			-chardev pipe,id=ser0,path="$t/ser" -serial chardev:ser0 \
 			-chardev pipe,id=mon0,path="$t/mon" -mon chardev=mon0,mode=readline \
@@ -306,7 +306,7 @@ run_libvirt() {
 	  <memory unit='MiB'>256</memory>
 	  <vcpu current='1'>2</vcpu>
 	  <os>
-	    <type arch='x86_64' machine='pc'>hvm</type>
+	    <type arch='x86_64' machine='q35'>hvm</type>
 	    <kernel>$image/vmlinux</kernel>
 	    <initrd>$image/initrd.img</initrd>
 	    <cmdline>$cmdline</cmdline>

@@ -38,6 +38,8 @@ TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
     const auto ready = ready_in(created.out);
     ASSERT_TRUE(ready) << created.out;
     EXPECT_EQ(ready->cpus, 1u);
+    // A new VM runs the kernel built for vmctl, on the q35 board.
+    EXPECT_TRUE(ready->kernel.ends_with("-vmctl")) << ready->kernel;
     // The guest starts with its maximum (twice its size, room for a live
     // resize) and its balloon may still be handing the rest back when it
     // prints the ready line; within seconds the guest sees 256 MiB.
@@ -76,6 +78,8 @@ TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
     const auto facts = nlohmann::json::parse(info.out);
     EXPECT_EQ(facts["state"], "running");
     EXPECT_EQ(facts["accelerator"], "tcg");
+    EXPECT_EQ(facts["chipset"], "q35");
+    EXPECT_TRUE(facts["machine"].get<std::string>().starts_with("pc-q35-")) << info.out;
     EXPECT_EQ(facts["vcpus"], 1);
     EXPECT_EQ(facts["memory_bytes"], 256 << 20);
     EXPECT_EQ(facts["labels"]["owner"], "e2e");
@@ -168,6 +172,31 @@ TEST_F(LifecycleE2E, DestroyPullsThePlugAndKeepsTheDisk) {
     EXPECT_EQ(facts["state"], "shut off");
     EXPECT_TRUE(std::filesystem::exists(facts["disks"][0]["path"].get<std::string>()));
     EXPECT_EQ(vmctl({"destroy", name}).exit_code, 0) << "already stopped is not an error";
+}
+
+// The old way stays one flag away: Debian's own kernel on the i440FX board,
+// as every VM was before q35 and the vmctl kernel (and as VMs made then stay).
+TEST_F(LifecycleE2E, DebianKernelAndPcBoardStillBootAndTakeADisk) {
+    const std::string name = vm_name("oldway");
+    const RunResult created = vmctl({"create", name, "--image", "tiny-debian-kernel", "--chipset", "pc"});
+    ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
+    const auto ready = ready_in(created.out);
+    ASSERT_TRUE(ready) << created.out;
+    EXPECT_TRUE(ready->kernel.ends_with("-amd64")) << ready->kernel;
+    const auto facts = nlohmann::json::parse(vmctl({"info", name, "--json"}).out);
+    EXPECT_EQ(facts["chipset"], "pc");
+    EXPECT_EQ(facts["image"], "tiny-debian-kernel");
+    // Hot-plug on the pc board goes through ACPI, not a PCIe root port.
+    const RunResult attached = vmctl({"disk", "attach", name, "--size", "32M"});
+    ASSERT_EQ(attached.exit_code, 0) << attached.err;
+    bool seen = false;
+    for (int i = 0; i < 20 && !seen; ++i) {
+        seen = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code == 0;
+        if (!seen)
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    EXPECT_TRUE(seen) << "the guest sees the hot-plugged disk";
+    EXPECT_EQ(vmctl({"create", vm_name("board"), "--chipset", "isa"}).exit_code, 3) << "an unknown chipset";
 }
 
 TEST_F(LifecycleE2E, VmsDefinedWithVirshAreListedToo) {

@@ -47,7 +47,7 @@ TEST_F(ReshapeE2E, ExecReturnsOutputAndExitCode) {
     EXPECT_EQ(r.err, "err\n");
     const RunResult uname = vmctl({"exec", name, "--", "uname", "-r"});
     EXPECT_EQ(uname.exit_code, 0);
-    EXPECT_NE(uname.out.find("amd64"), std::string::npos) << "the guest runs its own kernel: " << uname.out;
+    EXPECT_NE(uname.out.find("-vmctl"), std::string::npos) << "the guest runs its own kernel: " << uname.out;
     EXPECT_EQ(vmctl({"exec", name}).exit_code, 2) << "no command";
     ASSERT_EQ(vmctl({"destroy", name}).exit_code, 0);
     const RunResult stopped = vmctl({"exec", name, "--", "true"});

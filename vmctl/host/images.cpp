@@ -70,7 +70,7 @@ std::optional<ImageFiles> read_golden_image(const std::string& name, const std::
 
 }  // namespace
 
-std::vector<std::string> recipe_images() { return {"tiny"}; }
+std::vector<std::string> recipe_images() { return {"tiny", "tiny-debian-kernel"}; }
 
 std::string build_command(const std::string& name) {
     return fmt::format("{}/images/{}/build.sh", source_dir(), name);

@@ -75,14 +75,20 @@ std::vector<DoctorCheck> run_doctor(Hypervisor* hv, const std::string& connect_e
     if (hv != nullptr)
         checks.push_back(network_check(*hv, env));
 
-    for (const auto& image : host::recipe_images()) {
-        try {
-            const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
-            checks.push_back({fmt::format("image {}", image), true,
-                              fmt::format("built at {} (kernel {})", files.dir, files.kernel_release), {}});
-        } catch (const Error& e) {
-            checks.push_back({fmt::format("image {}", image), false, e.what(), host::build_command(image)});
-        }
+    // The default image only: tiny-debian-kernel is there for comparison and
+    // is built on demand.
+    const std::string image = "tiny";
+    try {
+        const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
+        const bool own_kernel = files.kernel_release.ends_with("-vmctl");
+        checks.push_back({fmt::format("image {}", image), true,
+                          own_kernel ? fmt::format("built at {} (kernel {})", files.dir, files.kernel_release)
+                                     : fmt::format("built at {} with Debian's kernel {} for now; the vmctl kernel "
+                                                   "boots faster: {} builds it (about 9 minutes on 2 cores)",
+                                                   files.dir, files.kernel_release, host::build_command(image)),
+                          {}});
+    } catch (const Error& e) {
+        checks.push_back({fmt::format("image {}", image), false, e.what(), host::build_command(image)});
     }
 
     constexpr std::uint64_t kMinFreeDisk = 2 * GiB;

@@ -10,7 +10,7 @@
 namespace vmctl::cli::commands {
 
 int image_list(Context& context, const Args& args) {
-    CommandLine cli("image list [--json]", "Lists images: built-in ones and golden images, with the VMs using each.");
+    CommandLine cli("image list [--json]", "Lists images: built-in ones and golden images, with the kernel each boots and the VMs using each.");
     cli.add()("json", "print JSON for scripts");
     cli.examples("  vmctl image list\n");
     if (!cli.parse(args, context.out()))
@@ -21,6 +21,7 @@ int image_list(Context& context, const Args& args) {
         for (const auto& use : images)
             rows.push_back({{"name", use.image.name},
                             {"kind", use.image.golden ? "golden" : "built-in"},
+                            {"kernel", use.image.kernel_release},
                             {"disk", use.image.base_disk},
                             {"disk_bytes", use.disk_bytes},
                             {"from_vm", use.image.from_vm},
@@ -28,9 +29,10 @@ int image_list(Context& context, const Args& args) {
         context.out() << rows.dump(2) << '\n';
         return 0;
     }
-    Table table({"IMAGE", "KIND", "SIZE", "USED BY", "MADE FROM"});
+    Table table({"IMAGE", "KIND", "KERNEL", "SIZE", "USED BY", "MADE FROM"});
     for (const auto& use : images)
         table.add_row({use.image.name, use.image.golden ? "golden" : "built-in",
+                       use.image.kernel_release.empty() ? "-" : use.image.kernel_release,
                        use.image.golden ? format_size(use.disk_bytes) : "-",
                        use.used_by.empty() ? "0" : fmt::format("{} ({})", use.used_by.size(), fmt::join(use.used_by, ", ")),
                        use.image.golden ? use.image.from_vm : "Debian packages"});
