@@ -31,6 +31,7 @@ public:
     std::map<std::string, VolumeFacts> volumes;  // by path
     std::set<std::string> pools;
     std::string fail_on;              // the method that throws next ("start_domain")
+    std::string fail_message;         // what it says (default: "injected failure in METHOD")
     bool guest_ignores_acpi = false;  // shutdown_domain does nothing
     bool guest_boots = true;          // start writes the ready line
     bool dhcp_answers = true;         // a guest with a NIC gets an address as it boots
@@ -409,7 +410,8 @@ private:
     void maybe_fail(const std::string& method) {
         if (fail_on == method) {
             fail_on.clear();
-            throw Error(ErrorKind::OperationFailed, "injected failure in " + method);
+            throw Error(ErrorKind::OperationFailed,
+                        fail_message.empty() ? "injected failure in " + method : fail_message);
         }
     }
 

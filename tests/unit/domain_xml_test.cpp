@@ -50,7 +50,7 @@ TEST(DomainXml, NewVmsGetQ35WithFreeRootPortsForHotPlug) {
     std::size_t ports = 0;
     for (auto at = xml.find("pcie-root-port"); at != std::string::npos; at = xml.find("pcie-root-port", at + 1))
         ++ports;
-    EXPECT_EQ(ports, kHotplugRootPorts);
+    EXPECT_EQ(ports, 4 + kHotplugRootPorts) << "one per device (disk, NIC, virtio-serial, balloon), and free ones";
     EXPECT_EQ(parse_domain_xml(xml).machine, "q35");
 }
 

@@ -210,5 +210,20 @@ TEST_F(ReshapeTest, FailedAttachRemovesTheNewVolume) {
     EXPECT_EQ(hv.volumes.size(), before);
 }
 
+TEST_F(ReshapeTest, NoFreePortLeftIsExplainedAndTheVolumeRemoved) {
+    hv.fail_on = "attach_device";
+    hv.fail_message = "internal error: No more available PCI slots";
+    const auto before = hv.volumes.size();
+    try {
+        ops::attach_disk(hv, env, "web", 64ULL << 20);
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+        EXPECT_NE(std::string(e.what()).find("no free PCI Express port"), std::string::npos) << e.what();
+        EXPECT_NE(e.hint().find("vmctl stop web"), std::string::npos) << e.hint();
+    }
+    EXPECT_EQ(hv.volumes.size(), before);
+}
+
 }  // namespace
 }  // namespace vmctl

@@ -221,17 +221,20 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node devices = domain.append_child("devices");
     append_qcow2_disk(devices, files.disk, "vda");
 
-    // On PCI Express every device sits behind a root port, and libvirt adds
-    // one per device defined; a disk attached while the VM runs needs a free
-    // one (the pc board's single bus takes hot-plugged devices directly).
-    // libvirt numbers controllers listed without an index from 0, which must
-    // be the PCI Express root complex itself.
+    // On PCI Express every device sits behind a root port. libvirt plugs the
+    // devices defined into the ports listed first and adds ports only when
+    // those run out, so the free ports a disk attached while the VM runs
+    // needs come on top of one per device: the disk, the NIC, the agent's
+    // virtio-serial controller and the balloon. (The pc board's single bus
+    // takes hot-plugged devices directly.) libvirt numbers controllers listed
+    // without an index from 0, which must be the root complex itself.
     if (spec.chipset == Chipset::Q35) {
         pugi::xml_node root = devices.append_child("controller");
         root.append_attribute("type") = "pci";
         root.append_attribute("index") = "0";
         root.append_attribute("model") = "pcie-root";
-        for (unsigned i = 0; i < kHotplugRootPorts; ++i) {
+        const unsigned devices_on_ports = spec.nic.network.empty() ? 3 : 4;
+        for (unsigned i = 0; i < devices_on_ports + kHotplugRootPorts; ++i) {
             pugi::xml_node port = devices.append_child("controller");
             port.append_attribute("type") = "pci";
             port.append_attribute("model") = "pcie-root-port";

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace vmctl::ops {
 
@@ -25,7 +26,20 @@ AttachedDisk attach_disk(Hypervisor& hv, const Environment& env, const std::stri
     disk.path = volume.path;
     Rollback rollback;
     rollback.add("remove the new volume", [&hv, path = volume.path] { hv.delete_volume(path); });
-    hv.attach_device(name, build_disk_device_xml(volume.path, disk.target), disk.live);
+    try {
+        hv.attach_device(name, build_disk_device_xml(volume.path, disk.target), disk.live);
+    } catch (const Error& e) {
+        // A running q35 VM plugs a new disk into a free PCI Express root port;
+        // it was made with a few, and a stopped VM's definition gains ports
+        // as needed.
+        if (!disk.live || std::string_view(e.what()).find("No more available PCI slots") == std::string_view::npos)
+            throw;
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("VM '{}' has no free PCI Express port left for another disk while it runs", name),
+                    fmt::format("stop it with 'vmctl stop {}' and attach the disk then: a stopped VM gets a port for "
+                                "every disk",
+                                name));
+    }
     rollback.commit();
     return disk;
 }
