@@ -43,6 +43,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../lib.sh
+. "$here/../lib.sh"
 rootfs_src=$here/rootfs
 
 # Kernel modules the guest loads (names as in modules.dep; their dependencies
@@ -122,16 +124,7 @@ out=$(cd "$(dirname "$out")" && pwd)/$(basename "$out")
 # service, no host keys on the host).  dpkg-deb, ldd and
 # apt-get/apt-cache are always there on Debian.  Install only what is missing (dpkg -s is fast and
 # quiet).
-need_pkgs=()
-for p in busybox-static qemu-guest-agent dropbear-bin cpio xz-utils binutils e2fsprogs qemu-utils; do
-	dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages: ${need_pkgs[*]} (run as root or apt-get install them)"
-	log "installing ${need_pkgs[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null ||
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null; }
-fi
+install_missing busybox-static qemu-guest-agent dropbear-bin cpio xz-utils binutils e2fsprogs qemu-utils
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "$busybox not found (busybox-static)"
 qga=/usr/sbin/qemu-ga

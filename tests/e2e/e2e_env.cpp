@@ -195,4 +195,17 @@ bool wait_for_log(const std::string& name, const std::string& needle, std::chron
     return false;
 }
 
+bool wait_for_exec(const std::string& name, const std::vector<std::string>& command, bool succeed,
+                   std::chrono::seconds timeout) {
+    std::vector<std::string> args{"exec", name, "--"};
+    args.insert(args.end(), command.begin(), command.end());
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if ((vmctl(args).exit_code == 0) == succeed)
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    return false;
+}
+
 }  // namespace vmctl::e2e

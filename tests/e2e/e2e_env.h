@@ -41,6 +41,11 @@ void require_environment();
 bool wait_for_log(const std::string& name, const std::string& needle, std::chrono::seconds timeout,
                   const std::string& host = {});
 
+// Runs `command` in the guest (`vmctl exec`) every half second until it
+// succeeds (or, with `succeed` false, fails); false after `timeout`.
+bool wait_for_exec(const std::string& name, const std::vector<std::string>& command, bool succeed = true,
+                   std::chrono::seconds timeout = std::chrono::seconds(10));
+
 // Types `command` into the VM's serial console shell (through `vmctl console`
 // under a pseudo-terminal) and returns what the console printed meanwhile.
 std::string console_run(const std::string& name, const std::string& command);

@@ -189,13 +189,7 @@ TEST_F(LifecycleE2E, DebianKernelAndPcBoardStillBootAndTakeADisk) {
     // Hot-plug on the pc board goes through ACPI, not a PCIe root port.
     const RunResult attached = vmctl({"disk", "attach", name, "--size", "32M"});
     ASSERT_EQ(attached.exit_code, 0) << attached.err;
-    bool seen = false;
-    for (int i = 0; i < 20 && !seen; ++i) {
-        seen = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code == 0;
-        if (!seen)
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    EXPECT_TRUE(seen) << "the guest sees the hot-plugged disk";
+    EXPECT_TRUE(wait_for_exec(name, {"ls", "/dev/vdb"})) << "the guest sees the hot-plugged disk";
     EXPECT_EQ(vmctl({"create", vm_name("board"), "--chipset", "isa"}).exit_code, 3) << "an unknown chipset";
 }
 

@@ -139,22 +139,10 @@ TEST_F(ReshapeE2E, DiskAttachAndDetachSeenFromInside) {
     const RunResult attached = vmctl({"disk", "attach", name, "--size", "64M"});
     ASSERT_EQ(attached.exit_code, 0) << attached.err;
     EXPECT_NE(attached.out.find("/dev/vdb"), std::string::npos);
-    bool seen = false;
-    for (int i = 0; i < 20 && !seen; ++i) {
-        seen = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code == 0;
-        if (!seen)
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    EXPECT_TRUE(seen) << "the guest sees the hot-plugged disk";
+    EXPECT_TRUE(wait_for_exec(name, {"ls", "/dev/vdb"})) << "the guest sees the hot-plugged disk";
     const RunResult detached = vmctl({"disk", "detach", name, "vdb", "--delete"});
     ASSERT_EQ(detached.exit_code, 0) << detached.err;
-    bool gone = false;
-    for (int i = 0; i < 20 && !gone; ++i) {
-        gone = vmctl({"exec", name, "--", "ls", "/dev/vdb"}).exit_code != 0;
-        if (!gone)
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
-    EXPECT_TRUE(gone) << "the guest let the disk go";
+    EXPECT_TRUE(wait_for_exec(name, {"ls", "/dev/vdb"}, false)) << "the guest let the disk go";
     EXPECT_EQ(vmctl({"disk", "detach", name, "vda"}).exit_code, 6) << "the boot disk stays";
 }
 

@@ -26,6 +26,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../lib.sh
+. "$here/../../lib.sh"
 fragment=$here/vmctl.config
 src_pkg=linux-source-6.1
 
@@ -51,6 +53,13 @@ else cache=${XDG_CACHE_HOME:-$HOME/.cache}/vmctl
 fi
 kcache=$cache/kernel
 mkdir -p "$kcache"
+
+# --- build tools ------------------------------------------------------------------------
+# gcc/make (build-essential), flex and bison (Kconfig), bc (timeconst.h),
+# libelf-dev (objtool), libssl-dev (the certificate tools the build makes),
+# xz-utils (the source tarball).  Installed before the inputs are read, since
+# the compiler's version is one of them (--check installs nothing).
+[ "$check" = 1 ] || install_missing build-essential flex bison bc libelf-dev libssl-dev xz-utils
 
 # --- inputs ------------------------------------------------------------------------
 # The source version apt would give us (installed or not: only the .deb is
@@ -86,22 +95,6 @@ fi
 if is_built; then
 	echo "$out"
 	exit 0
-fi
-
-# --- build tools ------------------------------------------------------------------------
-# gcc/make (build-essential), flex and bison (Kconfig), bc (timeconst.h),
-# libelf-dev (objtool), libssl-dev (the certificate tools the build makes),
-# xz-utils (the source tarball).
-need_pkgs=()
-for p in build-essential flex bison bc libelf-dev libssl-dev xz-utils; do
-	dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
-done
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-	[ "$(id -u)" = 0 ] || die "missing packages: ${need_pkgs[*]} (run as root or apt-get install them)"
-	log "installing ${need_pkgs[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null ||
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null; }
-	gcc_ver=$(gcc -dumpfullversion)
 fi
 
 started=$(date +%s)
