@@ -221,26 +221,6 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node devices = domain.append_child("devices");
     append_qcow2_disk(devices, files.disk, "vda");
 
-    // On PCI Express every device sits behind a root port. libvirt plugs the
-    // devices defined into the ports listed first and adds ports only when
-    // those run out, so the free ports a disk attached while the VM runs
-    // needs come on top of one per device: the disk, the NIC, the agent's
-    // virtio-serial controller and the balloon. (The pc board's single bus
-    // takes hot-plugged devices directly.) libvirt numbers controllers listed
-    // without an index from 0, which must be the root complex itself.
-    if (spec.chipset == Chipset::Q35) {
-        pugi::xml_node root = devices.append_child("controller");
-        root.append_attribute("type") = "pci";
-        root.append_attribute("index") = "0";
-        root.append_attribute("model") = "pcie-root";
-        const unsigned devices_on_ports = spec.nic.network.empty() ? 3 : 4;
-        for (unsigned i = 0; i < devices_on_ports + kHotplugRootPorts; ++i) {
-            pugi::xml_node port = devices.append_child("controller");
-            port.append_attribute("type") = "pci";
-            port.append_attribute("model") = "pcie-root-port";
-        }
-    }
-
     // No USB controller (libvirt adds one unless told): the guest has no USB
     // devices, and every PCI device costs boot time under TCG.
     pugi::xml_node usb = devices.append_child("controller");
@@ -273,6 +253,31 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     pugi::xml_node balloon = devices.append_child("memballoon");
     balloon.append_attribute("model") = "virtio";
     balloon.append_child("stats").append_attribute("period") = "2";
+
+    // On PCI Express every device sits behind a root port. libvirt plugs the
+    // devices defined into the ports listed first and adds ports only when
+    // those run out, so the free ports a disk attached while the VM runs
+    // needs come on top of one per device above (disks, NICs, the balloon,
+    // and the virtio-serial controller of the agent's channel). The pc
+    // board's single bus takes hot-plugged devices directly. libvirt numbers
+    // controllers listed without an index from 0, which must be the root
+    // complex itself.
+    if (spec.chipset == Chipset::Q35) {
+        unsigned devices_on_ports = 1;  // the virtio-serial controller
+        for (pugi::xml_node device : devices.children()) {
+            const std::string_view kind = device.name();
+            devices_on_ports += kind == "disk" || kind == "interface" || kind == "memballoon";
+        }
+        pugi::xml_node root = devices.append_child("controller");
+        root.append_attribute("type") = "pci";
+        root.append_attribute("index") = "0";
+        root.append_attribute("model") = "pcie-root";
+        for (unsigned i = 0; i < devices_on_ports + kHotplugRootPorts; ++i) {
+            pugi::xml_node port = devices.append_child("controller");
+            port.append_attribute("type") = "pci";
+            port.append_attribute("model") = "pcie-root-port";
+        }
+    }
     return to_string(doc);
 }
 

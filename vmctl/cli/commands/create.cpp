@@ -1,7 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
-#include "vmctl/core/error.h"
 #include "vmctl/core/chipset.h"
+#include "vmctl/core/error.h"
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/files.h"

@@ -37,13 +37,12 @@ nlohmann::json to_json(const ops::VmInfo& info) {
         disks.push_back(d);
     }
     const auto& f = info.facts;
+    const std::string chipset(chipset_of_machine(f.machine));
     nlohmann::json j = {{"name", f.name},
                         {"uuid", f.uuid},
                         {"state", state_name(info.state)},
                         {"accelerator", f.type == "kvm" ? "kvm" : f.type == "qemu" ? "tcg" : f.type},
-                        {"chipset", chipset_of_machine(f.machine).empty()
-                                        ? nlohmann::json(nullptr)
-                                        : nlohmann::json(std::string(chipset_of_machine(f.machine)))},
+                        {"chipset", chipset.empty() ? nlohmann::json(nullptr) : nlohmann::json(chipset)},
                         {"machine", f.machine},
                         {"vcpus", f.vcpus},
                         {"max_vcpus", f.max_vcpus},
