@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <thread>
+
 namespace vmctl::e2e {
 namespace {
 
@@ -48,6 +51,25 @@ TEST_F(CloneE2E, LinkedCloneIsThinAndBootsWithItsOwnIdentity) {
     const auto b = nlohmann::json::parse(vmctl({"info", dst, "--json"}).out);
     EXPECT_NE(a["uuid"], b["uuid"]);
     EXPECT_NE(a["disks"][0]["path"], b["disks"][0]["path"]);
+    EXPECT_EQ(b["chipset"], a["chipset"]);
+    EXPECT_EQ(b["firmware"], a["firmware"]);
+    EXPECT_EQ(b["max_vcpus"], a["max_vcpus"]);
+
+    // A copy of a server is a server: on the same network, with its own MAC
+    // and address, and its page answers.
+    EXPECT_EQ(b["network"], "vmctl");
+    EXPECT_NE(b["mac"], a["mac"]);
+    std::string ip;
+    for (int i = 0; i < 100 && ip.empty(); ++i) {
+        ip = vmctl({"info", dst, "--get", "ip"}).out;
+        ip.erase(ip.find_last_not_of(" \n") + 1);
+        if (ip.empty())
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_FALSE(ip.empty()) << "the clone got no address";
+    const RunResult page = shell("curl -sS --max-time 10 http://" + ip + "/");
+    ASSERT_EQ(page.exit_code, 0) << page.err;
+    EXPECT_NE(page.out.find("vm=" + dst), std::string::npos) << page.out;
 }
 
 TEST_F(CloneE2E, GoldenImageInUseCannotBeDeleted) {

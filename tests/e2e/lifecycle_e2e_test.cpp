@@ -80,6 +80,7 @@ TEST_F(LifecycleE2E, CreateSeeReadyInspectStopStartDelete) {
     EXPECT_EQ(facts["accelerator"], "tcg");
     EXPECT_EQ(facts["chipset"], "q35");
     EXPECT_TRUE(facts["machine"].get<std::string>().starts_with("pc-q35-")) << info.out;
+    EXPECT_EQ(facts["firmware"], "qboot") << "the fast firmware comes with the q35 board";
     EXPECT_EQ(facts["vcpus"], 1);
     EXPECT_EQ(facts["memory_bytes"], 256 << 20);
     EXPECT_EQ(facts["labels"]["owner"], "e2e");
@@ -185,6 +186,7 @@ TEST_F(LifecycleE2E, DebianKernelAndPcBoardStillBootAndTakeADisk) {
     EXPECT_TRUE(ready->kernel.ends_with("-amd64")) << ready->kernel;
     const auto facts = nlohmann::json::parse(vmctl({"info", name, "--json"}).out);
     EXPECT_EQ(facts["chipset"], "pc");
+    EXPECT_EQ(facts["firmware"], "SeaBIOS");
     EXPECT_EQ(facts["image"], "tiny-debian-kernel");
     // Hot-plug on the pc board goes through ACPI, not a PCIe root port.
     const RunResult attached = vmctl({"disk", "attach", name, "--size", "32M"});

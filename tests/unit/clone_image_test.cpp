@@ -57,6 +57,49 @@ TEST_F(CloneImageTest, FullCloneHasItsOwnDiskAndTheSameSettings) {
     EXPECT_EQ(hv.backing_of.count(copy.disks.at(0).path), 0u) << "a full clone has no backing file";
 }
 
+TEST_F(CloneImageTest, ACloneKeepsTheBoardFirmwareLimitsAndNetworkWithItsOwnMac) {
+    env.firmware = "/usr/share/qemu/qboot.rom";
+    ops::CreateOptions o;
+    o.name = "old";
+    o.chipset = Chipset::Pc;
+    o.vcpus = 2;
+    o.max_vcpus = 4;
+    o.memory_bytes = 512ULL << 20;
+    o.max_memory_bytes = 1ULL << 30;
+    ops::create_vm(hv, env, o, quiet);
+    ops::create_vm(hv, env, {.name = "fast"}, quiet);
+    hv.destroy_domain("old");
+    hv.destroy_domain("fast");
+    ops::clone_vm(hv, env, {"old", "old-copy"}, quiet);
+    ops::clone_vm(hv, env, {"fast", "fast-copy"}, quiet);
+
+    const DomainFacts source = parse_domain_xml(hv.domains.at("old").xml);
+    const DomainFacts copy = parse_domain_xml(hv.domains.at("old-copy").xml);
+    EXPECT_EQ(copy.machine, "pc");
+    EXPECT_EQ(copy.firmware, "");
+    EXPECT_EQ(copy.vcpus, 2u);
+    EXPECT_EQ(copy.max_vcpus, 4u);
+    EXPECT_EQ(copy.max_memory_bytes, 1ULL << 30);
+    ASSERT_EQ(copy.interfaces.size(), 1u) << "a copy of a server is reachable too";
+    EXPECT_EQ(copy.interfaces.front().network, "vmctl");
+    EXPECT_NE(copy.interfaces.front().mac, source.interfaces.at(0).mac);
+    EXPECT_EQ(copy.metadata.mac, copy.interfaces.front().mac);
+
+    const DomainFacts fast_copy = parse_domain_xml(hv.domains.at("fast-copy").xml);
+    EXPECT_EQ(fast_copy.machine, "q35");
+    EXPECT_EQ(fast_copy.firmware, env.firmware);
+}
+
+TEST_F(CloneImageTest, ACloneOfAVmWithoutANicHasNone) {
+    ops::CreateOptions o;
+    o.name = "quiet";
+    o.network = {NetworkRequest::Kind::None, ""};
+    ops::create_vm(hv, env, o, quiet);
+    hv.destroy_domain("quiet");
+    ops::clone_vm(hv, env, {"quiet", "quiet-copy"}, quiet);
+    EXPECT_TRUE(parse_domain_xml(hv.domains.at("quiet-copy").xml).interfaces.empty());
+}
+
 TEST_F(CloneImageTest, ALinkedCloneOfAVmWithALongNameWorks) {
     const std::string source(63, 'l');
     ops::CreateOptions o;

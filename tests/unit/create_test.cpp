@@ -82,6 +82,22 @@ TEST_F(CreateTest, NewVmsGetTheQ35BoardUnlessAskedForPc) {
     EXPECT_EQ(parse_domain_xml(hv.domains.at("old").xml).machine, "pc");
 }
 
+TEST_F(CreateTest, TheQ35BoardStartsTheHostsFastFirmwareAndPcKeepsSeaBios) {
+    env.firmware = "/usr/share/qemu/qboot.rom";
+    ops::create_vm(hv, env, options(), quiet);
+    EXPECT_EQ(parse_domain_xml(hv.domains.at("web").xml).firmware, env.firmware);
+    auto o = options();
+    o.name = "old";
+    o.chipset = Chipset::Pc;
+    ops::create_vm(hv, env, o, quiet);
+    EXPECT_EQ(parse_domain_xml(hv.domains.at("old").xml).firmware, "");
+    env.firmware.clear();  // a host without qboot: QEMU's SeaBIOS
+    o.name = "plain";
+    o.chipset = Chipset::Q35;
+    ops::create_vm(hv, env, o, quiet);
+    EXPECT_EQ(parse_domain_xml(hv.domains.at("plain").xml).firmware, "");
+}
+
 TEST_F(CreateTest, ExistingNameIsRefusedAndTheOldVmUntouched) {
     ops::create_vm(hv, env, options(), quiet);
     const std::string before = hv.domains.at("web").xml;

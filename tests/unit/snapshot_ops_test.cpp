@@ -60,6 +60,15 @@ TEST_F(SnapshotOpsTest, UefiGuestsAreExplained) {
     }
 }
 
+TEST_F(SnapshotOpsTest, AVmStartingTheQbootRomIsNotTakenForUefi) {
+    std::string& xml = hv.domains.at("web").xml;
+    xml.replace(xml.find("<kernel>"), 8,
+                "<loader readonly='yes' type='rom'>/usr/share/qemu/qboot.rom</loader><kernel>");
+    EXPECT_NO_THROW(ops::create_snapshot(hv, "web", "s1", ""));
+    xml.replace(xml.find(" type='rom'"), 11, "");  // a loader without a type may be UEFI's pflash
+    EXPECT_EQ(failure([&] { ops::create_snapshot(hv, "web", "s2", ""); }), ErrorKind::Unsupported);
+}
+
 TEST_F(SnapshotOpsTest, RevertTakesASafetySnapshotFirst) {
     ops::create_snapshot(hv, "web", "s1", "");
     const auto result = ops::revert_snapshot(hv, "web", "s1", false, "20261127-210500");

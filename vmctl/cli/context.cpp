@@ -117,6 +117,7 @@ const ops::Environment& Context::env() {
         m_env->uri = m_uri;
         m_env->paths = host::default_paths();
         m_env->cpu = host::probe_cpu();
+        m_env->firmware = host::fast_firmware();
         if (auto label = host::active_lab_label(m_env->paths.data_dir))
             m_env->session_labels.insert(*label);
         // Lab hosts bridge their VMs onto this machine's vmctl network, whose

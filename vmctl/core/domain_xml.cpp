@@ -200,6 +200,12 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     type.append_attribute("arch") = "x86_64";
     type.append_attribute("machine") = chipset_name(spec.chipset);
     type.text().set("hvm");
+    if (!files.firmware.empty()) {
+        pugi::xml_node loader = os.append_child("loader");
+        loader.append_attribute("readonly") = "yes";
+        loader.append_attribute("type") = "rom";
+        loader.text().set(files.firmware.c_str());
+    }
     append_text(os, "kernel", files.kernel);
     append_text(os, "initrd", files.initrd);
     std::string cmdline = kConsoleArg;
@@ -322,6 +328,7 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     const pugi::xml_node os = domain.child("os");
     facts.kernel = os.child("kernel").text().as_string();
     facts.initrd = os.child("initrd").text().as_string();
+    facts.firmware = os.child("loader").text().as_string();
     std::string_view args = os.child("cmdline").text().as_string();
     if (args.rfind(kConsoleArg, 0) == 0)
         args.remove_prefix(std::min(args.size(), std::string_view(kConsoleArg).size() + 1));

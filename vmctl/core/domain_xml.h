@@ -59,6 +59,7 @@ struct DomainFacts {
     std::string kernel;          // direct kernel boot: <os><kernel>
     std::string initrd;
     std::string kernel_args;     // <cmdline> without vmctl's "console=ttyS0"
+    std::string firmware;        // <os><loader>: "" for QEMU's default SeaBIOS
     std::string serial_log;      // empty when the serial port is not logged
     bool has_guest_agent = false;  // a virtio channel for the QEMU guest agent
     std::string startup_script;  // empty when none

@@ -53,6 +53,7 @@ struct DomainFiles {
     std::string kernel_args;  // the image's recommended args; console= is added
     std::string disk;         // the VM's qcow2 volume
     std::string serial_log;   // the serial console log, written by virtlogd
+    std::string firmware;     // a ROM QEMU starts instead of its default SeaBIOS; "" for SeaBIOS
 };
 
 // The virtio-serial port the QEMU guest agent listens on.

@@ -6,8 +6,10 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/images.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/image.h"
+#include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
 #include "vmctl/ops/snapshot.h"
 
@@ -48,7 +50,34 @@ std::optional<host::ImageFiles> unchanged_base(const Environment& env, const std
     return std::nullopt;
 }
 
+// The network the source's NIC is on ("" for none): the libvirt network, or
+// for a NIC on a bridge (qemu:///session) the network vmctl recorded.
+std::string network_of(const DomainFacts& source) {
+    if (source.interfaces.empty())
+        return {};
+    const InterfaceFacts& nic = source.interfaces.front();
+    return !nic.network.empty() ? nic.network : source.metadata.network;
+}
+
 }  // namespace
+
+VmSpec clone_spec(const DomainFacts& source, const std::string& target) {
+    VmSpec spec;
+    spec.name = target;
+    spec.vcpus = source.vcpus;
+    spec.max_vcpus = source.max_vcpus;
+    spec.memory_bytes = source.memory_bytes;
+    spec.max_memory_bytes = source.max_memory_bytes;
+    spec.accel = source.type == "kvm" ? Accel::Kvm : Accel::Tcg;
+    spec.chipset = chipset_of_machine(source.machine) == "pc" ? Chipset::Pc : Chipset::Q35;
+    spec.startup_script = source.startup_script;
+    spec.metadata = source.metadata;
+    spec.metadata.created_at = now_iso8601();
+    spec.metadata.network.clear();
+    spec.metadata.mac.clear();
+    spec.metadata.labels.erase("kind");  // a pet's clone is not a pet until protected
+    return spec;
+}
 
 CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions& options, const Progress& progress) {
     validate_vm_name(options.target);
@@ -69,17 +98,18 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     Rollback rollback;
     hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     const std::string volume_name = options.target + "-disk0.qcow2";
-    VmSpec spec;
-    spec.name = options.target;
-    spec.vcpus = source.vcpus;
-    spec.memory_bytes = source.memory_bytes;
-    spec.accel = source.type == "kvm" ? Accel::Kvm : Accel::Tcg;
-    spec.startup_script = source.startup_script;
-    spec.metadata = source.metadata;
-    spec.metadata.created_at = now_iso8601();
-    spec.metadata.labels.erase("kind");  // a pet's clone is not a pet until protected
+    VmSpec spec = clone_spec(source, options.target);
     for (const auto& [key, value] : env.session_labels)
         spec.metadata.labels[key] = value;
+    // The clone joins the source's network with a MAC of its own: a server's
+    // copy is a server too.
+    if (const std::string network = network_of(source); !network.empty()) {
+        spec.nic = choose_nic(hv, env, {NetworkRequest::Kind::Named, network}, options.target, progress);
+        spec.metadata.network = spec.nic.network;
+        spec.metadata.mac = spec.nic.mac;
+        if (!spec.nic.network.empty())
+            spec.ssh_authorized_keys = host::ssh_key(env.paths).public_key + "\n";
+    }
     if (options.linked) {
         host::ImageFiles image;
         if (auto reusable = unchanged_base(env, options.source, disk->path)) {
@@ -107,7 +137,7 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
 
     host::make_dirs(env.paths.logs_dir);
     DomainFiles files{source.kernel, source.initrd, source.kernel_args, result.disk_path,
-                      env.paths.logs_dir + "/" + options.target + ".serial.log"};
+                      env.paths.logs_dir + "/" + options.target + ".serial.log", source.firmware};
     hv.define_domain(build_domain_xml(spec, files));
     rollback.add("remove the clone's definition", [&hv, name = options.target] { hv.undefine_domain(name); });
     if (options.start) {

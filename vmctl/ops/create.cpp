@@ -171,6 +171,10 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
+    // The fast firmware goes with the fast board; --chipset pc keeps the
+    // SeaBIOS it always had, so that it still shows the boot from before.
+    if (spec.chipset == Chipset::Q35)
+        files.firmware = env.firmware;
     const std::string failed_boot_log = env.paths.logs_dir + "/" + spec.name + ".failed-boot.log";
     result.serial_log = files.serial_log;
     rollback.add("remove the serial log", [path = files.serial_log] {

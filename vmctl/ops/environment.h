@@ -18,6 +18,9 @@ struct Environment {
     std::string uri;
     host::Paths paths;
     HostCpuFacts cpu;
+    // The firmware ROM new q35 VMs start (host::fast_firmware()); "" for
+    // QEMU's default SeaBIOS.
+    std::string firmware;
     // Labels every VM made in this run gets on top of its own: the active
     // lab's (lab=01-first-vm), so `vmctl lab reset` can find what a lab made.
     Labels session_labels;

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <ctime>
 #include <set>
@@ -15,10 +17,16 @@
 namespace vmctl::ops {
 namespace {
 
+// UEFI keeps its variables in flash (pflash), which internal snapshots
+// cannot hold. A ROM loader (qboot, which q35 VMs start) is BIOS-like.
 bool is_uefi(const std::string& domain_xml) {
-    return domain_xml.find("<loader") != std::string::npos || domain_xml.find("<nvram") != std::string::npos ||
-           domain_xml.find("firmware=\"efi\"") != std::string::npos ||
-           domain_xml.find("firmware='efi'") != std::string::npos;
+    pugi::xml_document doc;
+    if (!doc.load_string(domain_xml.c_str()))
+        return false;
+    const pugi::xml_node os = doc.child("domain").child("os");
+    const pugi::xml_node loader = os.child("loader");
+    return std::string_view(os.attribute("firmware").as_string()) == "efi" || os.child("nvram") ||
+           (loader && std::string_view(loader.attribute("type").as_string("pflash")) == "pflash");
 }
 
 const SnapshotInfo* find(const std::vector<SnapshotInfo>& list, const std::string& name) {

@@ -23,6 +23,16 @@ std::string accelerator_of(const std::string& domain_type) {
     return domain_type;
 }
 
+// The firmware QEMU starts: "qboot", "SeaBIOS" (QEMU's default, no
+// <loader>), or the ROM's path for any other.
+std::string firmware_of(const std::string& loader) {
+    if (loader.empty())
+        return "SeaBIOS";
+    if (std::string_view(loader).ends_with("/qboot.rom"))
+        return "qboot";
+    return loader;
+}
+
 nlohmann::json to_json(const ops::VmInfo& info) {
     nlohmann::json disks = nlohmann::json::array();
     for (const auto& disk : info.disks) {
@@ -44,6 +54,7 @@ nlohmann::json to_json(const ops::VmInfo& info) {
                         {"accelerator", f.type == "kvm" ? "kvm" : f.type == "qemu" ? "tcg" : f.type},
                         {"chipset", chipset.empty() ? nlohmann::json(nullptr) : nlohmann::json(chipset)},
                         {"machine", f.machine},
+                        {"firmware", firmware_of(f.firmware)},
                         {"vcpus", f.vcpus},
                         {"max_vcpus", f.max_vcpus},
                         {"memory_bytes", f.memory_bytes},
@@ -86,6 +97,8 @@ void print_text(const ops::VmInfo& info, std::ostream& out) {
         const std::string_view chipset = chipset_of_machine(f.machine);
         table.add_row({"chipset:", chipset.empty() ? f.machine : fmt::format("{} ({})", chipset, f.machine)});
     }
+    if (!f.kernel.empty())  // a VM that boots a disk may have UEFI firmware vmctl does not name
+        table.add_row({"firmware:", firmware_of(f.firmware)});
     table.add_row({"vcpus:", f.vcpus == f.max_vcpus ? std::to_string(f.vcpus)
                                                    : fmt::format("{} (max {})", f.vcpus, f.max_vcpus)});
     table.add_row({"memory:", f.memory_bytes == f.max_memory_bytes
