@@ -6,7 +6,8 @@
 #   before: `vmctl create --image tiny-debian-kernel --chipset pc`, what
 #           `vmctl create` did before the vmctl kernel and q35 (Debian's kernel
 #           as an uncompressed ELF booted by PVH, tuned args, its modules);
-#   vmctl:  `vmctl create`: the vmctl kernel (everything built in) on q35.
+#   vmctl:  `vmctl create`: the vmctl kernel (everything built in) on q35,
+#           started by qboot rather than SeaBIOS.
 # All three are measured the same way: from the start request to the ready
 # line in the serial log. Targets: vmctl at most 0.25 times naive and at most
 # 0.5 times before. Also prints the kernel's build time and the image sizes.
@@ -92,7 +93,7 @@ echo "| boot under TCG (median of $RUNS) | start to ready line |"
 echo "| --- | --- |"
 echo "| naive: Debian's bzImage via virsh, pc board | ${n} s |"
 echo "| before: vmctl create, Debian's kernel $(krel tiny-debian-kernel) by PVH, pc board | ${b} s |"
-echo "| vmctl create: vmctl kernel $(krel tiny) by PVH, q35 board | ${v} s |"
+echo "| vmctl create: vmctl kernel $(krel tiny) by PVH, q35 board, qboot | ${v} s |"
 echo "| vmctl create, whole command (define + start + boot) | ${t} s |"
 echo "| ratio vmctl / naive | $(echo "scale=2; $v / $n" | bc) (target at most 0.25) |"
 echo "| ratio vmctl / before | $(echo "scale=2; $v / $b" | bc) (target at most 0.5) |"

@@ -40,6 +40,7 @@ ExistingVm existing(const WantedVm& want, DomainState state = DomainState::Runni
     vm.image = want.image;
     vm.startup_script = want.startup_script;
     vm.network = want.network == "none" ? "" : want.network;
+    vm.chipset = want.chipset.empty() ? "q35" : want.chipset;
     vm.labels = want.labels;
     return vm;
 }
@@ -254,6 +255,37 @@ TEST(DeploymentFile, ANetworkIsReadAndAChangedOneReplacesTheVm) {
     ASSERT_EQ(plan.count(StepKind::Replace), 1u);
     EXPECT_NE(format_plan(plan).find("its network changes from none to 'vmctl'"), std::string::npos)
         << format_plan(plan);
+}
+
+TEST(DeploymentFile, AChipsetIsReadAndAnotherBoardReplacesTheVm) {
+    const Deployment d = parse_deployment(
+        "deployment: s\nresources:\n- name: old\n  type: vmctl.v1.instance\n  properties: {chipset: pc}\n"
+        "- name: new\n  type: vmctl.v1.instance\n",
+        "s.yaml");
+    ASSERT_EQ(d.vms.size(), 2u);
+    EXPECT_EQ(d.vms[0].chipset, "pc");
+    EXPECT_EQ(d.vms[1].chipset, "");
+    EXPECT_NE(format_plan(plan_deployment(d, {})).find("image tiny, pc board"), std::string::npos);
+    auto vms = as_deployed(d);
+    EXPECT_FALSE(plan_deployment(d, vms).has_changes());
+    vms[0].chipset = "q35";  // made on q35, the file asks for pc
+    vms[1].chipset = "pc";   // made on pc before q35; the file names no board: kept
+    const Plan plan = plan_deployment(d, vms);
+    ASSERT_EQ(plan.count(StepKind::Replace), 1u) << format_plan(plan);
+    EXPECT_NE(format_plan(plan).find("its chipset changes from q35 to pc"), std::string::npos) << format_plan(plan);
+
+    std::string bad;
+    try {
+        parse_deployment("deployment: s\nresources:\n- name: a\n  type: vmctl.v1.instance\n"
+                         "  properties: {chipset: i440fx}\n",
+                         "s.yaml");
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::FileInvalid);
+        bad = std::string(e.what()) + "; " + e.hint();
+    }
+    EXPECT_NE(bad.find("s.yaml:5:"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("unknown chipset 'i440fx'"), std::string::npos) << bad;
+    EXPECT_NE(bad.find("chipset: pc"), std::string::npos) << bad;
 }
 
 }  // namespace

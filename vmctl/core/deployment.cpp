@@ -55,11 +55,11 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
     if (group)
         file.require_map(props, "a group's properties",
                          {"count", "machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript",
-                          "network"});
+                          "network", "chipset"});
     else
         file.require_map(props, "an instance's properties",
                          {"machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript", "protect",
-                          "network"});
+                          "network", "chipset"});
     if (const auto node = props["machineType"]) {
         vm.machine_type = file.text(node, "machineType");
         try {
@@ -87,6 +87,12 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
         } catch (const Error& e) {
             file.fail_with(node, e);
         }
+    }
+    if (const auto node = props["chipset"]) {
+        vm.chipset = file.text(node, "chipset");
+        if (vm.chipset != "q35" && vm.chipset != "pc")
+            file.fail(node, fmt::format("unknown chipset '{}'", vm.chipset),
+                      "use chipset: q35 (PCI Express, the default) or chipset: pc (the older i440FX board)");
     }
     if (const auto node = props["protect"])
         vm.protect = file.boolean(node, "protect");

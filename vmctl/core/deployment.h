@@ -24,6 +24,7 @@ struct WantedVm {
     std::string image = "tiny";
     std::string startup_script;  // contents
     std::string network;         // "vmctl", "none", or "" for the default (the vmctl network)
+    std::string chipset;         // "q35", "pc", or "" for the default (q35)
     bool protect = false;
     Labels labels;  // the file's labels plus deployment=, and group=/kind= for group members
 };
@@ -38,7 +39,7 @@ struct WantedVm {
 //     properties: {count: 2, machineType: e2-micro, network: vmctl}
 //   - name: db
 //     type: vmctl.v1.instance
-//     properties: {memory: 512M, diskSize: 2G, protect: true}
+//     properties: {memory: 512M, diskSize: 2G, protect: true, chipset: pc}
 struct Deployment {
     std::string name;
     std::string file;            // as given on the command line, for messages

@@ -41,6 +41,10 @@ std::vector<std::string> replace_reasons(const WantedVm& want, const ExistingVm&
         reasons.push_back(fmt::format("its network changes from {} to {}",
                                       have.network.empty() ? "none" : "'" + have.network + "'",
                                       wanted_network.empty() ? "none" : "'" + wanted_network + "'"));
+    // Only a board the file names is compared: VMs made before q35 keep pc.
+    if (!want.chipset.empty() && !have.chipset.empty() && want.chipset != have.chipset)
+        reasons.push_back(fmt::format("its chipset changes from {} to {} (the board is fixed when a VM is made)",
+                                      have.chipset, want.chipset));
     if (have.max_vcpus != 0 && want.vcpus > have.max_vcpus)
         reasons.push_back(fmt::format("it needs {} vCPUs, above the maximum of {} fixed when it was made", want.vcpus,
                                       have.max_vcpus));
@@ -144,9 +148,10 @@ std::size_t Plan::count(StepKind kind) const {
 }
 
 std::string describe_size(const WantedVm& vm) {
-    return fmt::format("{}{} vCPU{}, {} memory, {} disk, image {}",
+    return fmt::format("{}{} vCPU{}, {} memory, {} disk, image {}{}",
                        vm.machine_type.empty() ? "" : vm.machine_type + ": ", vm.vcpus, vm.vcpus == 1 ? "" : "s",
-                       format_size(vm.memory_bytes), format_size(vm.disk_bytes), vm.image);
+                       format_size(vm.memory_bytes), format_size(vm.disk_bytes), vm.image,
+                       vm.chipset.empty() ? "" : ", " + vm.chipset + " board");
 }
 
 Plan plan_deployment(const Deployment& desired, const std::vector<ExistingVm>& existing) {

@@ -22,6 +22,7 @@ struct ExistingVm {
     std::string image;
     std::string startup_script;
     std::string network;  // the NIC's network; empty: no NIC
+    std::string chipset;  // "q35", "pc", or "" for a board vmctl does not name
     Labels labels;
 };
 

@@ -1,5 +1,6 @@
 #include "vmctl/ops/deploy.h"
 
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/size.h"
 #include "vmctl/host/images.h"
@@ -31,6 +32,8 @@ CreateOptions create_options(const WantedVm& want, std::chrono::seconds timeout)
     options.image = want.image;
     options.startup_script = want.startup_script;
     options.network = parse_network_request(want.network);
+    if (!want.chipset.empty())
+        options.chipset = parse_chipset(want.chipset);
     options.labels = want.labels;  // kind=pet or kind=cattle is already there
     options.wait = false;
     options.ready_timeout = timeout;
@@ -175,6 +178,7 @@ std::vector<ExistingVm> existing_vms(Hypervisor& hv, const Deployment& deploymen
         vm.max_vcpus = facts.max_vcpus;
         vm.memory_bytes = facts.memory_bytes;
         vm.max_memory_bytes = facts.max_memory_bytes;
+        vm.chipset = std::string(chipset_of_machine(facts.machine));
         vm.startup_script = facts.startup_script;
         for (const auto& disk : facts.disks)
             if (disk.device == "disk" && !disk.path.empty()) {
