@@ -23,6 +23,8 @@ PACKAGES=(
   iputils-ping
   # simulated hosts and benchmarks
   iproute2 hyperfine bc libxml2-utils
+  # tab completion of vmctl's commands, options and VM names
+  bash-completion
 )
 
 say() { printf 'prepare-host: %s\n' "$*"; }

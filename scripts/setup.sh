@@ -40,6 +40,11 @@ if [ "$(readlink -f "$bindir/vmctl" 2>/dev/null)" != "$repo/build/vmctl" ]; then
   ln -sf "$repo/build/vmctl" "$bindir/vmctl"
 fi
 case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: add $bindir to your PATH" ;; esac
+# Tab completion, loaded by bash-completion in new shells.
+if [ "$(id -u)" -eq 0 ]; then compdir=/usr/share/bash-completion/completions
+else compdir="${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion/completions"; fi
+mkdir -p "$compdir"
+ln -sf "$repo/share/bash-completion/vmctl" "$compdir/vmctl"
 export PATH="$bindir:$PATH"
 
 say "booting a first VM"

@@ -20,7 +20,7 @@ Deployment load_deployment(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         throw Error(ErrorKind::NotFound, fmt::format("the deployment file '{}' does not exist", path),
-                    "give the path of a YAML file, e.g. -f shop.yaml (see README 'Infrastructure as code')");
+                    "give the path of a YAML file, e.g. -f shop.yaml (see docs/commands.md, 'Infrastructure as code')");
     return parse_deployment(host::read_named_file(path, "deployment file"), path);
 }
 

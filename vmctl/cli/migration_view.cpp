@@ -61,7 +61,7 @@ void print_report(std::ostream& out, const ops::MigrateOptions& options, const o
                        options.dest_host, report.wall_seconds);
     if (report.mode == "paused copy")
         out << "  mode         paused copy: the guest was paused for the whole copy, because live pre-copy under\n"
-               "               TCG on QEMU before 9.0 can lose its memory writes (see README; --precopy forces it)\n";
+               "               TCG on QEMU before 9.0 can lose its memory writes (docs/commands.md; --precopy forces it)\n";
     else if (!report.mode.empty())
         out << fmt::format("  mode         {}\n", report.mode);
     if (report.job) {
