@@ -16,7 +16,7 @@ say "preparing the host"
 scripts/prepare-host.sh
 
 say "building vmctl and its tests"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON -DVMCTL_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)" | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }  # a failed build still fails (pipefail)
 
 say "building the guest images (the vmctl kernel takes about 9 minutes of 2 cores when not cached)"
@@ -39,7 +39,7 @@ for pkg in "${san_packages[@]}"; do
   fi
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
-  -DVMCTL_FUZZ=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
+  -DVMCTL_FUZZ=ON -DVMCTL_WERROR=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
 cmake --build build-san -j"$(nproc)" --target vmctl_unit_tests vmctl_adapter_tests \
   fuzz_deployment fuzz_lab fuzz_demo fuzz_prices fuzz_values | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

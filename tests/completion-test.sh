@@ -51,6 +51,8 @@ expect "vmctl snapshot revert db x --no-s" "--no-safety"
 expect "vmctl lab start 01-f" "01-first-vm"
 expect "vmctl help mig" "migrate"
 expect "vmctl create " ""
+expect "vmctl tear" "teardown"
+expect "vmctl teardown -" "--file --help --pets --yes"
 if ((failures)); then
     echo "$failures completion(s) wrong"
     exit 1

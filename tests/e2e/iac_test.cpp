@@ -17,13 +17,12 @@ namespace {
 const std::string kDeployment = "vmctl-e2e-iac";
 const std::string kGroup = "vmctl-e2e-iac-web";
 
-class IacE2E : public ::testing::Test {
+class IacE2E : public E2ETest {
 protected:
     std::string file = "/tmp/vmctl-e2e-iac-" + std::to_string(::getpid()) + ".yaml";
 
-    void SetUp() override { require_environment(); }
     void TearDown() override {
-        remove_test_vms();
+        E2ETest::TearDown();
         std::filesystem::remove(file);
     }
 
@@ -74,7 +73,7 @@ TEST_F(IacE2E, ApplyIsIdempotentHealsScalesAndDestroys) {
         billed = billed || (line["name"] == kGroup + "-1" && line["running_hours"].get<double>() > 0);
     EXPECT_TRUE(billed) << bill.dump(2);
 
-    const RunResult destroyed = vmctl({"destroy", "-f", file, "--yes"});
+    const RunResult destroyed = vmctl({"teardown", "-f", file, "--yes"});
     ASSERT_EQ(destroyed.exit_code, 0) << destroyed.out << destroyed.err;
     EXPECT_TRUE(running_members().empty());
     EXPECT_EQ(vmctl({"list", "--label", "deployment=" + kDeployment, "--json"}).out.find("vmctl-e2e-iac-web"),

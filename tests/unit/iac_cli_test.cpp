@@ -21,7 +21,7 @@ protected:
     }
 };
 
-TEST_F(IacCliTest, PlanApplyAgainAndDestroy) {
+TEST_F(IacCliTest, PlanApplyAgainAndTeardown) {
     EXPECT_EQ(run({"plan", "-f", file}), 0);
     EXPECT_NE(out.str().find("Plan: 2 to create"), std::string::npos) << out.str();
     EXPECT_TRUE(fake.domains.empty()) << "plan changes nothing";
@@ -30,10 +30,22 @@ TEST_F(IacCliTest, PlanApplyAgainAndDestroy) {
     EXPECT_EQ(run({"apply", "-f", file}), 0);
     EXPECT_EQ(out.str().rfind("No changes:", 0), 0u) << out.str();
 
-    EXPECT_EQ(run({"destroy", "-f", file}), exit_code(ErrorKind::Usage)) << "no terminal to ask: needs --yes";
+    EXPECT_EQ(run({"teardown", "-f", file}), exit_code(ErrorKind::Usage)) << "no terminal to ask: needs --yes";
     EXPECT_NE(err.str().find("--yes"), std::string::npos);
     EXPECT_EQ(fake.domains.size(), 2u);
+    EXPECT_EQ(run({"teardown", "-f", file, "--yes"}), 0) << err.str();
+    EXPECT_TRUE(fake.domains.empty());
+    EXPECT_EQ(run({"teardown"}), exit_code(ErrorKind::Usage)) << "the file is needed";
+}
+
+// destroy NAME keeps everything; the old spelling destroy -f FILE (which
+// deletes) still works and says it is now teardown.
+TEST_F(IacCliTest, TheOldSpellingDestroyFileStillWorksAndSaysSo) {
+    EXPECT_EQ(run({"apply", "-f", file, "--timeout", "3"}), 0) << err.str();
+    EXPECT_EQ(run({"destroy", "web-1"}), 0) << err.str();
+    EXPECT_EQ(fake.domains.size(), 2u) << "destroy NAME deletes nothing";
     EXPECT_EQ(run({"destroy", "-f", file, "--yes"}), 0) << err.str();
+    EXPECT_NE(err.str().find("is now 'vmctl teardown -f FILE'"), std::string::npos) << err.str();
     EXPECT_TRUE(fake.domains.empty());
 }
 

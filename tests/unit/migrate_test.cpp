@@ -5,6 +5,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
+#include "vmctl/ops/drain.h"
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
 #include "vmctl/host/files.h"
@@ -327,6 +328,23 @@ TEST_F(MigrateTest, AStoppedVmOrOneWithoutAnAddressIsNotProbed) {
     a.leases.clear();
     std::filesystem::remove(parse_domain_xml(a.domain_xml("web")).serial_log);
     EXPECT_FALSE(migrate().network);
+}
+
+// A drain without --to goes to the reachable other host with the most free memory.
+TEST(DrainTarget, IsTheReachableOtherHostWithTheMostFreeMemory) {
+    const auto status = [](const std::string& name, bool reachable, std::uint64_t free_gib) {
+        ops::HostStatus s;
+        s.entry.name = name;
+        s.reachable = reachable;
+        s.node.free_memory_bytes = free_gib << 30;
+        return s;
+    };
+    const std::vector<ops::HostStatus> hosts{status("host-a", true, 9), status("host-b", true, 2),
+                                             status("host-c", false, 50), status("host-d", true, 4)};
+    EXPECT_EQ(ops::choose_drain_target(hosts, "host-a").name, "host-d") << "itself and an unreachable host never";
+    EXPECT_EQ(ops::choose_drain_target(hosts, "host-d").name, "host-a");
+    const std::vector<ops::HostStatus> alone{status("host-a", true, 9), status("host-c", false, 50)};
+    EXPECT_EQ(testing::failure_kind([&] { ops::choose_drain_target(alone, "host-a"); }), ErrorKind::InvalidState);
 }
 
 }  // namespace

@@ -12,14 +12,14 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 35> kCommands{{
+constexpr std::array<Command, 36> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
     {"start", "start a stopped VM", commands::start},
     {"stop", "ask a VM to shut down (ACPI power button) and wait", commands::stop},
     {"reboot", "ask a VM to reboot and wait until it is ready again", commands::reboot},
-    {"destroy", "pull the plug on a VM (its disk is kept); -f FILE: delete a deployment's VMs", commands::destroy},
+    {"destroy", "pull the plug on a VM (it and its disk are kept)", commands::destroy},
     {"delete", "remove a VM and its disks", commands::remove},
     {"logs", "print a VM's serial console log (-f to follow)", commands::logs},
     {"console", "attach to a VM's serial console (Ctrl-] leaves)", commands::console},
@@ -38,6 +38,7 @@ constexpr std::array<Command, 35> kCommands{{
     {"label", "set or remove a VM's labels (owner=alice)", commands::label},
     {"plan", "show what 'apply -f FILE' would create, change and remove", commands::plan},
     {"apply", "make the VMs match a deployment file (infrastructure as code)", commands::apply},
+    {"teardown", "delete every VM a deployment file made (the opposite of apply)", commands::teardown},
     {"cost", "a cloud bill: what each VM used and cost, from vmctl's usage journal", commands::cost},
     {"hygiene", "find idle, forgotten and unused things, what they cost, and fix them", commands::hygiene},
     {"hosts", "simulated lab hosts and real ones: up, down, list, add", commands::hosts},

@@ -60,6 +60,8 @@ void LabSession::forget_gone_hosts() {
         for (const auto& entry : host::load_hosts(m_world.env->paths.data_dir))
             registered.insert(entry.name);
     } catch (const Error&) {
+        // An unreadable registry names no host: every connection is dropped,
+        // and the next command that needs the registry reports it.
     }
     for (auto it = m_hosts.begin(); it != m_hosts.end();) {
         if (registered.count(it->first) != 0) {

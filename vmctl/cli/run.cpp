@@ -1,5 +1,5 @@
 #include "vmctl/cli/command.h"
-#include "vmctl/cli/usage.h"
+#include "vmctl/cli/help_text.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/suggest.h"
 
@@ -73,7 +73,7 @@ int dispatch(const GlobalOptions& global, std::ostream& out, std::ostream& err, 
     if (global.version)
         return find_command("version")->run(context, {});
     if (global.rest.empty() || global.rest.front() == "--help" || global.rest.front() == "-h") {
-        print_usage(out);
+        print_help(out);
         return global.rest.empty() ? exit_code(ErrorKind::Usage) : 0;
     }
     const std::string& name = global.rest.front();

@@ -240,6 +240,9 @@ CheckResult evaluate_check(const Check& check, const CheckEnvironment& env) {
     } catch (const Error& e) {
         reason = e.line();
     } catch (const std::exception& e) {
+        // Any failure to look (a regex a lab author got wrong, a host that
+        // went away) fails this one check with its reason; the student sees it
+        // beside the other checks instead of losing the whole report.
         reason = e.what();
     }
     result.passed = !reason.has_value();

@@ -54,6 +54,23 @@ void on_stream(virStreamPtr stream, int events, void* opaque) {
     }
 }
 
+// Sends all of `data` to the guest; false when the stream failed. The stream
+// is non-blocking: a full buffer (-2) is retried for up to a second.
+bool send_all(virStreamPtr stream, std::string_view data) {
+    for (int busy = 0; !data.empty();) {
+        const int sent = virStreamSend(stream, data.data(), data.size());
+        if (sent > 0) {
+            data.remove_prefix(static_cast<std::size_t>(sent));
+            busy = 0;
+        } else if (sent == -2 && ++busy < 1000) {
+            ::usleep(1000);
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 void on_input(int /*watch*/, int fd, int /*events*/, void* opaque) {
     auto* session = static_cast<ConsoleSession*>(opaque);
     std::array<char, 1024> buffer{};
@@ -65,8 +82,11 @@ void on_input(int /*watch*/, int fd, int /*events*/, void* opaque) {
     std::string_view input(buffer.data(), static_cast<std::size_t>(got));
     const auto escape_at = input.find(session->escape);
     const std::string_view to_send = input.substr(0, escape_at);
-    if (!to_send.empty())
-        virStreamSend(session->stream, to_send.data(), to_send.size());
+    if (!to_send.empty() && !send_all(session->stream, to_send)) {
+        session->failed = true;
+        session->done = true;
+        return;
+    }
     if (escape_at != std::string_view::npos)
         session->done = true;
 }
@@ -89,14 +109,24 @@ void run_console(virConnectPtr conn, virDomainPtr dom, const std::string& name, 
                                   on_stream, &session, nullptr) < 0)
         throw last_error("watch the console stream");
     const int watch = virEventAddHandle(in_fd, VIR_EVENT_HANDLE_READABLE, on_input, &session, nullptr);
-    while (!session.done) {
-        if (virEventRunDefaultImpl() < 0)
-            break;
+    if (watch < 0) {
+        // Without it the keyboard would silently do nothing.
+        virStreamEventRemoveCallback(stream.get());
+        virStreamAbort(stream.get());
+        throw last_error("read the keyboard for the console");
     }
-    if (watch >= 0)
-        virEventRemoveHandle(watch);
+    while (!session.done) {
+        if (virEventRunDefaultImpl() < 0) {
+            session.failed = true;
+            break;
+        }
+    }
+    virEventRemoveHandle(watch);
     virStreamEventRemoveCallback(stream.get());
     virStreamAbort(stream.get());
+    if (session.failed)
+        throw Error(ErrorKind::OperationFailed, fmt::format("the console of VM '{}' broke off", name),
+                    fmt::format("see whether it still runs with 'vmctl info {}', then attach again", name));
 }
 
 }  // namespace vmctl::virt

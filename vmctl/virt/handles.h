@@ -32,6 +32,11 @@ struct StreamDeleter {
     void operator()(virStreamPtr p) const { virStreamFree(p); }
 };
 
+// The array virConnectGetAllDomainStats fills, records and all.
+struct StatsRecordsDeleter {
+    void operator()(virDomainStatsRecordPtr* p) const { virDomainStatsRecordListFree(p); }
+};
+
 using ConnectHandle = std::unique_ptr<virConnect, ConnectDeleter>;
 using DomainHandle = std::unique_ptr<virDomain, DomainDeleter>;
 using PoolHandle = std::unique_ptr<virStoragePool, PoolDeleter>;
@@ -39,6 +44,7 @@ using VolumeHandle = std::unique_ptr<virStorageVol, VolumeDeleter>;
 using SnapshotHandle = std::unique_ptr<virDomainSnapshot, SnapshotDeleter>;
 using NetworkHandle = std::unique_ptr<virNetwork, NetworkDeleter>;
 using StreamHandle = std::unique_ptr<virStream, StreamDeleter>;
+using StatsRecords = std::unique_ptr<virDomainStatsRecordPtr, StatsRecordsDeleter>;
 
 // Copies a string libvirt allocated and frees it; nullptr gives "".
 std::string take_string(char* owned);

@@ -8,6 +8,7 @@
 
 #include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
+#include <pugixml.hpp>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -23,6 +24,40 @@
 
 namespace vmctl::virt {
 namespace {
+
+// A list of typed parameters that libvirt grows, freed however the call ends;
+// every addition is checked (libvirt refuses a bad field or runs out of memory).
+class TypedParams {
+public:
+    TypedParams() = default;
+    TypedParams(const TypedParams&) = delete;
+    TypedParams& operator=(const TypedParams&) = delete;
+    ~TypedParams() { virTypedParamsFree(m_params, m_count); }
+
+    void add(const char* field, const std::string& value) {
+        if (virTypedParamsAddString(&m_params, &m_count, &m_capacity, field, value.c_str()) < 0)
+            throw last_error(fmt::format("pass {} to libvirt", field));
+    }
+    void add(const char* field, unsigned long long value) {
+        if (virTypedParamsAddULLong(&m_params, &m_count, &m_capacity, field, value) < 0)
+            throw last_error(fmt::format("pass {} to libvirt", field));
+    }
+    virTypedParameterPtr get() const { return m_params; }
+    unsigned size() const { return static_cast<unsigned>(m_count); }
+
+private:
+    virTypedParameterPtr m_params = nullptr;
+    int m_count = 0;
+    int m_capacity = 0;
+};
+
+// Whether `snap` is its VM's current snapshot; libvirt's -1 is an error, not "no".
+bool is_current(virDomainSnapshotPtr snap, const std::string& vm) {
+    const int current = virDomainSnapshotIsCurrent(snap, 0);
+    if (current < 0)
+        throw last_error(fmt::format("ask whether a snapshot of VM '{}' is the current one", vm));
+    return current == 1;
+}
 
 std::string version_string(unsigned long version) {
     if (version == 0)
@@ -168,8 +203,9 @@ public:
         // definition: sizes, labels. The balloon and vCPU statistics would
         // make libvirt query each running QEMU in turn (4 times virsh with
         // 31 running VMs); a listing shows what the VMs were given.
-        virDomainStatsRecordPtr* records = nullptr;
-        const int count = virConnectGetAllDomainStats(m_conn.get(), VIR_DOMAIN_STATS_STATE, &records, 0);
+        virDomainStatsRecordPtr* raw = nullptr;
+        const int count = virConnectGetAllDomainStats(m_conn.get(), VIR_DOMAIN_STATS_STATE, &raw, 0);
+        const StatsRecords records(raw);  // freed however this returns
         if (count < 0) {
             const virError* err = virGetLastError();
             if (err != nullptr && (err->code == VIR_ERR_NO_SUPPORT || err->code == VIR_ERR_OPERATION_UNSUPPORTED))
@@ -179,7 +215,7 @@ public:
         std::vector<DomainSummary> result;
         result.reserve(static_cast<std::size_t>(count));
         for (int i = 0; i < count; ++i) {
-            const virDomainStatsRecordPtr record = records[i];
+            const virDomainStatsRecordPtr record = records.get()[i];
             DomainSummary row;
             row.name = virDomainGetName(record->dom);
             row.uuid = uuid_of(record->dom);
@@ -189,7 +225,6 @@ public:
             read_definition(record->dom, row);
             result.push_back(std::move(row));
         }
-        virDomainStatsRecordListFree(records);
         return result;
     }
 
@@ -212,7 +247,12 @@ public:
                 throw last_error(fmt::format("define storage pool '{}'", pool_name));
             if (virStoragePoolBuild(pool.get(), 0) < 0)
                 throw last_error(fmt::format("create the directory of storage pool '{}'", pool_name));
-            virStoragePoolSetAutostart(pool.get(), 1);
+            if (virStoragePoolSetAutostart(pool.get(), 1) < 0) {
+                // The pool works now; after a reboot `vmctl` starts it again itself.
+                spdlog::warn("storage pool '{}' will not start by itself at boot: {}", pool_name,
+                             last_error("mark it autostart").what());
+                virResetLastError();
+            }
         }
         if (virStoragePoolIsActive(pool.get()) != 1) {
             if (virStoragePoolCreate(pool.get(), 0) < 0)
@@ -292,7 +332,7 @@ public:
             if (xml == nullptr)
                 throw last_error(fmt::format("read a snapshot of VM '{}'", name));
             SnapshotInfo info = parse_snapshot_xml(take_string(xml));
-            info.current = virDomainSnapshotIsCurrent(snap.get(), 0) == 1;
+            info.current = is_current(snap.get(), name);
             result.push_back(std::move(info));
         }
         return result;
@@ -455,10 +495,12 @@ public:
     }
 
     std::vector<DomainStats> all_domain_stats() override {
-        virDomainStatsRecordPtr* records = nullptr;
+        virDomainStatsRecordPtr* raw = nullptr;
         const unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
                                VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK;
-        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &records, 0);
+        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &raw, 0);
+        const StatsRecords owned(raw);
+        virDomainStatsRecordPtr* records = raw;
         if (count < 0)
             throw last_error("read the statistics of the VMs");
         std::vector<DomainStats> result;
@@ -494,7 +536,6 @@ public:
                 row.guest_used_bytes = *available - *unused;
             result.push_back(std::move(row));
         }
-        virDomainStatsRecordListFree(records);
         return result;
     }
 
@@ -508,10 +549,10 @@ public:
         facts.memory_bytes = static_cast<std::uint64_t>(info.memory) * 1024;
         facts.free_memory_bytes = virNodeGetFreeMemory(m_conn.get());
         const std::string caps = take_string(virConnectGetCapabilities(m_conn.get()));
-        const auto open = caps.find("<uuid>");
-        if (open != std::string::npos)
-            facts.host_uuid = caps.substr(open + 6, caps.find("</uuid>", open) - open - 6);
-        virResetLastError();
+        pugi::xml_document doc;
+        if (doc.load_string(caps.c_str()))
+            facts.host_uuid = doc.child("capabilities").child("host").child("uuid").text().as_string();
+        virResetLastError();  // a driver without capabilities leaves the UUID empty
         return facts;
     }
 
@@ -583,17 +624,13 @@ public:
         if (request.postcopy)
             flags |= VIR_MIGRATE_POSTCOPY;
 
-        virTypedParameterPtr params = nullptr;
-        int nparams = 0;
-        int maxparams = 0;
+        TypedParams params;
         if (!request.migrate_uri.empty())
-            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_URI, request.migrate_uri.c_str());
+            params.add(VIR_MIGRATE_PARAM_URI, request.migrate_uri);
         if (!request.listen_address.empty())
-            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
-                                    request.listen_address.c_str());
+            params.add(VIR_MIGRATE_PARAM_LISTEN_ADDRESS, request.listen_address);
         if (request.bandwidth_mib_s)
-            virTypedParamsAddULLong(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_BANDWIDTH,
-                                    *request.bandwidth_mib_s);
+            params.add(VIR_MIGRATE_PARAM_BANDWIDTH, *request.bandwidth_mib_s);
         if (!request.offline) {
             // The destination QEMU would truncate the console log the source
             // wrote; it appends instead. The saved definition goes across
@@ -604,14 +641,10 @@ public:
             if (live == nullptr || saved == nullptr) {
                 std::free(live);
                 std::free(saved);
-                virTypedParamsFree(params, nparams);
                 throw last_error(fmt::format("read the definition of VM '{}' to migrate it", name));
             }
-            const std::string dest_xml = with_console_log_appended(take_string(live));
-            const std::string persist_xml = take_string(saved);
-            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_DEST_XML, dest_xml.c_str());
-            virTypedParamsAddString(&params, &nparams, &maxparams, VIR_MIGRATE_PARAM_PERSIST_XML,
-                                    persist_xml.c_str());
+            params.add(VIR_MIGRATE_PARAM_DEST_XML, with_console_log_appended(take_string(live)));
+            params.add(VIR_MIGRATE_PARAM_PERSIST_XML, take_string(saved));
         }
 
         // The migration call blocks; it runs on a worker while this thread
@@ -620,8 +653,7 @@ public:
         int result = 0;
         std::optional<Error> failure;
         std::thread worker([&] {
-            result = virDomainMigrateToURI3(dom.get(), request.dest_uri.c_str(), params,
-                                            static_cast<unsigned>(nparams), flags);
+            result = virDomainMigrateToURI3(dom.get(), request.dest_uri.c_str(), params.get(), params.size(), flags);
             if (result < 0) {
                 failure = last_error(fmt::format("migrate VM '{}'", name));
                 // QEMU's own words when it cannot open userfaultfd as its user.
@@ -635,46 +667,60 @@ public:
             }
             done = true;
         });
-        bool downtime_set = false;
-        bool postcopy_started = false;
-        bool aborted = false;
-        auto next_abort = std::chrono::steady_clock::time_point{};
-        // Watch in short steps so the end of the job is noticed at once, and
-        // read its statistics four times a second. Cancelling must not depend
-        // on those statistics: when libvirt cannot report them (between
-        // phases, or while it is busy), the callback still gets an empty job
-        // and can ask to stop, and an abort libvirt refused is asked again.
-        auto next_poll = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
-        while (!done) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            const auto now = std::chrono::steady_clock::now();
-            if (done || now < next_poll)
-                continue;
-            next_poll = now + std::chrono::milliseconds(250);
-            const auto job = job_stats(dom.get(), 0);
-            if (job && request.max_downtime_ms && !downtime_set)
-                downtime_set = virDomainMigrateSetMaxDowntime(dom.get(), *request.max_downtime_ms, 0) == 0;
-            if (job && request.postcopy && !postcopy_started && job->iteration >= 2)
-                postcopy_started = virDomainMigrateStartPostCopy(dom.get(), 0) == 0;
-            if (!aborted && !on_progress(job.value_or(MigrationJob{}))) {
-                aborted = true;
-                if (postcopy_started)  // the VM runs on the destination now: there is no way back
-                    spdlog::warn("post-copy has started: VM '{}' already runs on the destination and cannot go "
-                                 "back; the migration finishes fetching its memory",
-                                 name);
-            }
-            if (aborted && !postcopy_started && !done && now >= next_abort) {
-                if (virDomainAbortJob(dom.get()) < 0) {
-                    spdlog::debug("libvirt did not abort the migration yet: {}", last_error("abort").what());
+        // However the watch below ends (a progress callback may throw), the
+        // worker is joined, never left running: a job still going is aborted
+        // first, so the join does not wait for a whole migration.
+        struct JoinWorker {
+            std::thread& worker;
+            const std::atomic<bool>& done;
+            virDomainPtr dom;
+            ~JoinWorker() {
+                if (!done && virDomainAbortJob(dom) < 0)
                     virResetLastError();
-                    next_abort = now + std::chrono::seconds(1);
-                } else {
-                    next_abort = std::chrono::steady_clock::time_point::max();
+                worker.join();
+            }
+        };
+        bool aborted = false;
+        {
+            const JoinWorker join_worker{worker, done, dom.get()};
+            bool downtime_set = false;
+            bool postcopy_started = false;
+            auto next_abort = std::chrono::steady_clock::time_point{};
+            // Watch in short steps so the end of the job is noticed at once, and
+            // read its statistics four times a second. Cancelling must not depend
+            // on those statistics: when libvirt cannot report them (between
+            // phases, or while it is busy), the callback still gets an empty job
+            // and can ask to stop, and an abort libvirt refused is asked again.
+            auto next_poll = std::chrono::steady_clock::now() + std::chrono::milliseconds(250);
+            while (!done) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                const auto now = std::chrono::steady_clock::now();
+                if (done || now < next_poll)
+                    continue;
+                next_poll = now + std::chrono::milliseconds(250);
+                const auto job = job_stats(dom.get(), 0);
+                if (job && request.max_downtime_ms && !downtime_set)
+                    downtime_set = virDomainMigrateSetMaxDowntime(dom.get(), *request.max_downtime_ms, 0) == 0;
+                if (job && request.postcopy && !postcopy_started && job->iteration >= 2)
+                    postcopy_started = virDomainMigrateStartPostCopy(dom.get(), 0) == 0;
+                if (!aborted && !on_progress(job.value_or(MigrationJob{}))) {
+                    aborted = true;
+                    if (postcopy_started)  // the VM runs on the destination now: there is no way back
+                        spdlog::warn("post-copy has started: VM '{}' already runs on the destination and cannot go "
+                                     "back; the migration finishes fetching its memory",
+                                     name);
+                }
+                if (aborted && !postcopy_started && !done && now >= next_abort) {
+                    if (virDomainAbortJob(dom.get()) < 0) {
+                        spdlog::debug("libvirt did not abort the migration yet: {}", last_error("abort").what());
+                        virResetLastError();
+                        next_abort = now + std::chrono::seconds(1);
+                    } else {
+                        next_abort = std::chrono::steady_clock::time_point::max();
+                    }
                 }
             }
-        }
-        worker.join();
-        virTypedParamsFree(params, nparams);
+        }  // the worker has finished and is joined
         if (failure) {
             if (aborted)
                 throw Error(ErrorKind::OperationFailed, fmt::format("migration of VM '{}' was cancelled", name),
@@ -694,8 +740,7 @@ public:
             char* xml = virDomainSnapshotGetXMLDesc(snap.get(), VIR_DOMAIN_SNAPSHOT_XML_SECURE);
             if (xml == nullptr)
                 throw last_error(fmt::format("read a snapshot of VM '{}'", name));
-            result.push_back({virDomainSnapshotGetName(snap.get()), take_string(xml),
-                              virDomainSnapshotIsCurrent(snap.get(), 0) == 1});
+            result.push_back({virDomainSnapshotGetName(snap.get()), take_string(xml), is_current(snap.get(), name)});
         }
         return result;
     }

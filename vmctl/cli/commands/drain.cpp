@@ -4,10 +4,13 @@
 #include "vmctl/cli/table.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/hosts_registry.h"
+#include "vmctl/ops/drain.h"
 #include "vmctl/ops/hosts.h"
-#include "vmctl/ops/migrate.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
 
 namespace vmctl::cli::commands {
 
@@ -23,51 +26,42 @@ int drain(Context& context, const Args& args) {
     const auto& env = context.env();
     const host::HostEntry from = host::find_host(env.paths.data_dir, cli.required("HOST"));
     const auto connect = [&](const std::string& uri) { return context.connect(uri); };
-    host::HostEntry to;
-    if (auto name = cli.get_optional<std::string>("to")) {
-        to = host::find_host(env.paths.data_dir, *name);
-    } else {
-        std::optional<ops::HostStatus> best;
-        for (auto& status : ops::hosts_status(env, connect))
-            if (status.reachable && status.entry.name != from.name &&
-                (!best || status.node.free_memory_bytes > best->node.free_memory_bytes))
-                best = status;
-        if (!best)
-            throw Error(ErrorKind::InvalidState, fmt::format("there is no other host to move the VMs of '{}' to", from.name),
-                        "bring one up with 'vmctl hosts up --count 2'");
-        to = best->entry;
-    }
-    if (to.name == from.name)
-        throw Error(ErrorKind::InvalidArgument, "a host cannot be drained onto itself", "choose another --to");
+    const auto to_name = cli.get_optional<std::string>("to");
+    const host::HostEntry to = to_name ? host::find_host(env.paths.data_dir, *to_name)
+                                       : ops::choose_drain_target(ops::hosts_status(env, connect), from.name);
 
     auto source = connect(from.uri);
     auto dest = connect(to.uri);
     Table summary({"VM", "FROM", "TO", "RESULT", "TIME", "DOWNTIME", "PROBES LOST", "LONGEST GAP", "TCP"});
-    int failures = 0;
-    for (const auto& vm : source->list_domains()) {
-        const ops::MigrateOptions options =
-            ops::options_between(vm.name, from, to, vm.state == DomainState::ShutOff);
-        context.out() << fmt::format("moving '{}' ({}) to {}...\n", vm.name, state_name(vm.state), to.name);
-        try {
-            MigrationView view(context.err(), true);
-            const auto report = ops::migrate_vm(*source, *dest, env, options,
-                                                [&](const MigrationJob& job) { return view.progress(job); });
-            view.finish();
-            print_report(context.out(), options, report);
-            const auto& net = report.network;
-            summary.add_row({vm.name, from.name, to.name,
-                             options.request.offline ? "moved (stopped)" : report.kept_running ? "moved, kept running" : "moved",
-                             fmt::format("{:.1f} s", report.wall_seconds),
-                             report.job && report.job->downtime_ms ? fmt::format("{} ms", *report.job->downtime_ms) : "-",
-                             net ? fmt::format("{}/{}", net->probes.lost(), net->probes.sent) : "-",
-                             net ? fmt::format("{:.0f} ms", net->probes.longest_gap_ms) : "-",
-                             !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
-        } catch (const Error& e) {
-            ++failures;
-            context.err() << "error: " << e.line() << std::endl;
-            summary.add_row({vm.name, from.name, to.name, "FAILED: stays on " + from.name, "-", "-", "-", "-", "-"});
+    std::optional<MigrationView> view;
+    ops::DrainObserver observer;
+    observer.starting = [&](const std::string& vm, DomainState state) {
+        context.out() << fmt::format("moving '{}' ({}) to {}...\n", vm, state_name(state), to.name);
+        view.emplace(context.err(), true);
+    };
+    observer.progress = [&](const MigrationJob& job) { return view->progress(job); };
+    observer.finished = [&](const ops::DrainMove& move) {
+        if (move.error) {
+            context.err() << "error: " << move.error->line() << std::endl;
+            summary.add_row({move.vm, from.name, to.name, "FAILED: stays on " + from.name, "-", "-", "-", "-", "-"});
+            return;
         }
-    }
+        view->finish();
+        const auto& report = *move.report;
+        print_report(context.out(), move.options, report);
+        const auto& net = report.network;
+        summary.add_row({move.vm, from.name, to.name,
+                         move.options.request.offline ? "moved (stopped)"
+                         : report.kept_running        ? "moved, kept running"
+                                                      : "moved",
+                         fmt::format("{:.1f} s", report.wall_seconds),
+                         report.job && report.job->downtime_ms ? fmt::format("{} ms", *report.job->downtime_ms) : "-",
+                         net ? fmt::format("{}/{}", net->probes.lost(), net->probes.sent) : "-",
+                         net ? fmt::format("{:.0f} ms", net->probes.longest_gap_ms) : "-",
+                         !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
+    };
+    const auto moves = ops::drain_host(*source, *dest, env, from, to, observer);
+    const auto failures = std::count_if(moves.begin(), moves.end(), [](const ops::DrainMove& m) { return m.error.has_value(); });
     context.out() << '\n';
     summary.print(context.out());
     if (failures > 0)

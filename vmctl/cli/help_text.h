@@ -5,6 +5,6 @@
 namespace vmctl::cli {
 
 // `vmctl help`: the command table, the global options and where to start.
-void print_usage(std::ostream& out);
+void print_help(std::ostream& out);
 
 }  // namespace vmctl::cli

@@ -1,4 +1,4 @@
-#include "vmctl/cli/usage.h"
+#include "vmctl/cli/help_text.h"
 
 #include "vmctl/cli/command.h"
 
@@ -6,7 +6,7 @@
 
 namespace vmctl::cli {
 
-void print_usage(std::ostream& out) {
+void print_help(std::ostream& out) {
     out << "vmctl: real virtual machines on libvirt/QEMU, for learning how the cloud works.\n\n"
            "Usage: vmctl [global options] COMMAND [arguments]\n\nCommands:\n";
     for (const Command& command : command_table())
