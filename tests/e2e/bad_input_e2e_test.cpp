@@ -11,11 +11,8 @@
 namespace vmctl::e2e {
 namespace {
 
-class BadInputE2E : public ::testing::Test {
+class BadInputE2E : public E2ETest {
 protected:
-    void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
-
     // Runs vmctl, expects `code`, one line on stderr with a fix, and no trace
     // of `name` in libvirt.
     void expect_refused(const std::vector<std::string>& args, int code, const std::string& name,

@@ -11,11 +11,10 @@
 namespace vmctl::e2e {
 namespace {
 
-class CloneE2E : public ::testing::Test {
+class CloneE2E : public E2ETest {
 protected:
-    void SetUp() override { require_environment(); }
     void TearDown() override {
-        remove_test_vms();
+        E2ETest::TearDown();
         // Golden images the tests made (and no VM uses any more).
         for (const auto& image : nlohmann::json::parse(vmctl({"image", "list", "--json"}).out))
             if (image["name"].get<std::string>().rfind(kPrefix, 0) == 0)

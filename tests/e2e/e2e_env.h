@@ -4,6 +4,8 @@
 // against the real libvirt daemon and QEMU, and clean up every VM the tests
 // made (all named with kPrefix) even when a test fails.
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -56,5 +58,14 @@ struct Beat {
     long seq = -1;
 };
 Beat last_heartbeat(const std::string& name);
+
+// The fixture every e2e test starts from: the environment is checked first
+// (a missing daemon or image fails loudly), and every VM the test named with
+// kPrefix is removed afterwards, whether it passed or not.
+class E2ETest : public ::testing::Test {
+protected:
+    void SetUp() override { require_environment(); }
+    void TearDown() override { remove_test_vms(); }
+};
 
 }  // namespace vmctl::e2e

@@ -17,11 +17,7 @@
 namespace vmctl::e2e {
 namespace {
 
-class LifecycleE2E : public ::testing::Test {
-protected:
-    void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
-};
+class LifecycleE2E : public E2ETest {};
 
 std::optional<ReadyLine> ready_in(const std::string& text) {
     std::istringstream lines(text);

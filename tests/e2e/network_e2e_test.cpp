@@ -12,11 +12,7 @@
 namespace vmctl::e2e {
 namespace {
 
-class NetworkE2E : public ::testing::Test {
-protected:
-    void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
-};
+class NetworkE2E : public E2ETest {};
 
 // The address create printed: "address: 10.215.0.57 on network 'vmctl'; ...".
 std::string printed_address(const std::string& out) {

@@ -13,11 +13,7 @@
 namespace vmctl::e2e {
 namespace {
 
-class ReshapeE2E : public ::testing::Test {
-protected:
-    void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
-};
+class ReshapeE2E : public E2ETest {};
 
 long meminfo_total_kb(const std::string& name) {
     const RunResult r = vmctl({"exec", name, "--", "sh", "-c", "awk '/MemTotal/ {print $2}' /proc/meminfo"});

@@ -11,11 +11,7 @@
 namespace vmctl::e2e {
 namespace {
 
-class SnapshotE2E : public ::testing::Test {
-protected:
-    void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
-};
+class SnapshotE2E : public E2ETest {};
 
 nlohmann::json snapshots_of(const std::string& name) {
     return nlohmann::json::parse(vmctl({"snapshot", "list", name, "--json"}).out);

@@ -1,5 +1,4 @@
-#include "../fakes/fake_hypervisor.h"
-#include "test_env.h"
+#include "web_vm_fixture.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
 #include "vmctl/host/images.h"
@@ -22,22 +21,14 @@ namespace {
 using testing::FakeHypervisor;
 using testing::TempHome;
 
-class CloneImageTest : public ::testing::Test {
+class CloneImageTest : public testing::WebVmTest {
 protected:
-    void SetUp() override {
-        ops::CreateOptions o;
-        o.name = "web";
+    ops::CreateOptions web_options() const override {
+        ops::CreateOptions o = WebVmTest::web_options();
         o.labels = {{"owner", "alice"}};
         o.startup_script = "echo hi\n";
-        ops::create_vm(hv, env, o, quiet);
+        return o;
     }
-
-    static ErrorKind failure(const std::function<void()>& call) { return testing::failure_kind(call); }
-
-    TempHome home;
-    FakeHypervisor hv;
-    ops::Environment env = home.env();
-    ops::Progress quiet = [](std::string_view) {};
 };
 
 TEST_F(CloneImageTest, CloneOfARunningVmIsRefused) {

@@ -1,5 +1,4 @@
-#include "../fakes/fake_hypervisor.h"
-#include "test_env.h"
+#include "web_vm_fixture.h"
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -14,17 +13,8 @@ namespace {
 using testing::FakeHypervisor;
 using testing::TempHome;
 
-class LifecycleTest : public ::testing::Test {
+class LifecycleTest : public testing::WebVmTest {
 protected:
-    void SetUp() override {
-        ops::CreateOptions o;
-        o.name = "web";
-        ops::create_vm(hv, env, o, [](std::string_view) {});
-    }
-
-    TempHome home;
-    FakeHypervisor hv;
-    ops::Environment env = home.env();
     std::chrono::seconds timeout{2};
 };
 

@@ -1,5 +1,4 @@
-#include "../fakes/fake_hypervisor.h"
-#include "test_env.h"
+#include "web_vm_fixture.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/guest_agent.h"
 #include "vmctl/ops/create.h"
@@ -17,18 +16,10 @@ namespace {
 using testing::FakeHypervisor;
 using testing::TempHome;
 
-class ReshapeTest : public ::testing::Test {
+// "web": 1 vCPU (max 2), 256 MiB (max 512 MiB), 1 GiB disk.
+class ReshapeTest : public testing::WebVmTest {
 protected:
-    void SetUp() override {
-        ops::CreateOptions o;
-        o.name = "web";  // 1 vCPU (max 2), 256 MiB (max 512 MiB), 1 GiB disk
-        ops::create_vm(hv, env, o, [](std::string_view) {});
-    }
     DomainFacts facts() { return parse_domain_xml(hv.domains.at("web").xml); }
-
-    TempHome home;
-    FakeHypervisor hv;
-    ops::Environment env = home.env();
 };
 
 TEST_F(ReshapeTest, CreateLeavesRoomToGrow) {

@@ -1,5 +1,4 @@
-#include "../fakes/fake_hypervisor.h"
-#include "test_env.h"
+#include "web_vm_fixture.h"
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/snapshot.h"
@@ -12,26 +11,14 @@ namespace {
 using testing::FakeHypervisor;
 using testing::TempHome;
 
-class SnapshotOpsTest : public ::testing::Test {
+class SnapshotOpsTest : public testing::WebVmTest {
 protected:
-    void SetUp() override {
-        ops::CreateOptions o;
-        o.name = "web";
-        ops::create_vm(hv, env, o, [](std::string_view) {});
-    }
-
     std::vector<std::string> names() {
         std::vector<std::string> result;
         for (const auto& s : hv.list_snapshots("web"))
             result.push_back(s.name);
         return result;
     }
-
-    static ErrorKind failure(const std::function<void()>& call) { return testing::failure_kind(call); }
-
-    TempHome home;
-    FakeHypervisor hv;
-    ops::Environment env = home.env();
 };
 
 TEST_F(SnapshotOpsTest, RunningVmSnapshotIncludesMemory) {
