@@ -9,6 +9,7 @@
 #include "vmctl/core/hypervisor.h"
 
 #include <fmt/format.h>
+#include <pugixml.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -90,6 +91,7 @@ public:
         maybe_fail("undefine_domain");
         get(name);
         domains.erase(name);
+        snapshots.erase(name);  // as libvirt's undefine with the snapshots' metadata
     }
 
     DomainState domain_state(const std::string& name) override { return get(name).state; }
@@ -171,10 +173,18 @@ public:
         const auto begin = d.xml.find("<vmctl:labels");
         const auto end_tag = std::string("</vmctl:labels>");
         auto end = d.xml.find(end_tag);
-        std::string labels = "<vmctl:labels>";
-        for (const auto& [k, v] : metadata.labels)
-            labels += "<vmctl:label key=\"" + k + "\" value=\"" + v + "\" />";
-        labels += end_tag;
+        // Built by pugixml, so that a label's text is escaped as libvirt's is.
+        pugi::xml_document doc;
+        pugi::xml_node element = doc.append_child("vmctl:labels");
+        for (const auto& [k, v] : metadata.labels) {
+            pugi::xml_node label = element.append_child("vmctl:label");
+            label.append_attribute("key") = k.c_str();
+            label.append_attribute("value") = v.c_str();
+        }
+        element.append_child(pugi::node_pcdata);  // an open and a close tag even without labels
+        std::ostringstream printed;
+        doc.save(printed, "", pugi::format_raw | pugi::format_no_declaration);
+        std::string labels = printed.str();
         if (begin != std::string::npos) {
             if (end == std::string::npos) {  // <vmctl:labels /> when empty
                 end = d.xml.find("/>", begin);
@@ -307,6 +317,10 @@ public:
 
     void set_vcpus(const std::string& name, unsigned vcpus, bool) override {
         maybe_fail("set_vcpus");
+        const unsigned max_vcpus = parse_domain_xml(get(name).xml).max_vcpus;
+        if (vcpus == 0 || vcpus > max_vcpus)  // libvirt's VIR_ERR_INVALID_ARG
+            throw Error(ErrorKind::InvalidArgument,
+                        fmt::format("requested vcpus {} is outside 1 to the maximum of {}", vcpus, max_vcpus));
         replace_in_xml(name, "<vcpu placement=\"static\" current=\"", "\">", std::to_string(vcpus));
     }
 
@@ -335,7 +349,10 @@ public:
     }
 
     std::map<std::string, Limits> limits_of;
-    Limits limits(const std::string& name) override { return limits_of[name]; }
+    Limits limits(const std::string& name) override {
+        get(name);
+        return limits_of[name];
+    }
     void set_limits(const std::string& name, const Limits& l, bool) override {
         Limits& now = limits_of[name];
         if (l.vcpu_quota_us)
