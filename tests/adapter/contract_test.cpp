@@ -6,6 +6,7 @@
 
 #include "../fakes/fake_hypervisor.h"
 #include "../unit/test_env.h"
+#include "test_domains.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/snapshot.h"
@@ -52,16 +53,7 @@ protected:
 
     // A vmctl domain named `name`: 1 vCPU of at most 2, 64 MiB.
     std::string vm_xml(const std::string& name, const Labels& labels = {}) {
-        VmSpec spec;
-        spec.name = name;
-        spec.vcpus = 1;
-        spec.max_vcpus = 2;
-        spec.memory_bytes = 64ULL << 20;
-        spec.metadata = {"tiny", "", "2026-11-27T00:00:00Z", labels};
-        std::string xml = build_domain_xml(spec, {"/k", "/i", "", m_dir + "/d.qcow2", m_dir + "/" + name + ".log"});
-        if (GetParam() == Implementation::TestDriver)  // the test driver runs only domains of its own type
-            xml.replace(xml.find("type=\"qemu\""), 11, "type=\"test\"");
-        return xml;
+        return testing::test_vm_xml(m_dir, name, labels, 2, GetParam() == Implementation::TestDriver);
     }
 
     static ErrorKind failure(const std::function<void()>& call) { return testing::failure_kind(call); }

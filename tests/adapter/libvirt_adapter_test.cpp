@@ -2,6 +2,7 @@
 // libvirt API calls and error codes, a fake hypervisor. Each test gets its
 // own node file so tests do not share state.
 
+#include "test_domains.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/virt/libvirt_hypervisor.h"
@@ -51,15 +52,7 @@ protected:
     }
 
     std::string vm_xml(const std::string& name, const Labels& labels = {}) {
-        VmSpec spec;
-        spec.name = name;
-        spec.vcpus = 1;
-        spec.memory_bytes = 64ULL << 20;
-        spec.metadata = {"tiny", "", "2026-11-27T00:00:00Z", labels};
-        std::string xml = build_domain_xml(spec, {"/k", "/i", "", "/d.qcow2", m_dir + "/" + name + ".log"});
-        // The test driver only runs domains of its own type.
-        xml.replace(xml.find("type=\"qemu\""), 11, "type=\"test\"");
-        return xml;
+        return testing::test_vm_xml(m_dir, name, labels, 1, /*for_test_driver=*/true);
     }
 
     static ErrorKind failure(const std::function<void()>& call, int* libvirt_code = nullptr) {
