@@ -40,7 +40,7 @@ for pkg in "${san_packages[@]}"; do
 done
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
   -DVMCTL_FUZZ=ON -DVMCTL_WERROR=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
-cmake --build build-san -j"$(nproc)" --target vmctl_unit_tests vmctl_adapter_tests \
+cmake --build build-san -j"$(nproc)" --target vmctl vmctl_unit_tests vmctl_adapter_tests \
   fuzz_deployment fuzz_lab fuzz_demo fuzz_prices fuzz_values | { grep -Ev '^\[|^(Consolidate|Scanning)' || true; }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build-san --output-on-failure -j"$(nproc)" --timeout 600 -L 'unit|adapter|fuzz'

@@ -5,6 +5,10 @@
 # Usage: completion-test.sh VMCTL_BINARY COMPLETION_FILE
 set -u
 real=$1
+if [ ! -x "$real" ]; then
+    echo "no vmctl binary at $real: build the vmctl target first"
+    exit 1
+fi
 stub=$(mktemp -d)
 trap 'rm -rf "$stub"' EXIT
 cat > "$stub/vmctl" <<STUB
