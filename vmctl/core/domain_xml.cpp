@@ -328,7 +328,10 @@ DomainFacts parse_domain_xml(const std::string& xml) {
     const pugi::xml_node os = domain.child("os");
     facts.kernel = os.child("kernel").text().as_string();
     facts.initrd = os.child("initrd").text().as_string();
-    facts.firmware = os.child("loader").text().as_string();
+    const pugi::xml_node loader = os.child("loader");
+    facts.firmware = loader.text().as_string();
+    facts.firmware_in_flash = std::string_view(os.attribute("firmware").as_string()) == "efi" || os.child("nvram") ||
+                              (loader && std::string_view(loader.attribute("type").as_string("pflash")) == "pflash");
     std::string_view args = os.child("cmdline").text().as_string();
     if (args.rfind(kConsoleArg, 0) == 0)
         args.remove_prefix(std::min(args.size(), std::string_view(kConsoleArg).size() + 1));

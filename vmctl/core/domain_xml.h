@@ -60,6 +60,9 @@ struct DomainFacts {
     std::string initrd;
     std::string kernel_args;     // <cmdline> without vmctl's "console=ttyS0"
     std::string firmware;        // <os><loader>: "" for QEMU's default SeaBIOS
+    // UEFI: variables kept in flash (a pflash loader, nvram, firmware='efi'),
+    // which internal snapshots cannot hold. A ROM loader such as qboot is not.
+    bool firmware_in_flash = false;
     std::string serial_log;      // empty when the serial port is not logged
     bool has_guest_agent = false;  // a virtio channel for the QEMU guest agent
     std::string startup_script;  // empty when none

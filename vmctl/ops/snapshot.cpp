@@ -8,26 +8,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <pugixml.hpp>
-
 #include <algorithm>
 #include <ctime>
 #include <set>
 
 namespace vmctl::ops {
 namespace {
-
-// UEFI keeps its variables in flash (pflash), which internal snapshots
-// cannot hold. A ROM loader (qboot, which q35 VMs start) is BIOS-like.
-bool is_uefi(const std::string& domain_xml) {
-    pugi::xml_document doc;
-    if (!doc.load_string(domain_xml.c_str()))
-        return false;
-    const pugi::xml_node os = doc.child("domain").child("os");
-    const pugi::xml_node loader = os.child("loader");
-    return std::string_view(os.attribute("firmware").as_string()) == "efi" || os.child("nvram") ||
-           (loader && std::string_view(loader.attribute("type").as_string("pflash")) == "pflash");
-}
 
 const SnapshotInfo* find(const std::vector<SnapshotInfo>& list, const std::string& name) {
     auto it = std::find_if(list.begin(), list.end(), [&](const SnapshotInfo& s) { return s.name == name; });
@@ -47,8 +33,7 @@ SnapshotCreated create_snapshot(Hypervisor& hv, const std::string& vm, const std
                                 const std::string& description) {
     validate_text("snapshot description", description, 500);
     validate_snapshot_name(snapshot);
-    const std::string xml = hv.domain_xml(vm);
-    if (is_uefi(xml))
+    if (parse_domain_xml(hv.domain_xml(vm)).firmware_in_flash)
         throw Error(ErrorKind::Unsupported,
                     fmt::format("VM '{}' boots with UEFI firmware; libvirt cannot take internal snapshots of it", vm),
                     "use a BIOS VM (every vmctl image boots by BIOS), or copy its disk with 'vmctl clone'");
