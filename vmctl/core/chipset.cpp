@@ -6,11 +6,17 @@
 
 namespace vmctl {
 
-Chipset parse_chipset(std::string_view text) {
+std::optional<Chipset> chipset_named(std::string_view text) {
     if (text == "q35")
         return Chipset::Q35;
     if (text == "pc")
         return Chipset::Pc;
+    return std::nullopt;
+}
+
+Chipset parse_chipset(std::string_view text) {
+    if (const auto chipset = chipset_named(text))
+        return *chipset;
     throw Error(ErrorKind::InvalidArgument, fmt::format("unknown chipset '{}'", text),
                 "use --chipset q35 (PCI Express, the default) or pc (the older i440FX board)");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string_view>
 
 namespace vmctl {
@@ -14,6 +15,9 @@ namespace vmctl {
 enum class Chipset { Q35, Pc };
 
 inline constexpr Chipset kDefaultChipset = Chipset::Q35;
+
+// The chipset named "q35" or "pc"; nothing for any other text.
+std::optional<Chipset> chipset_named(std::string_view text);
 
 // Parses "q35" or "pc"; throws Error(InvalidArgument) otherwise.
 Chipset parse_chipset(std::string_view text);

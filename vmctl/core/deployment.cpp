@@ -1,5 +1,6 @@
 #include "vmctl/core/deployment.h"
 
+#include "vmctl/core/chipset.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/network.h"
@@ -90,7 +91,7 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
     }
     if (const auto node = props["chipset"]) {
         vm.chipset = file.text(node, "chipset");
-        if (vm.chipset != "q35" && vm.chipset != "pc")
+        if (!chipset_named(vm.chipset))
             file.fail(node, fmt::format("unknown chipset '{}'", vm.chipset),
                       "use chipset: q35 (PCI Express, the default) or chipset: pc (the older i440FX board)");
     }

@@ -50,15 +50,6 @@ std::optional<host::ImageFiles> unchanged_base(const Environment& env, const std
     return std::nullopt;
 }
 
-// The network the source's NIC is on ("" for none): the libvirt network, or
-// for a NIC on a bridge (qemu:///session) the network vmctl recorded.
-std::string network_of(const DomainFacts& source) {
-    if (source.interfaces.empty())
-        return {};
-    const InterfaceFacts& nic = source.interfaces.front();
-    return !nic.network.empty() ? nic.network : source.metadata.network;
-}
-
 }  // namespace
 
 VmSpec clone_spec(const DomainFacts& source, const std::string& target) {

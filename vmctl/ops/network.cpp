@@ -124,14 +124,21 @@ NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest&
     return {wanted, unused_mac(vm_name, taken)};
 }
 
+std::string network_of(const DomainFacts& facts) {
+    if (facts.interfaces.empty())
+        return {};
+    const InterfaceFacts& nic = facts.interfaces.front();
+    return !nic.network.empty() ? nic.network : facts.metadata.network;
+}
+
 VmAddress vm_address(Hypervisor& hv, const Environment& env, const DomainFacts& facts, DomainState state) {
     VmAddress address;
     if (facts.interfaces.empty())
         return address;
     const InterfaceFacts& nic = facts.interfaces.front();
-    address.network = !nic.network.empty()                ? nic.network
-                      : !facts.metadata.network.empty() ? facts.metadata.network
-                                                        : nic.bridge;
+    address.network = network_of(facts);
+    if (address.network.empty())
+        address.network = nic.bridge;  // a bridge vmctl did not choose
     address.mac = nic.mac;
     if (state != DomainState::Running && state != DomainState::Paused)
         return address;

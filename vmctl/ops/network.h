@@ -26,6 +26,11 @@ namespace vmctl::ops {
 NicSpec choose_nic(Hypervisor& hv, const Environment& env, const NetworkRequest& request,
                    const std::string& vm_name, const Progress& progress);
 
+// The vmctl network the VM's NIC is on ("" without a NIC): the libvirt
+// network, or for a NIC plugged into a bridge (qemu:///session) the network
+// vmctl recorded when it made the VM.
+std::string network_of(const DomainFacts& facts);
+
 // Where a VM can be reached: its NIC and, while it runs, its address.
 struct VmAddress {
     std::string network;  // empty: the VM has no NIC
