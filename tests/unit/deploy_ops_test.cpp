@@ -160,12 +160,12 @@ TEST_F(DeployOpsTest, DestroyRemovesTheDeploymentButKeepsPetsUnlessTold) {
     ops::CreateOptions other;
     other.name = "bystander";
     ops::create_vm(hv, env, other, quiet);
-    const auto kept = ops::destroy_deployment(hv, env, "shop", false);
+    const auto kept = ops::teardown_deployment(hv, env, "shop", false);
     EXPECT_EQ(kept.failed(), 0u);
     EXPECT_EQ(hv.domains.count("web-1") + hv.domains.count("web-2"), 0u);
     EXPECT_EQ(hv.domains.count("db"), 1u);
     EXPECT_EQ(hv.domains.count("bystander"), 1u);
-    ops::destroy_deployment(hv, env, "shop", true);
+    ops::teardown_deployment(hv, env, "shop", true);
     EXPECT_EQ(hv.domains.count("db"), 0u);
     EXPECT_EQ(hv.domains.count("bystander"), 1u);
 }

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
+#include "vmctl/ops/labels.h"
 
 #include <fmt/format.h>
 
@@ -40,6 +41,35 @@ int report_outcomes(const ops::ApplyReport& report, const std::string& rerun, st
                        report.failed(), report.outcomes.size(), report.outcomes.size() == 1 ? "" : "s", rerun)
         << std::endl;
     return exit_code(*report.first_failure);
+}
+
+int teardown_deployment(Context& context, const std::string& file, bool yes, bool pets) {
+    const Deployment deployment = load_deployment(file);
+    auto& hv = context.hypervisor();
+    const auto vms = ops::deployment_vms(hv, deployment.name);
+    if (vms.empty()) {
+        context.out() << fmt::format("deployment '{}' has no VMs: nothing to tear down\n", deployment.name);
+        return 0;
+    }
+    std::size_t doomed = 0;
+    for (const auto& vm : vms) {
+        const bool pet = ops::is_pet(vm.metadata);
+        context.out() << fmt::format("{} '{}' ({}){}\n", pet && !pets ? "will keep" : "will delete", vm.name,
+                                     state_name(vm.state), pet ? (pets ? ", a pet: --pets" : ": a protected pet") : "");
+        doomed += !pet || pets ? 1 : 0;
+    }
+    if (doomed == 0) {
+        context.out() << "nothing to delete: every VM left is a protected pet (add --pets to delete them too)\n";
+        return 0;
+    }
+    if (!yes && !context.confirm(fmt::format("Delete these {} VM(s) of deployment '{}' and their disks?", doomed,
+                                             deployment.name),
+                                 "--yes")) {
+        context.out() << "nothing deleted\n";
+        return 0;
+    }
+    const auto report = ops::teardown_deployment(hv, context.env(), deployment.name, pets);
+    return report_outcomes(report, fmt::format("vmctl teardown -f {} --yes", file), context.out(), context.err());
 }
 
 }  // namespace vmctl::cli

@@ -236,7 +236,7 @@ std::vector<DomainSummary> deployment_vms(Hypervisor& hv, const std::string& dep
     return select_by_label(hv, kDeploymentLabel, deployment);
 }
 
-ApplyReport destroy_deployment(Hypervisor& hv, const Environment& env, const std::string& deployment,
+ApplyReport teardown_deployment(Hypervisor& hv, const Environment& env, const std::string& deployment,
                                bool include_pets) {
     ApplyReport report;
     for (const auto& vm : deployment_vms(hv, deployment)) {

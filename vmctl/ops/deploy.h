@@ -49,7 +49,7 @@ std::vector<DomainSummary> deployment_vms(Hypervisor& hv, const std::string& dep
 
 // Removes every VM the deployment manages; protected pets only with
 // `include_pets` (they are unprotected first), else they are kept and said so.
-ApplyReport destroy_deployment(Hypervisor& hv, const Environment& env, const std::string& deployment,
+ApplyReport teardown_deployment(Hypervisor& hv, const Environment& env, const std::string& deployment,
                                bool include_pets);
 
 }  // namespace vmctl::ops

@@ -14,9 +14,6 @@ int stop(Context& context, const Args& args);
 int reboot(Context& context, const Args& args);
 int destroy(Context& context, const Args& args);
 int teardown(Context& context, const Args& args);
-// Deletes the VMs of the deployment in `file` after listing them and asking
-// (teardown, and the old spelling destroy -f).
-int teardown_deployment(Context& context, const std::string& file, bool yes, bool pets);
 int remove(Context& context, const Args& args);  // `vmctl delete`
 int logs(Context& context, const Args& args);
 int console(Context& context, const Args& args);

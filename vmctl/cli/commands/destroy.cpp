@@ -1,5 +1,6 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
+#include "vmctl/cli/deployment_view.h"
 #include "vmctl/ops/lifecycle.h"
 #include "vmctl/ops/usage.h"
 
