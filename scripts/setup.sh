@@ -40,11 +40,16 @@ if [ "$(readlink -f "$bindir/vmctl" 2>/dev/null)" != "$repo/build/vmctl" ]; then
   ln -sf "$repo/build/vmctl" "$bindir/vmctl"
 fi
 case ":$PATH:" in *":$bindir:"*) ;; *) echo "note: add $bindir to your PATH" ;; esac
-# Tab completion, loaded by bash-completion in new shells.
-if [ "$(id -u)" -eq 0 ]; then compdir=/usr/share/bash-completion/completions
-else compdir="${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion/completions"; fi
-mkdir -p "$compdir"
-ln -sf "$repo/share/bash-completion/vmctl" "$compdir/vmctl"
+# Tab completion, loaded by bash-completion in new shells. Root's is a copy
+# in a root-owned folder, never a link into the checkout: every user's shell
+# (root's too) runs that file.
+if [ "$(id -u)" -eq 0 ]; then
+  install -D -m 0644 "$repo/share/bash-completion/vmctl" /usr/share/bash-completion/completions/vmctl
+else
+  compdir="${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion/completions"
+  mkdir -p "$compdir"
+  ln -sf "$repo/share/bash-completion/vmctl" "$compdir/vmctl"
+fi
 export PATH="$bindir:$PATH"
 
 say "booting a first VM"
