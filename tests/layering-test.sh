@@ -18,7 +18,8 @@ check core core
 check host host core
 check virt virt core
 check ops ops host core
-check cli cli ops host core
+check teach teach ops host core
+check cli cli teach ops host core
 bad=$(grep -rlE '#include <libvirt/' . | grep -v '^\./virt/')
 if [ -n "$bad" ]; then
     echo "libvirt.h included outside vmctl/virt (the one libvirt seam):"

@@ -1,4 +1,4 @@
 #include "fuzz_main.h"
-#include "vmctl/core/demo.h"
+#include "vmctl/teach/demo.h"
 
-void fuzz_one(const std::string& text) { vmctl::demo::parse_script(text, "fuzz.demo"); }
+void fuzz_one(const std::string& text) { vmctl::teach::parse_demo(text, "fuzz.demo"); }

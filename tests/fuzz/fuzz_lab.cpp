@@ -1,4 +1,4 @@
 #include "fuzz_main.h"
-#include "vmctl/core/lab.h"
+#include "vmctl/teach/lab.h"
 
-void fuzz_one(const std::string& text) { vmctl::lab::parse_lab(text, "lab.yaml", "01-fuzz"); }
+void fuzz_one(const std::string& text) { vmctl::teach::parse_lab(text, "lab.yaml", "01-fuzz"); }

@@ -1,6 +1,6 @@
-#include "vmctl/core/demo.h"
+#include "vmctl/teach/demo.h"
 #include "vmctl/core/error.h"
-#include "vmctl/ops/demo.h"
+#include "vmctl/teach/demo_player.h"
 
 #include <gtest/gtest.h>
 
@@ -10,11 +10,11 @@
 namespace vmctl {
 namespace {
 
-using demo::ActionKind;
+using teach::DemoActionKind;
 
 ErrorKind parse_failure(const std::string& text, std::string* message = nullptr) {
     try {
-        demo::parse_script(text, "x.demo");
+        teach::parse_demo(text, "x.demo");
     } catch (const Error& e) {
         if (message != nullptr)
             *message = std::string(e.what()) + " | " + e.hint();
@@ -24,23 +24,23 @@ ErrorKind parse_failure(const std::string& text, std::string* message = nullptr)
 }
 
 TEST(DemoScript, ParsesEveryKindOfLine) {
-    const auto script = demo::parse_script("# about\n> hello\n>\n$ vmctl list\n$! vmctl info ghost\n@ true\n"
+    const auto script = teach::parse_demo("# about\n> hello\n>\n$ vmctl list\n$! vmctl info ghost\n@ true\n"
                                            "expect web 60 vmctl-guest: ready\npause\ncleanup vmctl delete web\n",
                                            "x.demo");
     ASSERT_EQ(script.actions.size(), 8u);
-    EXPECT_EQ(script.actions[0].kind, ActionKind::Narrate);
+    EXPECT_EQ(script.actions[0].kind, DemoActionKind::Narrate);
     EXPECT_EQ(script.actions[1].text, "");
-    EXPECT_EQ(script.actions[2].kind, ActionKind::Run);
+    EXPECT_EQ(script.actions[2].kind, DemoActionKind::Run);
     EXPECT_EQ(script.actions[2].text, "vmctl list");
-    EXPECT_EQ(script.actions[3].kind, ActionKind::RunExpectFailure);
-    EXPECT_EQ(script.actions[4].kind, ActionKind::Hidden);
-    EXPECT_EQ(script.actions[5].kind, ActionKind::Expect);
+    EXPECT_EQ(script.actions[3].kind, DemoActionKind::RunExpectFailure);
+    EXPECT_EQ(script.actions[4].kind, DemoActionKind::Hidden);
+    EXPECT_EQ(script.actions[5].kind, DemoActionKind::Expect);
     EXPECT_EQ(script.actions[5].vm, "web");
     EXPECT_EQ(script.actions[5].within, std::chrono::seconds(60));
     EXPECT_EQ(script.actions[5].text, "vmctl-guest: ready");
     EXPECT_EQ(script.actions[5].line, 7);
-    EXPECT_EQ(script.actions[6].kind, ActionKind::Pause);
-    EXPECT_EQ(script.actions[7].kind, ActionKind::Cleanup);
+    EXPECT_EQ(script.actions[6].kind, DemoActionKind::Pause);
+    EXPECT_EQ(script.actions[7].kind, DemoActionKind::Cleanup);
 }
 
 TEST(DemoScript, MistakesNameTheLine) {
@@ -73,7 +73,7 @@ protected:
 
     ErrorKind play(const std::string& text) {
         try {
-            ops::play_demo(demo::parse_script(text, "x.demo"), options, terminal);
+            teach::play_demo(teach::parse_demo(text, "x.demo"), options, terminal);
         } catch (const Error& e) {
             screen += std::string("\nERROR ") + e.what();
             return e.kind();
@@ -82,8 +82,8 @@ protected:
     }
 
     std::filesystem::path dir = std::filesystem::temp_directory_path() / ("vmctl-demo-" + std::to_string(::getpid()));
-    ops::DemoOptions options;
-    ops::DemoTerminal terminal;
+    teach::DemoOptions options;
+    teach::DemoTerminal terminal;
     std::string screen;
     int enters = 0;
     bool cancel = false;

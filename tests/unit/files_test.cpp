@@ -6,7 +6,8 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/images.h"
-#include "vmctl/host/lab_state.h"
+#include "vmctl/host/migration_journal.h"
+#include "vmctl/teach/lab_state.h"
 #include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/hosts.h"
 
@@ -60,10 +61,10 @@ TEST(StateFiles, AreTheUsersAloneEvenWhenAnOlderOneWasReadableByAll) {
     host::save_hosts(paths.data_dir, {host::HostEntry{"lab2", "qemu+ssh://lab2/system", false, 0, {}}});
     EXPECT_EQ(mode_of(paths.data_dir + "/hosts.json"), 0600u);
 
-    host::LabState state;
+    teach::LabState state;
     state.active = "01-first-vm";
-    host::save_lab_state(host::lab_state_path(paths.data_dir), state);
-    EXPECT_EQ(mode_of(host::lab_state_path(paths.data_dir)), 0600u);
+    teach::save_lab_state(teach::lab_state_path(paths.data_dir), state);
+    EXPECT_EQ(mode_of(teach::lab_state_path(paths.data_dir)), 0600u);
 
     const std::string journal = host::usage_journal_path(paths);
     std::ofstream(journal) << "";
@@ -87,14 +88,14 @@ TEST(StateFiles, ADamagedLabStateIsSetAsideAndStopsNothing) {
                                       std::string(R"({"active": 7})"), std::string(R"({"labs": [1]})")}) {
         std::filesystem::create_directories(home.dir() + "/labs");
         std::ofstream(path) << damaged;
-        host::LabState state;
-        EXPECT_NO_THROW(state = host::load_lab_state(path)) << damaged;
+        teach::LabState state;
+        EXPECT_NO_THROW(state = teach::load_lab_state(path)) << damaged;
         EXPECT_TRUE(state.active.empty());
         EXPECT_TRUE(state.labs.empty());
         EXPECT_FALSE(std::filesystem::exists(path)) << damaged;
         EXPECT_EQ(host::read_file_or(path + ".damaged", ""), damaged);
         std::ofstream(path) << damaged;
-        EXPECT_FALSE(host::active_lab_label(home.dir())) << "create goes on without a lab label";
+        EXPECT_FALSE(teach::active_lab_label(home.dir())) << "create goes on without a lab label";
     }
 }
 
@@ -191,9 +192,9 @@ TEST(StateFiles, FiftyLabAnswersAtOnceAreAllKept) {
     TempHome home;
     const std::string path = home.dir() + "/labs/state.json";
     in_parallel(50, [&](int i) {
-        host::update_lab_state(path, [&](host::LabState& s) { s.labs["01-x"].answers["k" + std::to_string(i)] = "v"; });
+        teach::update_lab_state(path, [&](teach::LabState& s) { s.labs["01-x"].answers["k" + std::to_string(i)] = "v"; });
     });
-    EXPECT_EQ(host::load_lab_state(path).labs["01-x"].answers.size(), 50u);
+    EXPECT_EQ(teach::load_lab_state(path).labs["01-x"].answers.size(), 50u);
 }
 
 TEST(StateFiles, FiftyHostsAddedAtOnceAreAllKeptAndRemoveForgetsOne) {

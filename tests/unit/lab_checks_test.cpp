@@ -1,11 +1,11 @@
 #include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
 #include "vmctl/core/error.h"
-#include "vmctl/core/lab.h"
+#include "vmctl/teach/lab.h"
 #include "vmctl/core/pattern.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/labels.h"
-#include "vmctl/ops/lab_checks.h"
+#include "vmctl/teach/check.h"
 #include "vmctl/ops/snapshot.h"
 
 #include <gtest/gtest.h>
@@ -19,10 +19,10 @@ using testing::FakeHypervisor;
 using testing::TempHome;
 
 // One predicate from its YAML, as a lab file would write it.
-lab::Check parse_check(const std::string& yaml) {
+std::unique_ptr<teach::Check> parse_check(const std::string& yaml) {
     const std::string text = "title: t\nslides: s\nminutes: 1\nsteps:\n  - title: a\n    text: b\n    solution: c\n"
                              "    checks:\n      - " + yaml + "\n";
-    return lab::parse_lab(text, "lab.yaml", "01-t").steps[0].checks[0];
+    return std::move(teach::parse_lab(text, "lab.yaml", "01-t").steps[0].checks[0]);
 }
 
 class LabChecksTest : public ::testing::Test {
@@ -51,14 +51,14 @@ protected:
         checks.progress = &progress;
     }
 
-    ops::CheckResult check(const std::string& yaml) { return ops::evaluate_check(parse_check(yaml), checks); }
+    teach::CheckResult check(const std::string& yaml) { return teach::evaluate_check(*parse_check(yaml), checks); }
 
     TempHome home;
     ops::Environment env = home.env();
     FakeHypervisor hv;
     FakeHypervisor other;
-    host::LabProgress progress;
-    ops::CheckEnvironment checks;
+    teach::LabProgress progress;
+    teach::CheckEnvironment checks;
     host::ShellResult script_result;
     std::vector<std::string> scripts;
     std::vector<host::MigrationRecord> migrations;

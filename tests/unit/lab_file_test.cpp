@@ -1,9 +1,14 @@
 #include "vmctl/core/error.h"
-#include "vmctl/core/lab.h"
+#include "vmctl/teach/checks/check_kinds.h"
+#include "vmctl/teach/lab.h"
 #include "vmctl/core/pattern.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 namespace vmctl {
@@ -33,7 +38,7 @@ steps:
 // The error a broken lab file gets: its kind and its message.
 std::pair<ErrorKind, std::string> error_of(const std::string& text) {
     try {
-        lab::parse_lab(text, "lab.yaml", "01-x");
+        teach::parse_lab(text, "lab.yaml", "01-x");
     } catch (const Error& e) {
         return {e.kind(), std::string(e.what()) + " | " + e.hint()};
     }
@@ -41,26 +46,53 @@ std::pair<ErrorKind, std::string> error_of(const std::string& text) {
 }
 
 TEST(LabFile, ParsesEveryPartOfALab) {
-    const lab::Lab l = lab::parse_lab(kGood, "lab.yaml", "01-x");
+    const teach::Lab l = teach::parse_lab(kGood, "lab.yaml", "01-x");
     EXPECT_EQ(l.title, "A lab");
     EXPECT_EQ(l.minutes, 10u);
     ASSERT_EQ(l.steps.size(), 1u);
     const auto& checks = l.steps[0].checks;
     ASSERT_EQ(checks.size(), 8u);
-    EXPECT_EQ(checks[0].kind, lab::CheckKind::VmExists);
-    EXPECT_EQ(checks[0].vm, "lab1-web");
-    EXPECT_EQ(checks[1].state, "running");
-    EXPECT_EQ(checks[2].bytes, 512ull * 1024 * 1024);
-    EXPECT_EQ(checks[3].within, std::chrono::seconds(30));
-    EXPECT_EQ(checks[4].key, "group");
-    EXPECT_EQ(checks[4].value, "web");
-    EXPECT_EQ(checks[4].count, 3u);
-    EXPECT_EQ(checks[5].host, "host-b");
-    EXPECT_EQ(checks[6].run, "vmctl info x --get accelerator");
-    EXPECT_EQ(checks[7].kind, lab::CheckKind::Script);
-    EXPECT_EQ(checks[7].because, "the file exists");
-    EXPECT_EQ(checks[1].where.line, 11);
+    // Each check read its own arguments: its claim says them back.
+    const std::vector<std::pair<std::string, std::string>> expected{
+        {"vm_exists", "VM 'lab1-web' exists"},
+        {"vm_state", "VM 'lab1-web' is running"},
+        {"vm_memory", "VM 'lab1-web' has 512 MiB of memory"},
+        {"serial_log", "the console of 'lab1-web' shows /ready/"},
+        {"vms_with_label", "3 VMs labelled group=web"},
+        {"migrated", "VM 'lab1-web' was live-migrated to host-b"},
+        {"answer", "answer 'accel'"},
+        {"script", "the file exists"},
+    };
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(checks[i]->kind, expected[i].first) << i;
+        EXPECT_EQ(checks[i]->claim(), expected[i].second) << i;
+    }
+    EXPECT_EQ(checks[7]->because, "the file exists");
+    EXPECT_EQ(checks[1]->where.line, 11);
     EXPECT_EQ(l.steps[0].hints.size(), 2u);
+}
+
+// The table of check kinds is what the parser offers: each kind once, its
+// required and plain-value arguments among those it takes, and each one in
+// the lab authors' guide.
+TEST(LabFile, EveryCheckKindIsRegisteredOnceAndDocumented) {
+    std::ifstream file(std::string(VMCTL_TEST_DATA) + "/../../labs/README.md");
+    std::stringstream guide;
+    guide << file.rdbuf();
+    std::set<std::string> names;
+    for (const teach::CheckKind& kind : teach::check_kinds()) {
+        EXPECT_TRUE(names.insert(kind.name).second) << kind.name << " is listed twice";
+        const auto takes = [&](const std::string& key) {
+            return std::find(kind.keys.begin(), kind.keys.end(), key) != kind.keys.end();
+        };
+        for (const auto& key : kind.required)
+            EXPECT_TRUE(takes(key)) << kind.name << " requires '" << key << "' but does not take it";
+        EXPECT_TRUE(kind.scalar_key.empty() || takes(kind.scalar_key)) << kind.name;
+        EXPECT_NE(kind.read, nullptr) << kind.name;
+        EXPECT_NE(guide.str().find("`" + kind.name + "`"), std::string::npos)
+            << kind.name << " is missing from labs/README.md";
+    }
+    EXPECT_EQ(names.size(), 15u);
 }
 
 TEST(LabFile, AMisspelledPredicateNamesItsLineAndTheFix) {
@@ -147,14 +179,14 @@ TEST(LabFile, AKeyWithANewlineOrAControlCharacterGivesAOneLineError) {
 }
 
 TEST(LabFile, IdsMatchByNumberOrName) {
-    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "01"));
-    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "1"));
-    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "first-vm"));
-    EXPECT_TRUE(lab::lab_id_matches("01-first-vm", "01-first-vm"));
-    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "02"));
-    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "first"));
-    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", "99999999999999999999999"));
-    EXPECT_FALSE(lab::lab_id_matches("01-first-vm", ""));
+    EXPECT_TRUE(teach::lab_id_matches("01-first-vm", "01"));
+    EXPECT_TRUE(teach::lab_id_matches("01-first-vm", "1"));
+    EXPECT_TRUE(teach::lab_id_matches("01-first-vm", "first-vm"));
+    EXPECT_TRUE(teach::lab_id_matches("01-first-vm", "01-first-vm"));
+    EXPECT_FALSE(teach::lab_id_matches("01-first-vm", "02"));
+    EXPECT_FALSE(teach::lab_id_matches("01-first-vm", "first"));
+    EXPECT_FALSE(teach::lab_id_matches("01-first-vm", "99999999999999999999999"));
+    EXPECT_FALSE(teach::lab_id_matches("01-first-vm", ""));
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
 #include "vmctl/ops/create.h"
-#include "vmctl/ops/lab.h"
+#include "vmctl/teach/lab_flow.h"
 #include "vmctl/ops/labels.h"
 
 #include <gtest/gtest.h>
@@ -42,7 +42,7 @@ steps:
 class LabFlowTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        lab = lab::parse_lab(kLab, "lab.yaml", "01-files");
+        lab = teach::parse_lab(kLab, "lab.yaml", "01-files");
         lab.dir = home.dir() + "/lab";
         std::filesystem::create_directories(lab.dir);
         world.env = &env;
@@ -52,64 +52,64 @@ protected:
         world.all_hosts = [this] { return std::vector<std::pair<std::string, Hypervisor*>>{{"local", &hv}}; };
     }
 
-    host::LabProgress progress() { return host::load_lab_state(world.state_path).labs[lab.id]; }
+    teach::LabProgress progress() { return teach::load_lab_state(world.state_path).labs[lab.id]; }
     void touch(const std::string& name) { std::ofstream(lab.dir + "/" + name) << ""; }
 
     TempHome home;
     ops::Environment env = home.env();
     FakeHypervisor hv;
-    lab::Lab lab;
-    ops::LabWorld world;
+    teach::Lab lab;
+    teach::LabWorld world;
 };
 
 TEST_F(LabFlowTest, AStepPassesOnlyWhenItsWorkIsDoneAndTheLabMovesOn) {
-    ops::start_lab(world, lab);
-    EXPECT_EQ(host::load_lab_state(world.state_path).active, "01-files");
-    auto check = ops::check_step(world, lab);
+    teach::start_lab(world, lab);
+    EXPECT_EQ(teach::load_lab_state(world.state_path).active, "01-files");
+    auto check = teach::check_step(world, lab);
     EXPECT_FALSE(check.passed);
     EXPECT_EQ(progress().step, 0u);
     touch("one");
-    check = ops::check_step(world, lab);
+    check = teach::check_step(world, lab);
     EXPECT_TRUE(check.passed);
     EXPECT_FALSE(check.finished);
     EXPECT_EQ(progress().step, 1u);
     touch("two");
-    check = ops::check_step(world, lab);
+    check = teach::check_step(world, lab);
     EXPECT_TRUE(check.finished);
     EXPECT_FALSE(progress().finished_at.empty());
 }
 
 TEST_F(LabFlowTest, HintsComeInOrderAndAreOfferedAfterThreeFailures) {
-    ops::start_lab(world, lab);
-    EXPECT_FALSE(ops::check_step(world, lab).suggest_hint);
-    EXPECT_FALSE(ops::check_step(world, lab).suggest_hint);
-    EXPECT_TRUE(ops::check_step(world, lab).suggest_hint);
-    EXPECT_FALSE(ops::check_step(world, lab, /*watching=*/true).passed);
+    teach::start_lab(world, lab);
+    EXPECT_FALSE(teach::check_step(world, lab).suggest_hint);
+    EXPECT_FALSE(teach::check_step(world, lab).suggest_hint);
+    EXPECT_TRUE(teach::check_step(world, lab).suggest_hint);
+    EXPECT_FALSE(teach::check_step(world, lab, /*watching=*/true).passed);
     EXPECT_EQ(progress().failed_checks, 3u);  // watching does not count
-    EXPECT_EQ(ops::next_hint(world, lab)->text, "first hint");
-    const auto second = ops::next_hint(world, lab);
+    EXPECT_EQ(teach::next_hint(world, lab)->text, "first hint");
+    const auto second = teach::next_hint(world, lab);
     EXPECT_EQ(second->text, "second hint");
     EXPECT_EQ(second->number, 2u);
-    EXPECT_FALSE(ops::next_hint(world, lab).has_value());
+    EXPECT_FALSE(teach::next_hint(world, lab).has_value());
 }
 
 TEST_F(LabFlowTest, StartingAgainResumesAndAnswersAreKept) {
-    ops::start_lab(world, lab);
+    teach::start_lab(world, lab);
     touch("one");
-    ops::check_step(world, lab);
-    ops::record_answer(world, lab, "accel", "tcg");
-    const auto again = ops::start_lab(world, lab);
+    teach::check_step(world, lab);
+    teach::record_answer(world, lab, "accel", "tcg");
+    const auto again = teach::start_lab(world, lab);
     EXPECT_TRUE(again.resumed);
     EXPECT_EQ(again.step, 1u);
     EXPECT_EQ(progress().answers.at("accel"), "tcg");
 }
 
 TEST_F(LabFlowTest, SolveFastForwardsThroughAStep) {
-    EXPECT_EQ(ops::solve_lab(world, lab, 1), 1u);
+    EXPECT_EQ(teach::solve_lab(world, lab, 1), 1u);
     EXPECT_EQ(progress().step, 1u);
     EXPECT_TRUE(std::filesystem::exists(lab.dir + "/one"));
     EXPECT_FALSE(std::filesystem::exists(lab.dir + "/two"));
-    EXPECT_EQ(testing::failure_kind([&] { ops::solve_lab(world, lab, 9); }), ErrorKind::InvalidArgument);
+    EXPECT_EQ(testing::failure_kind([&] { teach::solve_lab(world, lab, 9); }), ErrorKind::InvalidArgument);
 }
 
 TEST_F(LabFlowTest, ResetRemovesTheLabsVmsPetsIncludedAndNothingElse) {
@@ -122,27 +122,30 @@ TEST_F(LabFlowTest, ResetRemovesTheLabsVmsPetsIncludedAndNothingElse) {
     o.labels = {};
     o.protect = false;
     ops::create_vm(hv, env, o, [](std::string_view) {});
-    ops::start_lab(world, lab);
-    const auto removed = ops::clean_lab(world, lab);
+    teach::start_lab(world, lab);
+    const auto removed = teach::clean_lab(world, lab);
     EXPECT_EQ(removed, std::vector<std::string>{"local/lab1-web"});
     EXPECT_FALSE(hv.domain_exists("lab1-web"));
     EXPECT_TRUE(hv.domain_exists("mine"));
-    EXPECT_TRUE(host::load_lab_state(world.state_path).active.empty());
+    EXPECT_TRUE(teach::load_lab_state(world.state_path).active.empty());
 }
 
 TEST_F(LabFlowTest, TestPassesForAGoodLabAndKeepsTheStudentsProgress) {
-    ops::start_lab(world, lab);
-    ops::record_answer(world, lab, "mine", "kept");
+    teach::start_lab(world, lab);
+    teach::record_answer(world, lab, "mine", "kept");
     std::vector<std::string> lines;
-    const auto report = ops::test_lab(world, lab, [&](std::string_view line) { lines.emplace_back(line); });
+    const auto report = teach::test_lab(world, lab, [&](std::string_view line) { lines.emplace_back(line); });
     EXPECT_TRUE(report.passed) << (report.problems.empty() ? "" : report.problems.front());
     EXPECT_EQ(progress().answers.at("mine"), "kept");
     EXPECT_EQ(world.state_path, home.dir() + "/labs/state.json");
 }
 
 TEST_F(LabFlowTest, TestFailsAStepThatPassesBeforeItsSolution) {
-    lab.steps[1].checks[0].run = "true";
-    const auto report = ops::test_lab(world, lab, [](std::string_view) {});
+    // Step 2's check made true from the start, as a lab author's slip would.
+    std::string always = kLab;
+    always.replace(always.find("test -e two"), 11, "true");
+    lab.steps = std::move(teach::parse_lab(always, "lab.yaml", "01-files").steps);
+    const auto report = teach::test_lab(world, lab, [](std::string_view) {});
     EXPECT_FALSE(report.passed);
     ASSERT_FALSE(report.problems.empty());
     EXPECT_NE(report.problems.front().find("step 2"), std::string::npos) << report.problems.front();
@@ -152,7 +155,7 @@ TEST_F(LabFlowTest, TestFailsAStepThatPassesBeforeItsSolution) {
 TEST_F(LabFlowTest, TestFailsAWrongSolutionAndAStepWithoutHints) {
     lab.steps[0].solution = "true";
     lab.steps[1].hints.clear();
-    const auto report = ops::test_lab(world, lab, [](std::string_view) {});
+    const auto report = teach::test_lab(world, lab, [](std::string_view) {});
     EXPECT_FALSE(report.passed);
     ASSERT_EQ(report.problems.size(), 1u);  // the hint lint stops it before any step runs
     EXPECT_NE(report.problems.front().find("no hints"), std::string::npos);
@@ -179,9 +182,9 @@ steps:
     solution: "true"
 )";
     const std::string work_root = home.dir() + "/work";
-    const auto loaded = ops::load_labs(labs, work_root);
+    const auto loaded = teach::load_labs(labs, work_root);
     ASSERT_EQ(loaded.size(), 1u);
-    const lab::Lab& lab = loaded.front();
+    const teach::Lab& lab = loaded.front();
     const std::string work = work_root + "/01-files";
     EXPECT_EQ(lab.work_dir, work);
     EXPECT_EQ(lab.steps[0].text, "cd " + work + " and read notes.txt");
@@ -194,18 +197,18 @@ steps:
     std::filesystem::create_symlink(victim, work + "/notes.txt");
 
     FakeHypervisor hv;
-    ops::LabWorld world;
+    teach::LabWorld world;
     world.env = &env;
     world.state_path = home.dir() + "/labs/state.json";
     world.checks.hypervisor = [&](const std::string&) -> Hypervisor& { return hv; };
     world.all_hosts = [&] { return std::vector<std::pair<std::string, Hypervisor*>>{{"local", &hv}}; };
-    ops::start_lab(world, lab);
+    teach::start_lab(world, lab);
     EXPECT_EQ(host::read_file_or(victim, ""), "precious");
     EXPECT_FALSE(std::filesystem::is_symlink(work + "/notes.txt"));
     EXPECT_EQ(host::read_file_or(work + "/notes.txt", ""), "mine\n");
     EXPECT_EQ(std::filesystem::status(work).permissions(), std::filesystem::perms::owner_all);
 
-    ops::clean_lab(world, lab);
+    teach::clean_lab(world, lab);
     EXPECT_FALSE(std::filesystem::exists(work));
     EXPECT_EQ(host::read_file_or(victim, ""), "precious");
 }

@@ -9,7 +9,7 @@
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
 #include "vmctl/host/files.h"
-#include "vmctl/host/lab_state.h"
+#include "vmctl/host/migration_journal.h"
 #include "vmctl/host/snapshot_stash.h"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/host/host_facts.h"
 #include "vmctl/host/hosts_registry.h"
-#include "vmctl/host/lab_state.h"
+#include "vmctl/teach/lab_state.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/snapshot_stash.h"
 #include "vmctl/ops/migrate.h"
@@ -118,7 +118,7 @@ const ops::Environment& Context::env() {
         m_env->paths = host::default_paths();
         m_env->cpu = host::probe_cpu();
         m_env->firmware = host::fast_firmware();
-        if (auto label = host::active_lab_label(m_env->paths.data_dir))
+        if (auto label = teach::active_lab_label(m_env->paths.data_dir))
             m_env->session_labels.insert(*label);
         // Lab hosts bridge their VMs onto this machine's vmctl network, whose
         // DHCP server (this machine's daemon) alone knows their addresses.

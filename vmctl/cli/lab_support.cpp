@@ -2,7 +2,7 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/hosts_registry.h"
-#include "vmctl/host/lab_state.h"
+#include "vmctl/teach/lab_state.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -32,9 +32,9 @@ std::string indented(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 LabSession::LabSession(Context& context) : m_context(context) {
-    m_labs = ops::load_labs(ops::labs_dir(), context.env().paths.data_dir + "/labs/work");
+    m_labs = teach::load_labs(teach::labs_dir(), context.env().paths.data_dir + "/labs/work");
     m_world.env = &context.env();
-    m_world.state_path = host::lab_state_path(context.env().paths.data_dir);
+    m_world.state_path = teach::lab_state_path(context.env().paths.data_dir);
     m_world.checks.hypervisor = [this](const std::string& name) -> Hypervisor& { return host(name); };
     m_world.checks.migrations = [this] { return host::load_migration_records(m_world.env->paths.data_dir); };
     m_world.all_hosts = [this] {
@@ -84,13 +84,13 @@ Hypervisor& LabSession::host(const std::string& name) {
     return *found->second;
 }
 
-const lab::Lab& LabSession::lab(const std::string& id) {
+const teach::Lab& LabSession::lab(const std::string& id) {
     if (!id.empty())
-        return ops::find_lab(m_labs, id);
-    return *ops::active_lab(m_world, m_labs).lab;
+        return teach::find_lab(m_labs, id);
+    return *teach::active_lab(m_world, m_labs).lab;
 }
 
-void print_results(std::ostream& out, const std::vector<ops::CheckResult>& results) {
+void print_results(std::ostream& out, const std::vector<teach::CheckResult>& results) {
     for (const auto& r : results) {
         if (r.passed)
             out << fmt::format("  ✓ {}\n", r.what);
@@ -99,18 +99,18 @@ void print_results(std::ostream& out, const std::vector<ops::CheckResult>& resul
     }
 }
 
-void print_step(std::ostream& out, const lab::Lab& lab, std::size_t step) {
+void print_step(std::ostream& out, const teach::Lab& lab, std::size_t step) {
     if (step >= lab.steps.size()) {
         out << fmt::format("Lab {} is finished. Pick the next one in 'vmctl lab list'.\n", lab.id);
         return;
     }
-    const lab::Step& s = lab.steps[step];
+    const teach::Step& s = lab.steps[step];
     out << fmt::format("── Lab {}, step {} of {}: {}\n\n", lab.id, step + 1, lab.steps.size(), s.title);
     out << indented(s.text, "  ");
     out << "\nWhen you are done: vmctl lab check   (stuck? vmctl lab hint)\n";
 }
 
-void print_progress_after(std::ostream& out, const lab::Lab& lab, const ops::StepCheck& check) {
+void print_progress_after(std::ostream& out, const teach::Lab& lab, const teach::StepCheck& check) {
     if (!check.passed)
         return;
     out << fmt::format("\nStep {} done.\n\n", check.step + 1);

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "vmctl/cli/context.h"
-#include "vmctl/core/lab.h"
-#include "vmctl/ops/lab.h"
+#include "vmctl/teach/lab.h"
+#include "vmctl/teach/lab_flow.h"
 
 #include <map>
 #include <memory>
@@ -22,12 +22,12 @@ public:
     LabSession(const LabSession&) = delete;
     LabSession& operator=(const LabSession&) = delete;
 
-    const std::vector<lab::Lab>& labs() const { return m_labs; }
-    ops::LabWorld& world() { return m_world; }
+    const std::vector<teach::Lab>& labs() const { return m_labs; }
+    teach::LabWorld& world() { return m_world; }
     Context& context() { return m_context; }
 
     // The lab named by `id`, or the active one when `id` is empty.
-    const lab::Lab& lab(const std::string& id);
+    const teach::Lab& lab(const std::string& id);
 
 private:
     Hypervisor& host(const std::string& name);
@@ -37,18 +37,18 @@ private:
     void forget_gone_hosts();
 
     Context& m_context;
-    std::vector<lab::Lab> m_labs;
-    ops::LabWorld m_world;
+    std::vector<teach::Lab> m_labs;
+    teach::LabWorld m_world;
     std::map<std::string, std::unique_ptr<Hypervisor>> m_hosts;
 };
 
 // One line per check: "  ✓ VM 'web' exists" or "  ✗ VM 'web' is running: it is shut off".
-void print_results(std::ostream& out, const std::vector<ops::CheckResult>& results);
+void print_results(std::ostream& out, const std::vector<teach::CheckResult>& results);
 
 // The step's heading, its text, and how to check it.
-void print_step(std::ostream& out, const lab::Lab& lab, std::size_t step);
+void print_step(std::ostream& out, const teach::Lab& lab, std::size_t step);
 
 // What a student sees once a step passes: the next step, or the lab's end.
-void print_progress_after(std::ostream& out, const lab::Lab& lab, const ops::StepCheck& check);
+void print_progress_after(std::ostream& out, const teach::Lab& lab, const teach::StepCheck& check);
 
 }  // namespace vmctl::cli

@@ -8,7 +8,7 @@
 #include "vmctl/ops/exec.h"
 #include "vmctl/ops/network.h"
 #include "vmctl/host/files.h"
-#include "vmctl/host/lab_state.h"
+#include "vmctl/host/migration_journal.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/snapshot_stash.h"
 

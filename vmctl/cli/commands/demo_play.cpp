@@ -1,10 +1,10 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
-#include "vmctl/core/demo.h"
+#include "vmctl/teach/demo.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
-#include "vmctl/ops/demo.h"
+#include "vmctl/teach/demo_player.h"
 
 #include <fmt/format.h>
 
@@ -44,9 +44,9 @@ int demo_play(Context& context, const Args& args) {
     if (!std::filesystem::is_regular_file(file, ec))
         throw Error(ErrorKind::NotFound, fmt::format("there is no demo script '{}'", file),
                     "see the demos with 'vmctl demo list'");
-    const demo::Script script = demo::parse_script(host::read_named_file(file, "demo file"), file);
+    const teach::DemoScript script = teach::parse_demo(host::read_named_file(file, "demo file"), file);
 
-    ops::DemoOptions options;
+    teach::DemoOptions options;
     options.auto_play = cli.has("auto");
     options.speed = cli.get<double>("speed");
     if (options.speed < 0 || options.speed > 100)
@@ -61,7 +61,7 @@ int demo_play(Context& context, const Args& args) {
                     "add --auto to play the demo without waiting");
 
     auto& out = context.out();
-    ops::DemoTerminal terminal;
+    teach::DemoTerminal terminal;
     terminal.write = [&out](std::string_view text) { out << text << std::flush; };
     terminal.wait_for_enter = [] {
         std::string line;
@@ -91,7 +91,7 @@ int demo_play(Context& context, const Args& args) {
     struct sigaction previous {};
     ::sigaction(SIGINT, &action, &previous);
     try {
-        const ops::DemoResult result = ops::play_demo(script, options, terminal);
+        const teach::DemoResult result = teach::play_demo(script, options, terminal);
         ::sigaction(SIGINT, &previous, nullptr);
         context.err() << fmt::format("demo finished: {} commands in {:.0f} s\n", result.commands, result.seconds);
     } catch (...) {

@@ -25,8 +25,8 @@ int lab_answer(Context& context, const Args& args) {
     const std::string value = host::trim(text.substr(equals + 1));
     validate_text("answer", text, 1000);
     LabSession session(context);
-    const lab::Lab& lab = session.lab("");
-    ops::record_answer(session.world(), lab, key, value);
+    const teach::Lab& lab = session.lab("");
+    teach::record_answer(session.world(), lab, key, value);
     context.out() << fmt::format("Recorded {}. Now run 'vmctl lab check'.\n", key);
     return 0;
 }

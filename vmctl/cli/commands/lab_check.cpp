@@ -15,9 +15,9 @@ int lab_check(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const lab::Lab& lab = session.lab("");
+    const teach::Lab& lab = session.lab("");
     context.err() << "checking...\n";
-    const ops::StepCheck check = ops::check_step(session.world(), lab);
+    const teach::StepCheck check = teach::check_step(session.world(), lab);
     auto& out = context.out();
     if (check.finished && check.results.empty()) {
         out << fmt::format("Lab {} is already finished. Pick the next one in 'vmctl lab list'.\n", lab.id);

@@ -12,9 +12,9 @@ int lab_hint(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const lab::Lab& lab = session.lab("");
+    const teach::Lab& lab = session.lab("");
     auto& out = context.out();
-    if (auto hint = ops::next_hint(session.world(), lab)) {
+    if (auto hint = teach::next_hint(session.world(), lab)) {
         out << fmt::format("Hint {} of {}: {}\n", hint->number, hint->of, hint->text);
         if (hint->number < hint->of)
             out << "(ask again for another one)\n";

@@ -14,7 +14,7 @@ int lab_list(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const host::LabState state = host::load_lab_state(session.world().state_path);
+    const teach::LabState state = teach::load_lab_state(session.world().state_path);
     auto& out = context.out();
     Table table({"", "LAB", "TITLE", "MINUTES", "PROGRESS", "SLIDES"});
     for (const auto& l : session.labs()) {

@@ -17,9 +17,9 @@ int lab_reset(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const lab::Lab& lab = session.lab(cli.optional("ID").value_or(""));
+    const teach::Lab& lab = session.lab(cli.optional("ID").value_or(""));
     auto& out = context.out();
-    const auto vms = ops::lab_vms(session.world(), lab.id);
+    const auto vms = teach::lab_vms(session.world(), lab.id);
     if (!cli.has("yes")) {
         const std::string what = vms.empty() ? std::string("no VMs") : fmt::format("{}", fmt::join(vms, ", "));
         if (!context.confirm(fmt::format("Reset lab {}: remove {} and your progress?", lab.id, what), "--yes")) {
@@ -27,14 +27,14 @@ int lab_reset(Context& context, const Args& args) {
             return 0;
         }
     }
-    const auto removed = ops::clean_lab(session.world(), lab);
+    const auto removed = teach::clean_lab(session.world(), lab);
     out << fmt::format("Removed {} VM{}{}{}.\n", removed.size(), removed.size() == 1 ? "" : "s",
                        removed.empty() ? "" : ": ", fmt::join(removed, ", "));
     if (cli.has("clean-only")) {
         out << fmt::format("Lab {} is cleaned up; 'vmctl lab start {}' begins it again.\n", lab.id, lab.id);
         return 0;
     }
-    ops::start_lab(session.world(), lab);
+    teach::start_lab(session.world(), lab);
     out << fmt::format("Lab {} starts over.\n\n", lab.id);
     print_step(out, lab, 0);
     return 0;

@@ -10,7 +10,7 @@ int lab_show(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const ops::ActiveLab active = ops::active_lab(session.world(), session.labs());
+    const teach::ActiveLab active = teach::active_lab(session.world(), session.labs());
     print_step(context.out(), *active.lab, active.progress.step);
     return 0;
 }

@@ -16,10 +16,10 @@ int lab_solve(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const lab::Lab& lab = session.lab(cli.optional("ID").value_or(""));
+    const teach::Lab& lab = session.lab(cli.optional("ID").value_or(""));
     const std::size_t through = cli.get_optional<unsigned>("step").value_or(0);
-    const std::size_t solved = ops::solve_lab(session.world(), lab, through);
-    const ops::ActiveLab active = ops::active_lab(session.world(), session.labs());
+    const std::size_t solved = teach::solve_lab(session.world(), lab, through);
+    const teach::ActiveLab active = teach::active_lab(session.world(), session.labs());
     auto& out = context.out();
     out << fmt::format("\nSolved {} step{} of lab {}.\n\n", solved, solved == 1 ? "" : "s", lab.id);
     print_step(out, lab, active.progress.step);

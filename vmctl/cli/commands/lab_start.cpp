@@ -15,9 +15,9 @@ int lab_start(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const lab::Lab& lab = session.lab(cli.required("ID"));
+    const teach::Lab& lab = session.lab(cli.required("ID"));
     auto& out = context.out();
-    const ops::StartResult result = ops::start_lab(session.world(), lab);
+    const teach::StartResult result = teach::start_lab(session.world(), lab);
     if (result.resumed) {
         out << fmt::format("Going on with lab {} at step {} ('vmctl lab reset {}' starts it over).\n\n", lab.id,
                            result.step + 1, lab.id);

@@ -37,7 +37,7 @@ int lab_status(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     LabSession session(context);
-    const host::LabState state = host::load_lab_state(session.world().state_path);
+    const teach::LabState state = teach::load_lab_state(session.world().state_path);
     auto& out = context.out();
     if (cli.has("json")) {
         nlohmann::json labs = nlohmann::json::array();

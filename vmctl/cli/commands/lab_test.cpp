@@ -22,7 +22,7 @@ int lab_test(Context& context, const Args& args) {
     if (id.has_value() == cli.has("all"))
         throw Error(ErrorKind::Usage, "name one lab or give --all", "e.g. 'vmctl lab test 01' or 'vmctl lab test --all'");
     LabSession session(context);
-    std::vector<const lab::Lab*> labs;
+    std::vector<const teach::Lab*> labs;
     if (id)
         labs.push_back(&session.lab(*id));
     else
@@ -32,9 +32,9 @@ int lab_test(Context& context, const Args& args) {
         session.world().script_output = nullptr;
     auto& out = context.out();
     auto progress = [&out](std::string_view line) { out << line << '\n' << std::flush; };
-    std::vector<ops::LabTestReport> reports;
-    for (const lab::Lab* l : labs)
-        reports.push_back(ops::test_lab(session.world(), *l, progress));
+    std::vector<teach::LabTestReport> reports;
+    for (const teach::Lab* l : labs)
+        reports.push_back(teach::test_lab(session.world(), *l, progress));
     out << '\n';
     Table table({"LAB", "RESULT", "SECONDS", "PROBLEM"});
     std::size_t failed = 0;

@@ -11,7 +11,7 @@
 namespace vmctl::cli::commands {
 namespace {
 
-std::string summary(const ops::StepCheck& check) {
+std::string summary(const teach::StepCheck& check) {
     std::string text;
     for (const auto& r : check.results)
         text += (r.passed ? "+" : "-") + r.what + r.reason + "\n";
@@ -36,13 +36,13 @@ int lab_watch(Context& context, const Args& args) {
         deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*timeout);
 
     LabSession session(context);
-    const lab::Lab& lab = session.lab("");
+    const teach::Lab& lab = session.lab("");
     auto& out = context.out();
     out << fmt::format("Watching lab {}; every change to your VMs is checked. Ctrl-C stops.\n\n", lab.id);
-    print_step(out, lab, ops::active_lab(session.world(), session.labs()).progress.step);
+    print_step(out, lab, teach::active_lab(session.world(), session.labs()).progress.step);
     std::string last;
     for (;;) {
-        const ops::StepCheck check = ops::check_step(session.world(), lab, true);
+        const teach::StepCheck check = teach::check_step(session.world(), lab, true);
         if (check.passed && check.results.empty())
             return 0;  // already finished
         const std::string now = summary(check);

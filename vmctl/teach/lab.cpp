@@ -1,53 +1,21 @@
-#include "vmctl/core/lab.h"
+#include "vmctl/teach/lab.h"
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/pattern.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/suggest.h"
 #include "vmctl/core/yaml_file.h"
+#include "vmctl/teach/checks/check_kinds.h"
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <regex>
 
-namespace vmctl::lab {
+namespace vmctl::teach {
 namespace {
-
-struct KindInfo {
-    CheckKind kind;
-    const char* name;
-    std::vector<std::string> keys;      // keys its map may have
-    std::vector<std::string> required;  // keys it must have
-    const char* scalar_key;             // the key a plain scalar value means, or nullptr
-};
-
-const std::vector<KindInfo>& kinds() {
-    static const std::vector<KindInfo> table{
-        {CheckKind::VmExists, "vm_exists", {"vm", "host"}, {"vm"}, "vm"},
-        {CheckKind::VmAbsent, "vm_absent", {"vm", "host"}, {"vm"}, "vm"},
-        {CheckKind::VmState, "vm_state", {"vm", "state", "host"}, {"vm", "state"}, nullptr},
-        {CheckKind::VmCpus, "vm_cpus", {"vm", "count", "host"}, {"vm", "count"}, nullptr},
-        {CheckKind::VmMemory, "vm_memory", {"vm", "size", "host"}, {"vm", "size"}, nullptr},
-        {CheckKind::SnapshotExists, "snapshot_exists", {"vm", "snapshot", "host"}, {"vm", "snapshot"}, nullptr},
-        {CheckKind::SnapshotCurrent, "snapshot_current", {"vm", "snapshot", "host"}, {"vm", "snapshot"}, nullptr},
-        {CheckKind::VmOnHost, "vm_on_host", {"vm", "host"}, {"vm", "host"}, nullptr},
-        {CheckKind::Migrated, "migrated", {"vm", "to"}, {"vm"}, nullptr},
-        {CheckKind::Label, "label", {"vm", "key", "value", "host"}, {"vm", "key"}, nullptr},
-        {CheckKind::LabelCount, "vms_with_label", {"label", "count", "host"}, {"label", "count"}, nullptr},
-        {CheckKind::SerialLog, "serial_log", {"vm", "pattern", "within", "host"}, {"vm", "pattern"}, nullptr},
-        {CheckKind::GuestCommand, "guest_command", {"vm", "run", "pattern", "host"}, {"vm", "run", "pattern"},
-         nullptr},
-        {CheckKind::Answer, "answer", {"key", "equals", "pattern", "equals_command"}, {"key"}, nullptr},
-        {CheckKind::Script, "script", {"run"}, {"run"}, "run"},
-    };
-    return table;
-}
-
-const std::array<const char*, 3> kStates{"running", "shut off", "paused"};
 
 // Reads a lab file's parts into plain structs; positions and errors come
 // from YamlFile, shared with deployment files and price sheets.
@@ -63,6 +31,8 @@ public:
     [[noreturn]] void fail(const YAML::Node& node, const std::string& problem, const std::string& fix) const {
         m_file.fail(node, problem, fix);
     }
+
+    [[noreturn]] void fail_with(const YAML::Node& node, const Error& error) const { m_file.fail_with(node, error); }
 
     // Refuses keys not in `allowed`, suggesting the closest one.
     void only_keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& what) const {
@@ -134,98 +104,7 @@ public:
                  kPatternFix);
     }
 
-    Check check(const YAML::Node& node) const {
-        map(node, "a check");
-        Check check;
-        check.where = where(node);
-        const KindInfo* info = nullptr;
-        YAML::Node args;
-        std::vector<std::string> names{"because"};
-        for (const KindInfo& k : kinds())
-            names.emplace_back(k.name);
-        only_keys(node, names, "a check");
-        for (const KindInfo& k : kinds()) {
-            if (!node[k.name])
-                continue;
-            if (info != nullptr)
-                fail(node, fmt::format("this check has two predicates, '{}' and '{}'", info->name, k.name),
-                     "write each predicate as its own '- ' item of 'checks'");
-            info = &k;
-            args = node[k.name];
-        }
-        if (info == nullptr)
-            fail(node, "this check names no predicate", fmt::format("use one of: {}", fmt::join(names.begin() + 1,
-                                                                                                 names.end(), ", ")));
-        check.kind = info->kind;
-        check.because = text(node, "because", false);
-
-        if (args.IsScalar() && info->scalar_key != nullptr) {
-            YAML::Node expanded;
-            expanded[info->scalar_key] = args.as<std::string>();
-            assign(check, expanded, args);
-            return check;
-        }
-        if (!args.IsMap())
-            fail(args, fmt::format("'{}' needs its arguments as a mapping", info->name),
-                 fmt::format("write e.g. '{}: {{{}: ...}}'", info->name, info->required.front()));
-        only_keys(args, info->keys, fmt::format("'{}'", info->name));
-        for (const std::string& key : info->required)
-            if (!args[key])
-                fail(args, fmt::format("'{}' needs '{}'", info->name, key),
-                     fmt::format("add '{}: ...' to it", key));
-        assign(check, args, args);
-        return check;
-    }
-
-    // Copies and validates the arguments of one predicate.
-    void assign(Check& check, const YAML::Node& args, const YAML::Node& at) const {
-        auto get = [&](const char* key) { return args[key] ? text(args, key, true) : std::string{}; };
-        check.vm = get("vm");
-        check.host = get("host");
-        check.snapshot = get("snapshot");
-        check.key = get("key");
-        check.value = get("value");
-        check.pattern = get("pattern");
-        check.run = get("run");
-        if (check.kind == CheckKind::Migrated)
-            check.host = get("to");
-        if (args["state"]) {
-            check.state = get("state");
-            if (std::find(kStates.begin(), kStates.end(), check.state) == kStates.end())
-                fail(args["state"], fmt::format("'{}' is not a VM state", check.state),
-                     fmt::format("use one of: {}", fmt::join(kStates, ", ")));
-        }
-        if (args["count"])
-            check.count = number(args, "count", 0, 1000);
-        if (args["within"])
-            check.within = std::chrono::seconds(number(args, "within", 1, 3600));
-        if (args["size"]) {
-            try {
-                check.bytes = parse_size(get("size"), "size");
-            } catch (const Error& e) {
-                m_file.fail_with(args["size"], e);
-            }
-        }
-        if (args["label"]) {
-            const std::string label = get("label");
-            const auto equals = label.find('=');
-            if (equals == std::string::npos || equals == 0)
-                fail(args["label"], fmt::format("'{}' is not a KEY=VALUE label", label), "write e.g. 'group=web'");
-            check.key = label.substr(0, equals);
-            check.value = label.substr(equals + 1);
-        }
-        if (check.kind == CheckKind::Answer) {
-            const int given = (args["equals"] ? 1 : 0) + (args["pattern"] ? 1 : 0) + (args["equals_command"] ? 1 : 0);
-            if (given != 1)
-                fail(at, "'answer' needs exactly one of 'equals', 'pattern' or 'equals_command'",
-                     "say what the right answer is, e.g. 'equals: tcg'");
-            check.value = get("equals");
-            if (args["equals_command"])
-                check.run = get("equals_command");
-        }
-        if (!check.pattern.empty())
-            regex(args["pattern"], check.pattern);
-    }
+    std::unique_ptr<Check> check(const YAML::Node& node) const;  // after Arguments, which it uses
 
     Step step(const YAML::Node& node, std::size_t number) const {
         map(node, fmt::format("step {}", number));
@@ -270,6 +149,94 @@ private:
     const YamlFile& m_file;
 };
 
+// A check's arguments as its kind reads them, with every mistake reported
+// at its place in the file.
+class Arguments final : public CheckArgs {
+public:
+    // `args` holds the values; `at` is where they were written (the same
+    // node, except for a plain value like "vm_exists: web").
+    Arguments(const Reader& reader, YAML::Node args, YAML::Node at)
+        : m_reader(reader), m_args(std::move(args)), m_at(std::move(at)) {}
+
+    bool has(const std::string& key) const override { return static_cast<bool>(m_args[key]); }
+
+    std::string text(const std::string& key) const override { return has(key) ? m_reader.text(m_args, key, true) : ""; }
+
+    unsigned number(const std::string& key, unsigned min, unsigned max) const override {
+        return m_reader.number(m_args, key, min, max);
+    }
+
+    std::uint64_t size(const std::string& key) const override {
+        try {
+            return parse_size(text(key), key);
+        } catch (const Error& e) {
+            m_reader.fail_with(place(key), e);
+        }
+    }
+
+    std::string pattern(const std::string& key) const override {
+        const std::string value = text(key);
+        if (!value.empty())
+            m_reader.regex(place(key), value);
+        return value;
+    }
+
+    [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& fix) const override {
+        m_reader.fail(place(key), problem, fix);
+    }
+
+private:
+    YAML::Node place(const std::string& key) const {
+        if (!key.empty() && m_at.IsMap() && m_at[key])
+            return m_at[key];
+        return m_at;
+    }
+
+    const Reader& m_reader;
+    YAML::Node m_args;
+    YAML::Node m_at;
+};
+
+std::unique_ptr<Check> Reader::check(const YAML::Node& node) const {
+    map(node, "a check");
+    const CheckKind* kind = nullptr;
+    YAML::Node args;
+    std::vector<std::string> names{"because"};
+    for (const CheckKind& k : check_kinds())
+        names.push_back(k.name);
+    only_keys(node, names, "a check");
+    for (const CheckKind& k : check_kinds()) {
+        if (!node[k.name])
+            continue;
+        if (kind != nullptr)
+            fail(node, fmt::format("this check has two predicates, '{}' and '{}'", kind->name, k.name),
+                 "write each predicate as its own '- ' item of 'checks'");
+        kind = &k;
+        args = node[k.name];
+    }
+    if (kind == nullptr)
+        fail(node, "this check names no predicate", fmt::format("use one of: {}", fmt::join(names.begin() + 1,
+                                                                                             names.end(), ", ")));
+    const bool plain = args.IsScalar() && !kind->scalar_key.empty();  // "vm_exists: web" is {vm: web}
+    if (!plain) {
+        if (!args.IsMap())
+            fail(args, fmt::format("'{}' needs its arguments as a mapping", kind->name),
+                 fmt::format("write e.g. '{}: {{{}: ...}}'", kind->name, kind->required.front()));
+        only_keys(args, kind->keys, fmt::format("'{}'", kind->name));
+        for (const std::string& key : kind->required)
+            if (!args[key])
+                fail(args, fmt::format("'{}' needs '{}'", kind->name, key), fmt::format("add '{}: ...' to it", key));
+    }
+    YAML::Node expanded;
+    if (plain)
+        expanded[kind->scalar_key] = args.as<std::string>();
+    std::unique_ptr<Check> check = kind->read(Arguments(*this, plain ? expanded : args, args));
+    check->kind = kind->name;
+    check->because = text(node, "because", false);
+    check->where = where(node);
+    return check;
+}
+
 }  // namespace
 
 Lab parse_lab(const std::string& text, const std::string& file, const std::string& id) {
@@ -294,4 +261,4 @@ bool lab_id_matches(const std::string& id, const std::string& wanted) {
     return false;
 }
 
-}  // namespace vmctl::lab
+}  // namespace vmctl::teach

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "vmctl/core/lab.h"
-#include "vmctl/host/lab_state.h"
-#include "vmctl/ops/lab_checks.h"
+#include "vmctl/ops/environment.h"
+#include "vmctl/teach/check.h"
+#include "vmctl/teach/lab.h"
+#include "vmctl/teach/lab_state.h"
 
 #include <functional>
 #include <optional>
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace vmctl::ops {
+namespace vmctl::teach {
 
 // Where the labs are: VMCTL_LABS, else the labs/ folder of vmctl's sources.
 std::string labs_dir();
@@ -20,10 +21,10 @@ std::string labs_dir();
 // `work_root` holds each lab's work folder (WORK_ROOT/ID): vmctl makes it
 // afresh for the user, private (0700), when the lab starts; its scripts get
 // it as $VMCTL_LAB_WORK, and "{work}" in the lab's text reads as its path.
-std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_root);
+std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root);
 
 // The lab `id` names ("01", "first-vm", "01-first-vm"); Error(NotFound) otherwise.
-const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& id);
+const Lab& find_lab(const std::vector<Lab>& labs, const std::string& id);
 
 // What the lab commands need from outside: checks' access to hosts, every
 // host to clean up, the progress file, and where to write a script's output.
@@ -31,14 +32,14 @@ struct LabWorld {
     CheckEnvironment checks;  // its `progress` is filled in by each operation
     // The local hypervisor and every registered host that answers, by name.
     std::function<std::vector<std::pair<std::string, Hypervisor*>>()> all_hosts;
-    const Environment* env = nullptr;
+    const ops::Environment* env = nullptr;
     std::string state_path;
     std::function<void(std::string_view)> script_output;  // a script's output as it runs; null: hidden
 };
 
 // Runs one of the lab's shell texts (setup, cleanup, a solution, a check) in
 // the lab's folder, with this vmctl first on PATH and VMCTL_LAB/VMCTL_LAB_DIR set.
-host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
+host::ShellResult run_lab_script(const Lab& lab, const std::string& script,
                                  const std::function<void(std::string_view)>& on_output,
                                  std::chrono::seconds timeout = std::chrono::seconds(600));
 
@@ -48,14 +49,14 @@ struct StartResult {
 };
 
 // Makes the lab the active one and runs its setup; a lab in progress is resumed.
-StartResult start_lab(LabWorld& world, const lab::Lab& lab);
+StartResult start_lab(LabWorld& world, const Lab& lab);
 
 // The active lab (Error(NotFound) telling to start one) and its progress.
 struct ActiveLab {
-    const lab::Lab* lab = nullptr;
-    host::LabProgress progress;
+    const Lab* lab = nullptr;
+    LabProgress progress;
 };
-ActiveLab active_lab(const LabWorld& world, const std::vector<lab::Lab>& labs);
+ActiveLab active_lab(const LabWorld& world, const std::vector<Lab>& labs);
 
 struct StepCheck {
     std::size_t step = 0;  // the step that was checked
@@ -68,7 +69,7 @@ struct StepCheck {
 // Checks the current step of the active lab; when it passes, moves on. A
 // failure counts toward offering a hint, except when `watching` (`lab watch`
 // checks again and again, and does not wait for console lines either).
-StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching = false);
+StepCheck check_step(LabWorld& world, const Lab& lab, bool watching = false);
 
 // The next hint of the current step, and its number; nothing when all were shown.
 struct Hint {
@@ -76,22 +77,22 @@ struct Hint {
     std::size_t of = 0;
     std::string text;
 };
-std::optional<Hint> next_hint(LabWorld& world, const lab::Lab& lab);
+std::optional<Hint> next_hint(LabWorld& world, const Lab& lab);
 
 // Records an answer (`vmctl lab answer KEY=VALUE`) for the active lab.
-void record_answer(LabWorld& world, const lab::Lab& lab, const std::string& key, const std::string& value);
+void record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value);
 
 // Every VM labelled lab=ID on every host, as "host/name".
 std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id);
 
 // Removes every VM the lab made (pets too: the lab made them) on every host,
 // runs the lab's cleanup, forgets its progress. Returns what was removed.
-std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab);
+std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab);
 
 // The instructor's fast-forward: runs the reference solution of each step
 // from the current one through `through` (1-based; 0: to the end), checking
 // each. Throws Error(CheckFailed) when a solution does not make its step pass.
-std::size_t solve_lab(LabWorld& world, const lab::Lab& lab, std::size_t through);
+std::size_t solve_lab(LabWorld& world, const Lab& lab, std::size_t through);
 
 // `vmctl lab test`: on a progress file of its own, clean, set up, and for
 // every step: the checks must fail, the solution runs, the checks must pass;
@@ -102,6 +103,6 @@ struct LabTestReport {
     double seconds = 0;
     std::vector<std::string> problems;
 };
-LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function<void(std::string_view)>& progress);
+LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void(std::string_view)>& progress);
 
-}  // namespace vmctl::ops
+}  // namespace vmctl::teach

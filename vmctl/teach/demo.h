@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-namespace vmctl::demo {
+namespace vmctl::teach {
 
 // One line of a demo script. The format is plain text, one action per line:
 //
@@ -16,22 +16,22 @@ namespace vmctl::demo {
 //   expect demo-web 60 HB boot=       wait up to 60 s for a console line of the VM matching the regex
 //   pause                             wait for Enter (a moment in --auto)
 //   cleanup vmctl delete demo-web --force   run at the end in written order, even after a failure or Ctrl-C
-enum class ActionKind { Narrate, Run, RunExpectFailure, Hidden, Expect, Pause, Cleanup };
+enum class DemoActionKind { Narrate, Run, RunExpectFailure, Hidden, Expect, Pause, Cleanup };
 
-struct Action {
-    ActionKind kind = ActionKind::Narrate;
+struct DemoAction {
+    DemoActionKind kind = DemoActionKind::Narrate;
     std::string text;    // the narration, the command, or the expect pattern
     std::string vm;      // expect: the VM whose console is watched
     std::chrono::seconds within{0};  // expect: how long to wait
     int line = 0;        // 1-based, for messages
 };
 
-struct Script {
+struct DemoScript {
     std::string file;
-    std::vector<Action> actions;
+    std::vector<DemoAction> actions;
 };
 
 // Parses a demo script; a mistake is Error(FileInvalid) "FILE:LINE: ...; fix".
-Script parse_script(const std::string& text, const std::string& file);
+DemoScript parse_demo(const std::string& text, const std::string& file);
 
-}  // namespace vmctl::demo
+}  // namespace vmctl::teach

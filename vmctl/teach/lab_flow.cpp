@@ -1,4 +1,4 @@
-#include "vmctl/ops/lab.h"
+#include "vmctl/teach/lab_flow.h"
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/suggest.h"
@@ -17,15 +17,15 @@
 #include <cstdlib>
 #include <filesystem>
 
-namespace vmctl::ops {
+namespace vmctl::teach {
 namespace {
 
 namespace fs = std::filesystem;
 
-host::LabState load_state(const LabWorld& world) { return host::load_lab_state(world.state_path); }
+LabState load_state(const LabWorld& world) { return load_lab_state(world.state_path); }
 
 // Runs a script that must succeed (setup, a solution); throws with its last line.
-void run_required(LabWorld& world, const lab::Lab& lab, const std::string& script, const std::string& what) {
+void run_required(LabWorld& world, const Lab& lab, const std::string& script, const std::string& what) {
     if (host::trim(script).empty())
         return;
     const host::ShellResult result = run_lab_script(lab, script, world.script_output);
@@ -40,7 +40,7 @@ void run_required(LabWorld& world, const lab::Lab& lab, const std::string& scrip
 }
 
 // The check environment with this lab's progress and scripts.
-CheckEnvironment checks_for(const LabWorld& world, const lab::Lab& lab, const host::LabProgress& progress,
+CheckEnvironment checks_for(const LabWorld& world, const Lab& lab, const LabProgress& progress,
                             bool patient) {
     CheckEnvironment env = world.checks;
     env.progress = &progress;
@@ -79,35 +79,35 @@ private:
     std::optional<std::string> m_saved_env;
 };
 
-void advance(host::LabProgress& progress, const lab::Lab& lab) {
+void advance(LabProgress& progress, const Lab& lab) {
     ++progress.step;
     progress.failed_checks = 0;
     progress.hints_shown = 0;
-    progress.step_started_at = now_iso8601();
+    progress.step_started_at = ops::now_iso8601();
     if (progress.step >= lab.steps.size())
         progress.finished_at = progress.step_started_at;
 }
 
 // "{work}" in a text the student reads becomes the lab's work folder.
-void name_work_dir(lab::Lab& lab) {
+void name_work_dir(Lab& lab) {
     const auto fill = [&](std::string& text) {
         for (std::size_t at; (at = text.find("{work}")) != std::string::npos;)
             text.replace(at, 6, lab.work_dir);
     };
     fill(lab.intro);
     fill(lab.outro);
-    for (lab::Step& step : lab.steps) {
+    for (Step& step : lab.steps) {
         fill(step.text);
         for (std::string& hint : step.hints)
             fill(hint);
-        for (lab::Check& check : step.checks)
-            fill(check.because);
+        for (auto& check : step.checks)
+            fill(check->because);
     }
 }
 
 // A new start of the lab gets an empty work folder: nothing an earlier run
 // (or anyone) left in it is used.
-void fresh_work_dir(const lab::Lab& lab) {
+void fresh_work_dir(const Lab& lab) {
     if (lab.work_dir.empty())
         return;
     std::error_code ec;
@@ -131,7 +131,7 @@ std::string labs_dir() {
     return host::source_dir() + "/labs";
 }
 
-std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_root) {
+std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         throw Error(ErrorKind::NotFound, fmt::format("there is no labs folder at {}", dir),
@@ -141,10 +141,10 @@ std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_
         if (entry.is_directory() && fs::exists(entry.path() / "lab.yaml"))
             folders.push_back(entry.path());
     std::sort(folders.begin(), folders.end());
-    std::vector<lab::Lab> labs;
+    std::vector<Lab> labs;
     for (const auto& folder : folders) {
         const std::string file = (folder / "lab.yaml").string();
-        lab::Lab parsed = lab::parse_lab(host::read_file_or(file, ""), file, folder.filename().string());
+        Lab parsed = parse_lab(host::read_file_or(file, ""), file, folder.filename().string());
         parsed.dir = folder.string();
         parsed.work_dir = work_root + "/" + parsed.id;
         name_work_dir(parsed);
@@ -153,9 +153,9 @@ std::vector<lab::Lab> load_labs(const std::string& dir, const std::string& work_
     return labs;
 }
 
-const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& id) {
+const Lab& find_lab(const std::vector<Lab>& labs, const std::string& id) {
     for (const auto& l : labs)
-        if (lab::lab_id_matches(l.id, id))
+        if (lab_id_matches(l.id, id))
             return l;
     // A typo of an id or of its name part ("flies" for "01-files").
     std::vector<std::string> names;
@@ -172,7 +172,7 @@ const lab::Lab& find_lab(const std::vector<lab::Lab>& labs, const std::string& i
     throw Error(ErrorKind::NotFound, fmt::format("there is no lab '{}'", id), hint);
 }
 
-host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
+host::ShellResult run_lab_script(const Lab& lab, const std::string& script,
                                  const std::function<void(std::string_view)>& on_output,
                                  std::chrono::seconds timeout) {
     host::ShellOptions options;
@@ -189,31 +189,31 @@ host::ShellResult run_lab_script(const lab::Lab& lab, const std::string& script,
     return host::run_shell("set -e\n" + script, options);
 }
 
-StartResult start_lab(LabWorld& world, const lab::Lab& lab) {
-    host::LabState state = load_state(world);
+StartResult start_lab(LabWorld& world, const Lab& lab) {
+    LabState state = load_state(world);
     StartResult result;
     const auto existing = state.labs.find(lab.id);
     if (existing != state.labs.end() && existing->second.finished_at.empty()) {
         state.active = lab.id;
-        host::save_lab_state(world.state_path, state);
+        save_lab_state(world.state_path, state);
         result.resumed = true;
         result.step = existing->second.step;
         return result;
     }
-    host::LabProgress progress;
-    progress.started_at = now_iso8601();
+    LabProgress progress;
+    progress.started_at = ops::now_iso8601();
     progress.step_started_at = progress.started_at;
     state.active = lab.id;
     state.labs[lab.id] = progress;
     // Saved before the setup, so that what the setup creates carries the lab's label.
-    host::save_lab_state(world.state_path, state);
+    save_lab_state(world.state_path, state);
     fresh_work_dir(lab);
     run_required(world, lab, lab.setup, "setup");
     return result;
 }
 
-ActiveLab active_lab(const LabWorld& world, const std::vector<lab::Lab>& labs) {
-    const host::LabState state = load_state(world);
+ActiveLab active_lab(const LabWorld& world, const std::vector<Lab>& labs) {
+    const LabState state = load_state(world);
     if (state.active.empty())
         throw Error(ErrorKind::NotFound, "no lab is started", "pick one in 'vmctl lab list', then 'vmctl lab start ID'");
     ActiveLab active;
@@ -223,9 +223,9 @@ ActiveLab active_lab(const LabWorld& world, const std::vector<lab::Lab>& labs) {
     return active;
 }
 
-StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching) {
-    host::LabState state = load_state(world);
-    host::LabProgress& progress = state.labs[lab.id];
+StepCheck check_step(LabWorld& world, const Lab& lab, bool watching) {
+    LabState state = load_state(world);
+    LabProgress& progress = state.labs[lab.id];
     StepCheck check;
     check.step = progress.step;
     if (progress.step >= lab.steps.size()) {
@@ -237,8 +237,8 @@ StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching) {
     check.passed = all_passed(check.results);
     // The checks took a while: apply the outcome to the progress as it is
     // now (an answer may have come in meanwhile), under the file's lock.
-    host::update_lab_state(world.state_path, [&](host::LabState& now) {
-        host::LabProgress& p = now.labs[lab.id];
+    update_lab_state(world.state_path, [&](LabState& now) {
+        LabProgress& p = now.labs[lab.id];
         if (p.step != check.step)
             return;  // another vmctl moved the lab on meanwhile
         if (check.passed) {
@@ -252,42 +252,42 @@ StepCheck check_step(LabWorld& world, const lab::Lab& lab, bool watching) {
     return check;
 }
 
-std::optional<Hint> next_hint(LabWorld& world, const lab::Lab& lab) {
-    host::LabState state = load_state(world);
-    host::LabProgress& progress = state.labs[lab.id];
+std::optional<Hint> next_hint(LabWorld& world, const Lab& lab) {
+    LabState state = load_state(world);
+    LabProgress& progress = state.labs[lab.id];
     if (progress.step >= lab.steps.size())
         return std::nullopt;
     const auto& hints = lab.steps[progress.step].hints;
     if (progress.hints_shown >= hints.size())
         return std::nullopt;
     Hint hint{progress.hints_shown + 1, hints.size(), hints[progress.hints_shown]};
-    host::update_lab_state(world.state_path, [&](host::LabState& now) {
-        host::LabProgress& p = now.labs[lab.id];
+    update_lab_state(world.state_path, [&](LabState& now) {
+        LabProgress& p = now.labs[lab.id];
         if (p.step == progress.step)
             p.hints_shown = std::max(p.hints_shown, static_cast<decltype(p.hints_shown)>(hint.number));
     });
     return hint;
 }
 
-void record_answer(LabWorld& world, const lab::Lab& lab, const std::string& key, const std::string& value) {
-    host::update_lab_state(world.state_path,
-                           [&](host::LabState& state) { state.labs[lab.id].answers[key] = value; });
+void record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value) {
+    update_lab_state(world.state_path,
+                           [&](LabState& state) { state.labs[lab.id].answers[key] = value; });
 }
 
 std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id) {
     std::vector<std::string> found;
     for (const auto& [name, hv] : world.all_hosts())
-        for (const auto& vm : select_by_label(*hv, host::kLabLabelKey, lab_id))
+        for (const auto& vm : ops::select_by_label(*hv, kLabLabelKey, lab_id))
             found.push_back(fmt::format("{}/{}", name, vm.name));
     return found;
 }
 
-std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab) {
+std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab) {
     std::vector<std::string> removed;
     for (const auto& [name, hv] : world.all_hosts()) {
-        for (const auto& vm : select_by_label(*hv, host::kLabLabelKey, lab.id)) {
-            set_protected(*hv, vm.name, false);  // the lab made this pet; the lab removes it
-            delete_vm(*hv, *world.env, vm.name, true);
+        for (const auto& vm : ops::select_by_label(*hv, kLabLabelKey, lab.id)) {
+            ops::set_protected(*hv, vm.name, false);  // the lab made this pet; the lab removes it
+            ops::delete_vm(*hv, *world.env, vm.name, true);
             removed.push_back(fmt::format("{}/{}", name, vm.name));
         }
     }
@@ -299,15 +299,15 @@ std::vector<std::string> clean_lab(LabWorld& world, const lab::Lab& lab) {
     std::error_code ec;
     if (!lab.work_dir.empty())
         fs::remove_all(lab.work_dir, ec);
-    host::LabState state = load_state(world);
+    LabState state = load_state(world);
     state.labs.erase(lab.id);
     if (state.active == lab.id)
         state.active.clear();
-    host::save_lab_state(world.state_path, state);
+    save_lab_state(world.state_path, state);
     return removed;
 }
 
-std::size_t solve_lab(LabWorld& world, const lab::Lab& lab, std::size_t through) {
+std::size_t solve_lab(LabWorld& world, const Lab& lab, std::size_t through) {
     if (through > lab.steps.size())
         throw Error(ErrorKind::InvalidArgument,
                     fmt::format("lab {} has {} steps, not {}", lab.id, lab.steps.size(), through),
@@ -316,18 +316,18 @@ std::size_t solve_lab(LabWorld& world, const lab::Lab& lab, std::size_t through)
     start_lab(world, lab);
     std::size_t solved = 0;
     for (;;) {
-        host::LabState state = load_state(world);
-        host::LabProgress& progress = state.labs[lab.id];
+        LabState state = load_state(world);
+        LabProgress& progress = state.labs[lab.id];
         if (progress.step >= last)
             break;
-        const lab::Step& step = lab.steps[progress.step];
+        const Step& step = lab.steps[progress.step];
         const std::size_t index = progress.step;
         // A step the student already did is not redone (its solution could
         // fail on what exists, e.g. create a VM twice).
         if (!all_passed(evaluate_checks(step.checks, checks_for(world, lab, progress, false))))
             run_required(world, lab, step.solution, fmt::format("solution of step {}", index + 1));
         state = load_state(world);  // the solution may have answered questions
-        host::LabProgress& after = state.labs[lab.id];
+        LabProgress& after = state.labs[lab.id];
         const auto results = evaluate_checks(step.checks, checks_for(world, lab, after, true));
         if (!all_passed(results))
             throw Error(ErrorKind::CheckFailed,
@@ -335,13 +335,13 @@ std::size_t solve_lab(LabWorld& world, const lab::Lab& lab, std::size_t through)
                                     results_text(results)),
                         "the lab's reference solution is wrong; tell the course maintainers");
         advance(after, lab);
-        host::save_lab_state(world.state_path, state);
+        save_lab_state(world.state_path, state);
         ++solved;
     }
     return solved;
 }
 
-LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function<void(std::string_view)>& progress) {
+LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void(std::string_view)>& progress) {
     LabTestReport report;
     report.lab_id = lab.id;
     const auto started = std::chrono::steady_clock::now();
@@ -358,9 +358,9 @@ LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function
         progress(fmt::format("{}: setup", lab.id));
         start_lab(world, lab);
         for (std::size_t i = 0; i < lab.steps.size() && report.problems.empty(); ++i) {
-            const lab::Step& step = lab.steps[i];
-            host::LabState state = load_state(world);
-            host::LabProgress& p = state.labs[lab.id];
+            const Step& step = lab.steps[i];
+            LabState state = load_state(world);
+            LabProgress& p = state.labs[lab.id];
             const auto before = evaluate_checks(step.checks, checks_for(world, lab, p, false));
             if (all_passed(before)) {
                 problem(fmt::format("step {} ({}) passes before its solution ran: its checks prove nothing", i + 1,
@@ -378,7 +378,7 @@ LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function
             }
             progress(fmt::format("{}: step {} ✓", lab.id, i + 1));
             advance(state.labs[lab.id], lab);
-            host::save_lab_state(world.state_path, state);
+            save_lab_state(world.state_path, state);
         }
     } catch (const Error& e) {
         problem(e.what());
@@ -395,4 +395,4 @@ LabTestReport test_lab(LabWorld& world, const lab::Lab& lab, const std::function
     return report;
 }
 
-}  // namespace vmctl::ops
+}  // namespace vmctl::teach

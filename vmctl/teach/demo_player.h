@@ -1,13 +1,13 @@
 #pragma once
 
-#include "vmctl/core/demo.h"
+#include "vmctl/teach/demo.h"
 
 #include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
 
-namespace vmctl::ops {
+namespace vmctl::teach {
 
 struct DemoOptions {
     bool auto_play = false;  // no waiting for Enter: for rehearsals and CI
@@ -39,6 +39,6 @@ struct DemoResult {
 // limit, and the cleanup lines at the end whatever happened. Throws
 // Error(OperationFailed/Timeout) naming the line that failed, after the
 // cleanup ran; Ctrl-C stops it the same way.
-DemoResult play_demo(const demo::Script& script, const DemoOptions& options, const DemoTerminal& terminal);
+DemoResult play_demo(const DemoScript& script, const DemoOptions& options, const DemoTerminal& terminal);
 
-}  // namespace vmctl::ops
+}  // namespace vmctl::teach

@@ -1,4 +1,4 @@
-#include "vmctl/ops/demo.h"
+#include "vmctl/teach/demo_player.h"
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/pattern.h"
@@ -12,15 +12,12 @@
 #include <optional>
 #include <regex>
 
-namespace vmctl::ops {
+namespace vmctl::teach {
 namespace {
-
-using demo::Action;
-using demo::ActionKind;
 
 class Player {
 public:
-    Player(const demo::Script& script, const DemoOptions& options, const DemoTerminal& terminal)
+    Player(const DemoScript& script, const DemoOptions& options, const DemoTerminal& terminal)
         : m_script(script), m_options(options), m_terminal(terminal) {}
 
     DemoResult play() {
@@ -34,12 +31,12 @@ public:
         m_work_dir = pattern;
         // Every cleanup line counts, wherever it is written: a demo stopped
         // early still removes what it may have made.
-        for (const Action& action : m_script.actions)
-            if (action.kind == ActionKind::Cleanup)
+        for (const DemoAction& action : m_script.actions)
+            if (action.kind == DemoActionKind::Cleanup)
                 m_cleanups.push_back(&action);
         std::optional<Error> failure;
         try {
-            for (const Action& action : m_script.actions) {
+            for (const DemoAction& action : m_script.actions) {
                 if (m_terminal.cancelled())
                     throw Error(ErrorKind::OperationFailed, "the demo was stopped (Ctrl-C)", "its cleanup ran");
                 step(action);
@@ -106,7 +103,7 @@ private:
     }
 
     // A command that did not do what the script said: stop, or note it and go on.
-    void problem(const Action& action, ErrorKind kind, const std::string& what) {
+    void problem(const DemoAction& action, ErrorKind kind, const std::string& what) {
         const std::string message = fmt::format("{}:{}: {}", m_script.file, action.line, what);
         if (!m_options.keep_going)
             throw Error(kind, message, "fix the demo line, or the host ('vmctl doctor'), and play it again");
@@ -114,7 +111,7 @@ private:
         ++m_result.failures;
     }
 
-    void check_ran(const Action& action, const host::ShellResult& result, bool meant_to_fail) {
+    void check_ran(const DemoAction& action, const host::ShellResult& result, bool meant_to_fail) {
         if (result.cancelled)
             throw Error(ErrorKind::OperationFailed, "the demo was stopped (Ctrl-C)", "its cleanup ran");
         if (result.timed_out)
@@ -128,34 +125,34 @@ private:
                     fmt::format("'{}' failed (exit {})", action.text, result.exit_code));
     }
 
-    void step(const Action& action) {
+    void step(const DemoAction& action) {
         switch (action.kind) {
-        case ActionKind::Narrate:
+        case DemoActionKind::Narrate:
             m_terminal.write(action.text.empty() ? "\n" : paint(action.text, "1;36") + "\n");
             pace(std::chrono::milliseconds(action.text.empty() ? 0 : 300));
             return;
-        case ActionKind::Pause:
+        case DemoActionKind::Pause:
             if (m_options.auto_play)
                 pace(std::chrono::milliseconds(1000));
             else
                 m_terminal.wait_for_enter();
             return;
-        case ActionKind::Run:
-        case ActionKind::RunExpectFailure: {
+        case DemoActionKind::Run:
+        case DemoActionKind::RunExpectFailure: {
             type(action.text);
             const auto result = run(action.text, true);
-            check_ran(action, result, action.kind == ActionKind::RunExpectFailure);
+            check_ran(action, result, action.kind == DemoActionKind::RunExpectFailure);
             m_terminal.write("\n");
             return;
         }
-        case ActionKind::Hidden: {
+        case DemoActionKind::Hidden: {
             const auto result = run(action.text, false);
             if (result.exit_code != 0 && !result.timed_out && !result.cancelled)
                 m_terminal.write(result.output);
             check_ran(action, result, false);
             return;
         }
-        case ActionKind::Expect: {
+        case DemoActionKind::Expect: {
             m_terminal.write(paint(fmt::format("(waiting for '{}' on the console of {}...)", action.text, action.vm),
                                    "2"));
             const std::string log = m_terminal.serial_log(action.vm);
@@ -176,7 +173,7 @@ private:
                                 action.within.count()));
             return;
         }
-        case ActionKind::Cleanup:
+        case DemoActionKind::Cleanup:
             return;  // collected before the start
         }
     }
@@ -190,19 +187,19 @@ private:
         }
     }
 
-    const demo::Script& m_script;
+    const DemoScript& m_script;
     const DemoOptions& m_options;
     const DemoTerminal& m_terminal;
     DemoResult m_result;
-    std::vector<const Action*> m_cleanups;
+    std::vector<const DemoAction*> m_cleanups;
     std::string m_work_dir;
 };
 
 }  // namespace
 
-DemoResult play_demo(const demo::Script& script, const DemoOptions& options, const DemoTerminal& terminal) {
+DemoResult play_demo(const DemoScript& script, const DemoOptions& options, const DemoTerminal& terminal) {
     Player player(script, options, terminal);
     return player.play();
 }
 
-}  // namespace vmctl::ops
+}  // namespace vmctl::teach

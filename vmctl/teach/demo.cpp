@@ -1,4 +1,4 @@
-#include "vmctl/core/demo.h"
+#include "vmctl/teach/demo.h"
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/pattern.h"
@@ -9,7 +9,7 @@
 #include <regex>
 #include <sstream>
 
-namespace vmctl::demo {
+namespace vmctl::teach {
 namespace {
 
 std::string trim(const std::string& text) {
@@ -23,10 +23,10 @@ std::string trim(const std::string& text) {
     throw Error(ErrorKind::FileInvalid, fmt::format("{}:{}: {}", file, line, problem), fix);
 }
 
-Action expect_action(const std::string& rest, const std::string& file, int line) {
+DemoAction expect_action(const std::string& rest, const std::string& file, int line) {
     std::istringstream in(rest);
-    Action action;
-    action.kind = ActionKind::Expect;
+    DemoAction action;
+    action.kind = DemoActionKind::Expect;
     std::string seconds;
     in >> action.vm >> seconds;
     std::getline(in, action.text);
@@ -45,8 +45,8 @@ Action expect_action(const std::string& rest, const std::string& file, int line)
 
 }  // namespace
 
-Script parse_script(const std::string& text, const std::string& file) {
-    Script script;
+DemoScript parse_demo(const std::string& text, const std::string& file) {
+    DemoScript script;
     script.file = file;
     std::istringstream in(text);
     int number = 0;
@@ -55,25 +55,25 @@ Script parse_script(const std::string& text, const std::string& file) {
         const std::string line = trim(raw);
         if (line.empty() || line[0] == '#')
             continue;
-        Action action;
+        DemoAction action;
         action.line = number;
         auto after = [&](std::size_t n) { return trim(line.substr(n)); };
         if (line.rfind("$!", 0) == 0) {
-            action.kind = ActionKind::RunExpectFailure;
+            action.kind = DemoActionKind::RunExpectFailure;
             action.text = after(2);
         } else if (line[0] == '$') {
-            action.kind = ActionKind::Run;
+            action.kind = DemoActionKind::Run;
             action.text = after(1);
         } else if (line[0] == '>') {
-            action.kind = ActionKind::Narrate;
+            action.kind = DemoActionKind::Narrate;
             action.text = after(1);
             script.actions.push_back(action);
             continue;  // an empty narration line is a blank line
         } else if (line[0] == '@') {
-            action.kind = ActionKind::Hidden;
+            action.kind = DemoActionKind::Hidden;
             action.text = after(1);
         } else if (line == "pause") {
-            action.kind = ActionKind::Pause;
+            action.kind = DemoActionKind::Pause;
             script.actions.push_back(action);
             continue;
         } else if (line.rfind("expect ", 0) == 0) {
@@ -82,7 +82,7 @@ Script parse_script(const std::string& text, const std::string& file) {
             script.actions.push_back(action);
             continue;
         } else if (line.rfind("cleanup ", 0) == 0) {
-            action.kind = ActionKind::Cleanup;
+            action.kind = DemoActionKind::Cleanup;
             action.text = after(8);
         } else {
             const std::string word = line.substr(0, line.find(' '));
@@ -101,4 +101,4 @@ Script parse_script(const std::string& text, const std::string& file) {
     return script;
 }
 
-}  // namespace vmctl::demo
+}  // namespace vmctl::teach
