@@ -3,7 +3,9 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/info.h"
+#include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/lifecycle.h"
+#include "vmctl/ops/resize.h"
 
 #include <gtest/gtest.h>
 
@@ -19,19 +21,19 @@ protected:
 };
 
 TEST_F(LifecycleTest, StopAndStartAgain) {
-    EXPECT_FALSE(ops::stop_vm(hv, "web", timeout).already_stopped);
+    EXPECT_FALSE(ops::stop_vm(hv, env, "web", timeout).already_stopped);
     EXPECT_EQ(hv.domains.at("web").state, DomainState::ShutOff);
-    EXPECT_TRUE(ops::stop_vm(hv, "web", timeout).already_stopped);
-    const auto started = ops::start_vm(hv, "web", true, timeout);
+    EXPECT_TRUE(ops::stop_vm(hv, env, "web", timeout).already_stopped);
+    const auto started = ops::start_vm(hv, env, "web", true, timeout);
     ASSERT_TRUE(started.ready);
     EXPECT_EQ(started.ready->parsed->boot_id, "web-boot-2");
-    EXPECT_TRUE(ops::start_vm(hv, "web", true, timeout).already_running);
+    EXPECT_TRUE(ops::start_vm(hv, env, "web", true, timeout).already_running);
 }
 
 TEST_F(LifecycleTest, GuestIgnoringThePowerButtonTimesOutWithAFix) {
     hv.guest_ignores_acpi = true;
     try {
-        ops::stop_vm(hv, "web", std::chrono::seconds(1));
+        ops::stop_vm(hv, env, "web", std::chrono::seconds(1));
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Timeout);
@@ -47,7 +49,7 @@ TEST_F(LifecycleTest, RebootWaitsForANewBoot) {
 }
 
 TEST_F(LifecycleTest, RebootOfAStoppedVmIsAnInvalidState) {
-    ops::destroy_vm(hv, "web");
+    ops::destroy_vm(hv, env, "web");
     try {
         ops::reboot_vm(hv, "web", true, timeout);
         FAIL();
@@ -77,7 +79,7 @@ TEST_F(LifecycleTest, DeleteRemovesDomainAndVolumes) {
 }
 
 TEST_F(LifecycleTest, DeleteKeepsDisksOutsideThePool) {
-    ops::destroy_vm(hv, "web");
+    ops::destroy_vm(hv, env, "web");
     std::string& xml = hv.domains.at("web").xml;
     const std::string path = parse_domain_xml(xml).disks.at(0).path;
     xml.replace(xml.find(path), path.size(), "/srv/shared.qcow2");
@@ -101,6 +103,24 @@ TEST_F(LifecycleTest, InfoReportsDisksWithSizes) {
     ASSERT_EQ(info.disks.size(), 1u);
     ASSERT_TRUE(info.disks[0].volume);
     EXPECT_EQ(info.disks[0].volume->capacity_bytes, 1ULL << 30);
+}
+
+// `vmctl cost` bills from the journal, so every operation that changes what
+// a VM costs writes to it itself, whoever calls it (a command, a lab's
+// cleanup, apply, hygiene --fix).
+TEST_F(LifecycleTest, EveryOperationWritesTheUsageJournal) {
+    ops::stop_vm(hv, env, "web", timeout);
+    ops::stop_vm(hv, env, "web", timeout);  // already stopped: nothing changed, nothing written
+    ops::start_vm(hv, env, "web", false, timeout);
+    ops::resize_vm(hv, env, "web", {2u, std::nullopt, std::nullopt});
+    ops::destroy_vm(hv, env, "web");
+    ops::delete_vm(hv, env, "web", false);
+    std::vector<std::string> events;
+    for (const auto& record : host::read_usage(host::usage_journal_path(env.paths))) {
+        EXPECT_EQ(record.vm, "web");
+        events.push_back(record.event);
+    }
+    EXPECT_EQ(events, (std::vector<std::string>{"create", "stop", "start", "resize", "stop", "delete"}));
 }
 
 }  // namespace

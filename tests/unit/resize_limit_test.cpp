@@ -29,7 +29,7 @@ TEST_F(ReshapeTest, CreateLeavesRoomToGrow) {
 }
 
 TEST_F(ReshapeTest, LiveResizeWithinTheMaximums) {
-    const auto changes = ops::resize_vm(hv, "web", {2u, 512ULL << 20, std::nullopt});
+    const auto changes = ops::resize_vm(hv, env, "web", {2u, 512ULL << 20, std::nullopt});
     ASSERT_EQ(changes.size(), 2u);
     EXPECT_TRUE(changes[0].live);
     EXPECT_EQ(changes[0].what, "vCPUs 1 -> 2");
@@ -43,22 +43,22 @@ TEST_F(ReshapeTest, LiveMemoryIsCalledLiveOnlyOnceTheGuestHasIt) {
     ops::ResizeRequest request;
     request.memory_bytes = 512ULL << 20;
     request.balloon_wait = std::chrono::milliseconds(100);
-    auto changes = ops::resize_vm(hv, "web", request);
+    auto changes = ops::resize_vm(hv, env, "web", request);
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_NE(changes[0].how.find("still on its way (at 256 MiB now)"), std::string::npos) << changes[0].how;
 
     hv.balloon_at["web"] = (512ULL << 20) - 4096;  // landed, a page off
     request.memory_bytes = 256ULL << 20;
-    changes = ops::resize_vm(hv, "web", request);
+    changes = ops::resize_vm(hv, env, "web", request);
     request.memory_bytes = 512ULL << 20;
-    changes = ops::resize_vm(hv, "web", request);
+    changes = ops::resize_vm(hv, env, "web", request);
     EXPECT_NE(changes[0].how.find("the guest has it now"), std::string::npos) << changes[0].how;
 }
 
 TEST_F(ReshapeTest, BeyondTheMaximumIsExplainedAndChangesNothing) {
     const std::string before = hv.domains.at("web").xml;
     try {
-        ops::resize_vm(hv, "web", {2u, 1ULL << 30, std::nullopt});  // vCPUs fine, memory too much
+        ops::resize_vm(hv, env, "web", {2u, 1ULL << 30, std::nullopt});  // vCPUs fine, memory too much
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
@@ -66,12 +66,12 @@ TEST_F(ReshapeTest, BeyondTheMaximumIsExplainedAndChangesNothing) {
         EXPECT_NE(e.hint().find("--max-memory"), std::string::npos);
     }
     EXPECT_EQ(hv.domains.at("web").xml, before) << "the vCPU part was not applied either";
-    EXPECT_THROW(ops::resize_vm(hv, "web", {3u, std::nullopt, std::nullopt}), Error);
+    EXPECT_THROW(ops::resize_vm(hv, env, "web", {3u, std::nullopt, std::nullopt}), Error);
 }
 
 TEST_F(ReshapeTest, StoppedVmChangesAtNextBoot) {
     hv.destroy_domain("web");
-    const auto changes = ops::resize_vm(hv, "web", {2u, std::nullopt, std::nullopt});
+    const auto changes = ops::resize_vm(hv, env, "web", {2u, std::nullopt, std::nullopt});
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_FALSE(changes[0].live);
     EXPECT_NE(changes[0].how.find("next boot"), std::string::npos);
@@ -79,15 +79,15 @@ TEST_F(ReshapeTest, StoppedVmChangesAtNextBoot) {
 
 TEST_F(ReshapeTest, RefusedHotplugFallsBackToNextBoot) {
     hv.fail_on = "set_vcpus";  // the live call fails once, the persistent one works
-    const auto changes = ops::resize_vm(hv, "web", {2u, std::nullopt, std::nullopt});
+    const auto changes = ops::resize_vm(hv, env, "web", {2u, std::nullopt, std::nullopt});
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_FALSE(changes[0].live);
     EXPECT_NE(changes[0].how.find("refused"), std::string::npos);
 }
 
 TEST_F(ReshapeTest, DisksOnlyGrow) {
-    EXPECT_THROW(ops::resize_vm(hv, "web", {std::nullopt, std::nullopt, 512ULL << 20}), Error);
-    const auto changes = ops::resize_vm(hv, "web", {std::nullopt, std::nullopt, 2ULL << 30});
+    EXPECT_THROW(ops::resize_vm(hv, env, "web", {std::nullopt, std::nullopt, 512ULL << 20}), Error);
+    const auto changes = ops::resize_vm(hv, env, "web", {std::nullopt, std::nullopt, 2ULL << 30});
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(hv.volumes.begin()->second.capacity_bytes, 2ULL << 30);
 }

@@ -12,6 +12,7 @@
 #include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
 #include "vmctl/ops/snapshot.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -137,6 +138,7 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
         result.ready = wait_for_ready(hv, options.target, files.serial_log, options.ready_timeout);
     }
     rollback.commit();
+    record_usage(hv, env, options.target, "create");
     return result;
 }
 

@@ -11,6 +11,7 @@
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
+#include "vmctl/ops/usage.h"
 #include "vmctl/ops/wait.h"
 
 #include <fmt/format.h>
@@ -223,6 +224,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         result.ready = ready.parsed;
     }
     rollback.commit();
+    record_usage(hv, env, spec.name, "create");
     std::error_code ec;
     std::filesystem::remove(failed_boot_log, ec);  // an earlier try's, now answered
     return result;

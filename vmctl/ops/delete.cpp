@@ -6,6 +6,7 @@
 #include "vmctl/host/paths.h"
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/labels.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -53,6 +54,7 @@ DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string
         std::error_code ec;
         std::filesystem::remove(facts.serial_log, ec);
     }
+    record_deleted(env, name);
     return result;
 }
 

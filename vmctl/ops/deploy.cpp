@@ -81,16 +81,17 @@ StepOutcome attempt(const std::string& name, const std::function<std::string()>&
     return outcome;
 }
 
-std::string update_vm(Hypervisor& hv, const PlanStep& step) {
+std::string update_vm(Hypervisor& hv, const Environment& env, const PlanStep& step) {
     ResizeRequest request{step.new_vcpus, step.new_memory_bytes, step.new_disk_bytes};
     std::vector<std::string> done;
     if (request.vcpus || request.memory_bytes || request.disk_bytes)
-        for (const auto& change : resize_vm(hv, step.name, request))
+        for (const auto& change : resize_vm(hv, env, step.name, request))
             done.push_back(fmt::format("{} ({})", change.what, change.how));
     if (step.new_labels) {
         VmMetadata metadata = parse_domain_xml(hv.domain_xml(step.name)).metadata;
         metadata.labels = *step.new_labels;
         hv.set_metadata(step.name, metadata);
+        record_usage(hv, env, step.name, "apply");  // the bill groups by labels
         done.push_back("labels updated");
     }
     return fmt::format("changed: {}", fmt::join(done, "; "));
@@ -133,7 +134,6 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started[i].at).count();
             outcome->what = fmt::format("created, ready in {:.1f} s", seconds);
-            record_usage(hv, env, started[i].name);
         } catch (const Error& e) {
             outcome->ok = false;
             outcome->error = e.line() + " (the VM was removed; apply again to retry)";
@@ -206,7 +206,6 @@ ApplyReport apply_plan(Hypervisor& hv, const Environment& env, const Plan& plan,
         case StepKind::Replace: {
             const auto outcome = attempt(step.name, [&] {
                 delete_vm(hv, env, step.name, true);
-                record_deleted(env, step.name);
                 return std::string(step.kind == StepKind::Remove ? "removed" : "removed, to be made again");
             }, report);
             if (outcome.ok && step.kind == StepKind::Replace)
@@ -215,9 +214,7 @@ ApplyReport apply_plan(Hypervisor& hv, const Environment& env, const Plan& plan,
         }
         case StepKind::Update:
             attempt(step.name, [&] {
-                const std::string what = update_vm(hv, step);
-                record_usage(hv, env, step.name);
-                return what;
+                return update_vm(hv, env, step);
             }, report);
             break;
         case StepKind::Create:
@@ -248,7 +245,6 @@ ApplyReport teardown_deployment(Hypervisor& hv, const Environment& env, const st
             if (is_pet(vm.metadata))
                 set_protected(hv, vm.name, false);
             const auto result = delete_vm(hv, env, vm.name, true);
-            record_deleted(env, vm.name);
             return fmt::format("removed{}", result.was_running ? " (it was running)" : "");
         }, report);
     }

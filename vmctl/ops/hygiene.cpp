@@ -86,12 +86,10 @@ std::string fix_finding(Hypervisor& hv, const Environment& env, const Finding& f
                     fmt::format("do it yourself if you mean it: {}", finding.fix));
     switch (finding.kind) {
     case FindingKind::IdleVm:
-        stop_vm(hv, finding.subject, std::chrono::seconds(60));
-        record_usage(hv, env, finding.subject, "stop");
+        stop_vm(hv, env, finding.subject, std::chrono::seconds(60));
         return fmt::format("stopped '{}'", finding.subject);
     case FindingKind::LongStopped:
         delete_vm(hv, env, finding.subject, false);
-        record_deleted(env, finding.subject);
         return fmt::format("deleted '{}'", finding.subject);
     case FindingKind::UnusedVolume:
         hv.delete_volume(finding.volume_path);

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -20,7 +21,8 @@ std::string serial_log_of(Hypervisor& hv, const std::string& name) {
 
 }  // namespace
 
-StartResult start_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout) {
+StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
+                     std::chrono::seconds timeout) {
     StartResult result;
     if (hv.domain_state(name) != DomainState::ShutOff) {
         result.already_running = true;
@@ -29,6 +31,7 @@ StartResult start_vm(Hypervisor& hv, const std::string& name, bool wait, std::ch
     const std::string log = serial_log_of(hv, name);
     const auto started = Clock::now();
     hv.start_domain(name);
+    record_usage(hv, env, name, "start");
     if (wait && !log.empty()) {
         result.ready = wait_for_ready(hv, name, log, timeout);
         result.boot_seconds = seconds_since(started);
@@ -36,7 +39,7 @@ StartResult start_vm(Hypervisor& hv, const std::string& name, bool wait, std::ch
     return result;
 }
 
-StopResult stop_vm(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout) {
+StopResult stop_vm(Hypervisor& hv, const Environment& env, const std::string& name, std::chrono::seconds timeout) {
     StopResult result;
     if (hv.domain_state(name) == DomainState::ShutOff) {
         result.already_stopped = true;
@@ -50,10 +53,11 @@ StopResult stop_vm(Hypervisor& hv, const std::string& name, std::chrono::seconds
                                 timeout.count()),
                     fmt::format("its guest may ignore ACPI; pull the plug with 'vmctl destroy {}'", name));
     result.seconds = seconds_since(started);
+    record_usage(hv, env, name, "stop");
     return result;
 }
 
-StopResult destroy_vm(Hypervisor& hv, const std::string& name) {
+StopResult destroy_vm(Hypervisor& hv, const Environment& env, const std::string& name) {
     StopResult result;
     if (hv.domain_state(name) == DomainState::ShutOff) {
         result.already_stopped = true;
@@ -62,6 +66,7 @@ StopResult destroy_vm(Hypervisor& hv, const std::string& name) {
     const auto started = Clock::now();
     hv.destroy_domain(name);
     result.seconds = seconds_since(started);
+    record_usage(hv, env, name, "stop");
     return result;
 }
 

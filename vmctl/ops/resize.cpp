@@ -4,6 +4,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/size.h"
 #include "vmctl/ops/create.h"
+#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -43,7 +44,8 @@ std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name,
     }
 }
 
-std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, const ResizeRequest& request) {
+std::vector<ResizeChange> resize_vm(Hypervisor& hv, const Environment& env, const std::string& name,
+                                   const ResizeRequest& request) {
     if (!request.vcpus && !request.memory_bytes && !request.disk_bytes)
         throw Error(ErrorKind::Usage, "nothing to resize", "give --cpus, --memory or --disk-size");
     // The definition: right after a boot the live size is the balloon on its
@@ -137,6 +139,8 @@ std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, con
                            running ? "the guest sees a bigger disk now; its filesystem keeps its size until grown"
                                    : "the disk is bigger at the next boot; its filesystem keeps its size until grown"});
     }
+    if (!changes.empty())
+        record_usage(hv, env, name, "resize");
     return changes;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vmctl/core/hypervisor.h"
+#include "vmctl/ops/environment.h"
 
 #include <chrono>
 #include <cstdint>
@@ -40,6 +41,8 @@ std::optional<Balloon> wait_for_balloon(Hypervisor& hv, const std::string& name,
 
 // Checks every request against the maximums fixed at definition before
 // changing anything, then applies them, live where the hypervisor allows.
-std::vector<ResizeChange> resize_vm(Hypervisor& hv, const std::string& name, const ResizeRequest& request);
+// Records the new size in the usage journal.
+std::vector<ResizeChange> resize_vm(Hypervisor& hv, const Environment& env, const std::string& name,
+                                   const ResizeRequest& request);
 
 }  // namespace vmctl::ops

@@ -1,7 +1,6 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/ops/clone.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -27,7 +26,6 @@ int clone(Context& context, const Args& args) {
     options.start = !cli.has("no-start");
     options.ready_timeout = std::chrono::seconds(cli.get<unsigned>("timeout"));
     const auto result = ops::clone_vm(context.hypervisor(), context.env(), options, context.progress());
-    ops::record_usage(context.hypervisor(), context.env(), options.target, "create");
     auto& out = context.out();
     if (result.ready)
         out << result.ready->line << '\n';

@@ -9,7 +9,6 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/herd.h"
 #include "vmctl/ops/network.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -61,8 +60,6 @@ int create_herd(Context& context, const ops::CreateOptions& options, unsigned co
         // Ctrl-C while the herd is made or boots removes all of it, as an error would.
         const host::InterruptGuard interrupt;
         herd = ops::create_herd(context.hypervisor(), context.env(), options, count, context.progress());
-        for (const auto& member : herd.members)
-            ops::record_usage(context.hypervisor(), context.env(), member.name, "create");
     }
     if (options.wait)
         for (const auto& member : herd.members)
@@ -161,7 +158,6 @@ int create(Context& context, const Args& args) {
         // Ctrl-C while the VM is made or boots removes it, as an error would.
         const host::InterruptGuard interrupt;
         result = ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
-        ops::record_usage(context.hypervisor(), context.env(), result.name, "create");
     }
     auto& out = context.out();
     if (result.ready) {

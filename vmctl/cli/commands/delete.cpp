@@ -4,7 +4,6 @@
 #include "vmctl/core/names.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/labels.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -45,7 +44,6 @@ int delete_by_label(Context& context, const std::string& selector, bool yes) {
     }
     for (const auto& name : doomed) {
         report(context, name, ops::delete_vm(hv, context.env(), name, true));
-        ops::record_deleted(context.env(), name);
     }
     return 0;
 }
@@ -71,7 +69,6 @@ int remove(Context& context, const Args& args) {
     }
     const std::string name = cli.required("NAME");
     report(context, name, ops::delete_vm(context.hypervisor(), context.env(), name, cli.has("force")));
-    ops::record_deleted(context.env(), name);
     return 0;
 }
 

@@ -2,7 +2,6 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/deployment_view.h"
 #include "vmctl/ops/lifecycle.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -31,11 +30,10 @@ int destroy(Context& context, const Args& args) {
         throw Error(ErrorKind::Usage, "--yes and --pets go with 'vmctl teardown -f FILE'",
                     "e.g. vmctl teardown -f shop.yaml --yes");
     const std::string name = cli.required("NAME");
-    const auto result = ops::destroy_vm(context.hypervisor(), name);
+    const auto result = ops::destroy_vm(context.hypervisor(), context.env(), name);
     if (result.already_stopped) {
         context.out() << fmt::format("VM '{}' is already stopped\n", name);
     } else {
-        ops::record_usage(context.hypervisor(), context.env(), name, "stop");
         context.out() << fmt::format("VM '{}' was powered off (its disk is kept)\n", name);
     }
     return 0;

@@ -2,7 +2,6 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/core/size.h"
 #include "vmctl/ops/resize.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -31,8 +30,7 @@ int resize(Context& context, const Args& args) {
         request.memory_bytes = parse_size(*memory, "--memory");
     if (auto disk = cli.get_optional<std::string>("disk-size"))
         request.disk_bytes = parse_size(*disk, "--disk-size");
-    const auto changes = ops::resize_vm(context.hypervisor(), name, request);
-    ops::record_usage(context.hypervisor(), context.env(), name, "resize");
+    const auto changes = ops::resize_vm(context.hypervisor(), context.env(), name, request);
     if (changes.empty())
         context.out() << fmt::format("VM '{}' already has that size\n", name);
     for (const auto& change : changes)

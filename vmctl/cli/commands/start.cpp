@@ -1,7 +1,6 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/ops/lifecycle.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -16,13 +15,12 @@ int start(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     const std::string name = cli.required("NAME");
-    const auto result = ops::start_vm(context.hypervisor(), name, !cli.has("no-wait"),
+    const auto result = ops::start_vm(context.hypervisor(), context.env(), name, !cli.has("no-wait"),
                                       std::chrono::seconds(cli.get<unsigned>("timeout")));
     if (result.already_running) {
         context.out() << fmt::format("VM '{}' is already running\n", name);
         return 0;
     }
-    ops::record_usage(context.hypervisor(), context.env(), name, "start");
     if (result.ready)
         context.out() << result.ready->line << '\n'
                       << fmt::format("VM '{}' is running (ready after {:.2f} s)\n", name, result.boot_seconds);

@@ -1,7 +1,6 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/ops/lifecycle.h"
-#include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
 
@@ -18,12 +17,10 @@ int stop(Context& context, const Args& args) {
         return 0;
     const std::string name = cli.required("NAME");
     const auto result =
-        ops::stop_vm(context.hypervisor(), name, std::chrono::seconds(cli.get<unsigned>("timeout")));
+        ops::stop_vm(context.hypervisor(), context.env(), name, std::chrono::seconds(cli.get<unsigned>("timeout")));
     if (result.already_stopped)
         context.out() << fmt::format("VM '{}' is already stopped\n", name);
     else
-        ops::record_usage(context.hypervisor(), context.env(), name, "stop");
-    if (!result.already_stopped)
         context.out() << fmt::format("VM '{}' shut down in {:.1f} s\n", name, result.seconds);
     return 0;
 }
