@@ -1,6 +1,7 @@
 // vmctl's state files on a machine a class shares: each user's alone, never
 // half written, and nothing planted beside them is followed.
 
+#include "../fakes/fake_hypervisor.h"
 #include "test_env.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
@@ -214,6 +215,33 @@ TEST(StateFiles, FiftyHostsAddedAtOnceAreAllKeptAndRemoveForgetsOne) {
     });
     EXPECT_EQ(testing::failure_kind([&] { ops::hosts_remove(env, "host-a"); }), ErrorKind::InvalidState);
     EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 50u);
+}
+
+// Every command that looks at all hosts reaches them the same way: the one
+// connection already open is not opened twice, and a host that does not
+// answer is named and skipped while the others are still asked.
+TEST(Hosts, EveryHostIsReachedOnceAndASilentOneIsSkippedWithItsName) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    ops::hosts_add(env, "lab2", "qemu+ssh://lab2/system");
+    ops::hosts_add(env, "lab3", "qemu+ssh://lab3/system");
+    ops::hosts_add(env, "lab4", "qemu+ssh://lab4/system");
+    const auto others = ops::registered_hosts(env, {"qemu+ssh://lab2/system"});
+    ASSERT_EQ(others.size(), 2u);
+    testing::FakeHypervisor lab4;
+    std::vector<std::string> silent;
+    const ops::HostList reached = ops::reach_hosts(
+        others,
+        [&](const host::HostEntry& h) -> Hypervisor& {
+            if (h.name == "lab3")
+                throw Error(ErrorKind::Unreachable, "no route to lab3");
+            return lab4;
+        },
+        [&](const std::string& name, const Error& e) { silent.push_back(name + ": " + e.what()); });
+    ASSERT_EQ(reached.size(), 1u);
+    EXPECT_EQ(reached[0].first, "lab4");
+    EXPECT_EQ(reached[0].second, &lab4);
+    EXPECT_EQ(silent, std::vector<std::string>{"lab3: no route to lab3"});
 }
 
 }  // namespace

@@ -54,26 +54,30 @@ std::unique_ptr<Hypervisor> Context::connect(const std::string& uri) {
     }
 }
 
+ops::HostList Context::other_hosts() {
+    return ops::reach_hosts(
+        ops::registered_hosts(env(), {m_uri}),
+        [this](const host::HostEntry& h) -> Hypervisor& { return *m_others.emplace_back(connect(h.uri)); },
+        [this](const std::string& name, const Error& e) {
+            m_err << fmt::format("warning: host '{}' is unreachable: {}", name, e.what()) << std::endl;
+        });
+}
+
 ops::UseElsewhere Context::use_elsewhere() {
-    std::vector<std::pair<std::string, std::string>> others;  // name, URI
+    std::vector<host::HostEntry> others = ops::registered_hosts(env(), {m_uri, default_uri()});
     if (m_uri != default_uri())
-        others.emplace_back("local", default_uri());
-    for (const auto& entry : host::load_hosts(env().paths.data_dir))
-        if (entry.uri != m_uri && entry.uri != default_uri())
-            others.emplace_back(entry.name, entry.uri);
-    std::vector<std::unique_ptr<Hypervisor>> connections;
-    std::vector<std::pair<std::string, Hypervisor*>> hosts;
-    for (const auto& [name, uri] : others) {
-        try {
-            connections.push_back(connect(uri));
-            hosts.emplace_back(name, connections.back().get());
-        } catch (const Error& e) {
-            hosts.emplace_back(name, nullptr);
+        others.insert(others.begin(), host::HostEntry{"local", default_uri()});
+    std::vector<std::string> silent;
+    ops::HostList hosts = ops::reach_hosts(
+        others, [this](const host::HostEntry& h) -> Hypervisor& { return *m_others.emplace_back(connect(h.uri)); },
+        [&](const std::string& name, const Error& e) {
+            silent.push_back(name);
             m_err << fmt::format("warning: host '{}' does not answer ({}); what may be in use there is left alone",
                                  name, e.what())
                   << std::endl;
-        }
-    }
+        });
+    for (const auto& name : silent)
+        hosts.emplace_back(name, nullptr);  // use_on lists it as unreachable
     return ops::use_on(hosts);
 }
 

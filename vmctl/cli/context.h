@@ -2,6 +2,7 @@
 
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/ops/environment.h"
+#include "vmctl/ops/hosts.h"
 #include "vmctl/ops/image.h"
 
 #include <functional>
@@ -42,6 +43,11 @@ public:
     // A second connection, to another host (migration, hosts list).
     std::unique_ptr<Hypervisor> connect(const std::string& uri);
 
+    // Every registered host but this connection's, each connected once and
+    // kept for the run; one that does not answer is named in a warning and
+    // left out (`list --all-hosts`, `top --all-hosts`).
+    ops::HostList other_hosts();
+
     // What the VMs of every other host use (this user's default connection
     // when --host chose another, and every registered host, each once): they
     // share vmctl's folders and pool. A host that does not answer is named
@@ -66,6 +72,7 @@ private:
     std::string m_host;
     HypervisorFactory m_factory;
     std::unique_ptr<Hypervisor> m_hypervisor;
+    std::vector<std::unique_ptr<Hypervisor>> m_others;  // other_hosts() and use_elsewhere()'s connections
     std::unique_ptr<Hypervisor> m_segment;  // this machine's daemon, for the leases lab hosts' VMs take here
     std::unique_ptr<ops::Environment> m_env;
 };

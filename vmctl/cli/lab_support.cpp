@@ -39,14 +39,14 @@ LabSession::LabSession(Context& context) : m_context(context) {
     m_world.checks.migrations = [this] { return host::load_migration_records(m_world.env->paths.data_dir); };
     m_world.all_hosts = [this] {
         forget_gone_hosts();
-        std::vector<std::pair<std::string, Hypervisor*>> all{{"local", &host("")}};
-        for (const auto& entry : host::load_hosts(m_world.env->paths.data_dir)) {
-            try {
-                all.emplace_back(entry.name, &host(entry.name));
-            } catch (const Error& e) {
-                spdlog::warn("host {} does not answer, skipping it: {}", entry.name, e.what());
-            }
-        }
+        ops::HostList all{{"local", &host("")}};
+        for (const auto& other : ops::reach_hosts(
+                 ops::registered_hosts(*m_world.env),
+                 [this](const host::HostEntry& h) -> Hypervisor& { return host(h.name); },
+                 [](const std::string& name, const Error& e) {
+                     spdlog::warn("host {} does not answer, skipping it: {}", name, e.what());
+                 }))
+            all.push_back(other);
         return all;
     };
     m_world.script_output = [this](std::string_view chunk) { m_context.out() << chunk << std::flush; };

@@ -156,6 +156,28 @@ void hosts_remove(const Environment& env, const std::string& name) {
     });
 }
 
+std::vector<host::HostEntry> registered_hosts(const Environment& env, const std::vector<std::string>& skip_uris) {
+    std::vector<host::HostEntry> hosts = host::load_hosts(env.paths.data_dir);
+    std::erase_if(hosts, [&](const host::HostEntry& h) {
+        return std::find(skip_uris.begin(), skip_uris.end(), h.uri) != skip_uris.end();
+    });
+    return hosts;
+}
+
+HostList reach_hosts(const std::vector<host::HostEntry>& hosts,
+                     const std::function<Hypervisor&(const host::HostEntry&)>& connect,
+                     const std::function<void(const std::string& name, const Error& error)>& unreachable) {
+    HostList reached;
+    for (const auto& h : hosts) {
+        try {
+            reached.emplace_back(h.name, &connect(h));
+        } catch (const Error& e) {
+            unreachable(h.name, e);
+        }
+    }
+    return reached;
+}
+
 std::vector<HostStatus> hosts_status(const Environment& env, const Connector& connect) {
     std::vector<HostStatus> result;
     for (const auto& h : host::load_hosts(env.paths.data_dir)) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vmctl/core/error.h"
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/environment.h"
@@ -44,5 +45,21 @@ struct HostStatus {
 };
 
 std::vector<HostStatus> hosts_status(const Environment& env, const Connector& connect);
+
+// Hosts by name, with a connection to each.
+using HostList = std::vector<std::pair<std::string, Hypervisor*>>;
+
+// The registered hosts, but those at one of `skip_uris` (a connection the
+// caller already has open).
+std::vector<host::HostEntry> registered_hosts(const Environment& env, const std::vector<std::string>& skip_uris = {});
+
+// Connects to each of `hosts` with `connect` (which owns or caches the
+// connection). A host that does not answer (Error(Unreachable) or any other
+// vmctl error while connecting) goes to `unreachable` with its error and is
+// left out; the rest are still reached. What `list --all-hosts`, `top`,
+// hygiene and the labs use to look at every host.
+HostList reach_hosts(const std::vector<host::HostEntry>& hosts,
+                     const std::function<Hypervisor&(const host::HostEntry&)>& connect,
+                     const std::function<void(const std::string& name, const Error& error)>& unreachable);
 
 }  // namespace vmctl::ops

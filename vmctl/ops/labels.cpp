@@ -50,13 +50,16 @@ Labels set_labels(Hypervisor& hv, const std::string& name, const Labels& set, co
     return metadata.labels;
 }
 
+bool has_label(const Labels& labels, const std::string& key, const std::string& value) {
+    const auto it = labels.find(key);
+    return it != labels.end() && it->second == value;
+}
+
 std::vector<DomainSummary> select_by_label(Hypervisor& hv, const std::string& key, const std::string& value) {
     std::vector<DomainSummary> selected;
-    for (auto& vm : hv.list_domains()) {
-        const auto it = vm.metadata.labels.find(key);
-        if (it != vm.metadata.labels.end() && it->second == value)
+    for (auto& vm : hv.list_domains())
+        if (has_label(vm.metadata.labels, key, value))
             selected.push_back(std::move(vm));
-    }
     std::sort(selected.begin(), selected.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return selected;
 }

@@ -20,6 +20,9 @@ bool set_protected(Hypervisor& hv, const std::string& name, bool protect);
 // with set_protected. Returns the labels now.
 Labels set_labels(Hypervisor& hv, const std::string& name, const Labels& set, const std::vector<std::string>& remove);
 
+// Whether the label `key` has `value`.
+bool has_label(const Labels& labels, const std::string& key, const std::string& value);
+
 // The VMs whose label `key` has `value`, sorted by name.
 std::vector<DomainSummary> select_by_label(Hypervisor& hv, const std::string& key, const std::string& value);
 

@@ -4,6 +4,7 @@
 #include "vmctl/core/hygiene.h"
 #include "vmctl/host/usage_journal.h"
 #include "vmctl/ops/hygiene.h"
+#include "vmctl/ops/labels.h"
 #include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
@@ -99,7 +100,7 @@ int hygiene(Context& context, const Args& args) {
         const auto [key, value] = parse_label(*selector);
         std::set<std::string> selected;
         for (const auto& vm : input.vms)
-            if (auto label = vm.labels.find(key); label != vm.labels.end() && label->second == value)
+            if (ops::has_label(vm.labels, key, value))
                 selected.insert(vm.name);
         std::erase_if(findings, [&](const Finding& f) {
             return f.kind == FindingKind::UnusedVolume || f.kind == FindingKind::UnusedImage ||

@@ -3,8 +3,8 @@
 #include "vmctl/cli/table.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
-#include "vmctl/host/hosts_registry.h"
 #include "vmctl/core/size.h"
+#include "vmctl/ops/labels.h"
 #include "vmctl/ops/network.h"
 
 #include <fmt/format.h>
@@ -36,26 +36,15 @@ int list(Context& context, const Args& args) {
     };
     add_host(context.host_name(), context.hypervisor());
     const bool all_hosts = cli.has("all-hosts");
-    if (all_hosts) {
-        for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
-            if (h.uri == context.uri())
-                continue;
-            try {
-                add_host(h.name, *context.connect(h.uri));
-            } catch (const Error& e) {
-                context.err() << fmt::format("warning: host '{}' is unreachable: {}", h.name, e.what()) << std::endl;
-            }
-        }
-    }
+    if (all_hosts)
+        for (const auto& [host_name, hv] : context.other_hosts())
+            add_host(host_name, *hv);
     if (auto selector = cli.get_optional<std::string>("label")) {
         // Plain names: a lambda may not capture structured bindings before clang 16.
         const auto wanted = parse_label(*selector);
         const std::string& key = wanted.first;
         const std::string& value = wanted.second;
-        std::erase_if(rows, [&](const auto& row) {
-            const auto it = row.second.metadata.labels.find(key);
-            return it == row.second.metadata.labels.end() || it->second != value;
-        });
+        std::erase_if(rows, [&](const auto& row) { return !ops::has_label(row.second.metadata.labels, key, value); });
     }
     std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first < b.first : a.second.name < b.second.name;

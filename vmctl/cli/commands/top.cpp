@@ -3,7 +3,6 @@
 #include "vmctl/cli/table.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/error.h"
-#include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/top.h"
 
 #include <fmt/format.h>
@@ -81,20 +80,11 @@ int top(Context& context, const Args& args) {
         throw Error(ErrorKind::InvalidArgument, "--interval must be between 0.1 and 3600 seconds", {});
     const auto period = std::chrono::milliseconds(static_cast<long>(interval * 1000));
     // One connection per host, opened once; one bulk call per host per sample.
-    std::vector<std::pair<std::string, Hypervisor*>> hosts{{context.host_name(), &context.hypervisor()}};
-    std::vector<std::unique_ptr<Hypervisor>> others;
+    ops::HostList hosts{{context.host_name(), &context.hypervisor()}};
     const bool all_hosts = cli.has("all-hosts");
     if (all_hosts)
-        for (const auto& h : host::load_hosts(context.env().paths.data_dir)) {
-            if (h.uri == context.uri())
-                continue;
-            try {
-                others.push_back(context.connect(h.uri));
-                hosts.emplace_back(h.name, others.back().get());
-            } catch (const Error& e) {
-                context.err() << fmt::format("warning: host '{}' is unreachable: {}", h.name, e.what()) << std::endl;
-            }
-        }
+        for (const auto& other : context.other_hosts())
+            hosts.push_back(other);
     const bool once = cli.has("once") || cli.has("json");
     for (;;) {
         HostRows rows;

@@ -2,6 +2,8 @@
 #include "vmctl/teach/checks/check_kinds.h"
 #include "vmctl/teach/checks/vm_check.h"
 
+#include "vmctl/ops/labels.h"
+
 #include <fmt/format.h>
 
 namespace vmctl::teach {
@@ -25,10 +27,8 @@ public:
 
     std::optional<std::string> failure(const CheckEnvironment& env) const override {
         unsigned count = 0;
-        for (const auto& d : env.hypervisor(m_host).list_domains()) {
-            const auto label = d.metadata.labels.find(m_key);
-            count += label != d.metadata.labels.end() && label->second == m_value ? 1 : 0;
-        }
+        for (const auto& d : env.hypervisor(m_host).list_domains())
+            count += ops::has_label(d.metadata.labels, m_key, m_value) ? 1 : 0;
         if (count == m_count)
             return std::nullopt;
         return fmt::format("there {} {} (see 'vmctl list{}')", count == 1 ? "is" : "are", count, host_flag(m_host));
