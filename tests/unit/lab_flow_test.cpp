@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 namespace vmctl {
 namespace {
@@ -225,6 +226,18 @@ TEST(LabWorkFolder, NoLabOrDemoUsesAFixedPathUnderTmp) {
     ASSERT_GT(files.size(), 10u);
     for (const auto& file : files)
         EXPECT_EQ(host::read_file_or(file.string(), "").find("/tmp/"), std::string::npos) << file;
+}
+
+// The course's own labs, read as `vmctl lab` reads them: every one parses,
+// and an outro that tells how to clean up gives the command that only cleans
+// ('lab reset NN' alone starts the lab again: its setup runs once more).
+TEST(CourseLabs, ParseAndTheirOutrosCleanUpWithoutStartingAgain) {
+    TempHome home;
+    const auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work");
+    EXPECT_GE(labs.size(), 9u);
+    const std::regex restarts(R"(lab reset [0-9]+')");
+    for (const auto& lab : labs)
+        EXPECT_FALSE(std::regex_search(lab.outro, restarts)) << lab.id << ": say 'vmctl lab reset NN --clean-only'";
 }
 
 }  // namespace
