@@ -163,6 +163,51 @@ TEST_F(LabChecksTest, AnswersIgnoreCaseAndSpacesAndNeverRevealTheRightOne) {
     EXPECT_EQ(scripts.back(), "vmctl info x --get accelerator");
 }
 
+// A question with set answers: each wrong one is told what it misses, a
+// right one why it is right; more than one may be right.
+TEST_F(LabChecksTest, ChoicesExplainEveryAnswerWrongOrRight) {
+    const std::string yaml =
+        "choice: {key: hv, right: [qemu, kvm], options: {qemu: \"QEMU runs it\", kvm: \"KVM speeds it\", "
+        "libvirt: \"libvirt only manages VMs\"}}";
+    const auto none = check(yaml);
+    EXPECT_FALSE(none.passed);
+    EXPECT_NE(none.reason.find("qemu, kvm, libvirt"), std::string::npos) << none.reason;
+    progress.answers["hv"] = "libvirt";
+    const auto wrong = check(yaml);
+    EXPECT_FALSE(wrong.passed);
+    EXPECT_EQ(wrong.reason, "'libvirt' is not it: libvirt only manages VMs");
+    progress.answers["hv"] = "vmware";
+    EXPECT_NE(check(yaml).reason.find("not one of the choices"), std::string::npos);
+    progress.answers["hv"] = " KVM ";
+    const auto right = check(yaml);
+    EXPECT_TRUE(right.passed);
+    EXPECT_EQ(right.what, "answer 'hv' is right: KVM speeds it");
+    progress.answers["hv"] = "qemu";
+    EXPECT_TRUE(check(yaml).passed);
+}
+
+// A measured value is right within its tolerance, and a wrong one hears
+// which way it is off without being told the value.
+TEST_F(LabChecksTest, NumbersAreRightWithinTheirToleranceAndSayWhichWayTheyAreOff) {
+    const std::string yaml = "number: {key: ratio, equals: 10, tolerance: 20%, too_low: \"count the boot too\"}";
+    progress.answers["ratio"] = "8,5";
+    EXPECT_TRUE(check(yaml).passed);
+    progress.answers["ratio"] = "7";
+    const auto low = check(yaml);
+    EXPECT_FALSE(low.passed);
+    EXPECT_EQ(low.reason, "7 is too low: count the boot too");
+    progress.answers["ratio"] = "12.5";
+    const auto high = check(yaml);
+    EXPECT_EQ(high.reason, "12.5 is too high; look again, or ask 'vmctl lab hint'");
+    EXPECT_EQ(high.reason.find("10"), std::string::npos);
+    progress.answers["ratio"] = "ten";
+    EXPECT_NE(check(yaml).reason.find("not a number"), std::string::npos);
+    script_result.output = "3.02\n";
+    progress.answers["cost"] = "3";
+    EXPECT_TRUE(check("number: {key: cost, equals_command: \"vmctl cost --json\", tolerance: 0.05}").passed);
+    EXPECT_FALSE(check("number: {key: cost, equals_command: \"vmctl cost --json\"}").passed);  // exact
+}
+
 TEST_F(LabChecksTest, ScriptsPassOnExitZeroAndExplainWithTheirLastLine) {
     EXPECT_TRUE(check("script: \"true\"").passed);
     script_result.exit_code = 1;

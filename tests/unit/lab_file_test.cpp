@@ -92,7 +92,7 @@ TEST(LabFile, EveryCheckKindIsRegisteredOnceAndDocumented) {
         EXPECT_NE(guide.str().find("`" + kind.name + "`"), std::string::npos)
             << kind.name << " is missing from labs/README.md";
     }
-    EXPECT_EQ(names.size(), 15u);
+    EXPECT_EQ(names.size(), 17u);
 }
 
 TEST(LabFile, AMisspelledPredicateNamesItsLineAndTheFix) {
@@ -134,6 +134,18 @@ TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
         {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
          "      - vms_with_label: {label: web, count: 1}\n",
          "KEY=VALUE"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - choice: {key: k, options: {a: x, b: y}, right: c}\n",
+         "'c' is not one of the options"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - choice: {key: k, options: [a, b], right: a}\n",
+         "must be a mapping"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - number: {key: k, equals: 3, tolerance: lots}\n",
+         "not a tolerance"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - number: {key: k}\n",
+         "exactly one of 'equals' or 'equals_command'"},
     };
     for (const auto& [text, expected] : cases) {
         const auto [kind, message] = error_of(text);

@@ -27,7 +27,7 @@ CheckResult evaluate_check(const Check& check, const CheckEnvironment& env) {
     }
     result.passed = !reason.has_value();
     if (result.passed)
-        result.what = check.claim_passed();
+        result.what = check.claim_passed(env);
     else
         result.reason = check.explained(*reason);
     return result;

@@ -51,8 +51,12 @@ public:
     // as this check's reason.
     virtual std::optional<std::string> failure(const CheckEnvironment& env) const = 0;
 
-    // The line once it passed; the claim itself unless a kind says more.
-    virtual std::string claim_passed() const { return claim(); }
+    // The line once it passed; the claim itself unless a kind says more
+    // (an answer: that it is right, and why).
+    virtual std::string claim_passed(const CheckEnvironment& env) const {
+        (void)env;
+        return claim();
+    }
 
     // The reason the student reads: the failure, and the author's "because".
     virtual std::string explained(const std::string& reason) const {
@@ -77,6 +81,10 @@ public:
     virtual std::uint64_t size(const std::string& key) const = 0;  // "512M"
     // A regular expression, checked to be one; empty when it was not given.
     virtual std::string pattern(const std::string& key) const = 0;
+    // A list ("[a, b]", or one plain value as a list of one); empty when not given.
+    virtual std::vector<std::string> texts(const std::string& key) const = 0;
+    // A mapping of texts ({a: "...", b: "..."}), in the file's order; empty when not given.
+    virtual std::vector<std::pair<std::string, std::string>> mapping(const std::string& key) const = 0;
     // Error(FileInvalid) at the argument `key` (empty: the check's arguments).
     [[noreturn]] virtual void fail(const std::string& key, const std::string& problem,
                                    const std::string& fix) const = 0;

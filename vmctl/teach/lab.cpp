@@ -181,6 +181,25 @@ public:
         return value;
     }
 
+    std::vector<std::string> texts(const std::string& key) const override {
+        if (has(key) && m_args[key].IsScalar())
+            return {text(key)};
+        return m_reader.texts(m_args, key);
+    }
+
+    std::vector<std::pair<std::string, std::string>> mapping(const std::string& key) const override {
+        std::vector<std::pair<std::string, std::string>> out;
+        if (!has(key))
+            return out;
+        const YAML::Node node = m_reader.map(m_args[key], fmt::format("'{}'", key));
+        for (const auto& entry : node) {
+            if (!entry.second.IsScalar())
+                fail(key, fmt::format("each value of '{}' must be text", key), "write it on one line, or as a '|' block");
+            out.emplace_back(entry.first.as<std::string>(), entry.second.as<std::string>());
+        }
+        return out;
+    }
+
     [[noreturn]] void fail(const std::string& key, const std::string& problem, const std::string& fix) const override {
         m_reader.fail(place(key), problem, fix);
     }

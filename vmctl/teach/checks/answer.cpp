@@ -35,7 +35,7 @@ public:
     }
 
     std::string claim() const override { return fmt::format("answer '{}'", m_key); }
-    std::string claim_passed() const override { return claim() + " is right"; }
+    std::string claim_passed(const CheckEnvironment&) const override { return claim() + " is right"; }
 
     std::optional<std::string> failure(const CheckEnvironment& env) const override {
         const auto& answers = env.progress != nullptr ? env.progress->answers : std::map<std::string, std::string>{};

@@ -18,6 +18,8 @@ const std::vector<CheckKind>& check_kinds() {
         serial_log_check(),
         guest_command_check(),
         answer_check(),
+        choice_check(),
+        number_check(),
         script_check(),
     };
     return table;

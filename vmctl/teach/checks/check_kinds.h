@@ -47,6 +47,8 @@ CheckKind vms_with_label_check();
 CheckKind serial_log_check();
 CheckKind guest_command_check();
 CheckKind answer_check();
+CheckKind choice_check();
+CheckKind number_check();
 CheckKind script_check();
 
 }  // namespace vmctl::teach

@@ -1,0 +1,111 @@
+// number: {key: KEY, equals: N | equals_command: SHELL, tolerance: 0.5 | 20%,
+//          too_low: WHY, too_high: WHY}
+// A measured value: right within the tolerance (absolute, or a percentage of
+// the right value); a wrong one is told which way it is off, and why.
+#include "vmctl/teach/checks/check_kinds.h"
+
+#include "vmctl/host/files.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+
+namespace vmctl::teach {
+namespace {
+
+// The number a text spells ("1.5", " 42 ", "1,5"), or nothing.
+std::optional<double> number_in(std::string_view text) {
+    std::string s = host::trim(text);
+    for (char& c : s)
+        if (c == ',')
+            c = '.';
+    if (s.empty())
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+class Number final : public Check {
+public:
+    explicit Number(const CheckArgs& args)
+        : m_key(args.text("key")),
+          m_command(args.text("equals_command")),
+          m_too_low(args.text("too_low")),
+          m_too_high(args.text("too_high")) {
+        if (args.has("equals") == args.has("equals_command"))
+            args.fail("", "'number' needs exactly one of 'equals' or 'equals_command'",
+                      "say what the right value is, e.g. 'equals: 42', or the command that measures it");
+        if (args.has("equals")) {
+            const auto value = number_in(args.text("equals"));
+            if (!value)
+                args.fail("equals", fmt::format("'{}' is not a number", args.text("equals")), "write e.g. 'equals: 42'");
+            m_equals = *value;
+        }
+        std::string tolerance = host::trim(args.text("tolerance"));
+        if (!tolerance.empty()) {
+            m_relative = tolerance.back() == '%';
+            if (m_relative)
+                tolerance.pop_back();
+            const auto value = number_in(tolerance);
+            if (!value || *value < 0)
+                args.fail("tolerance", fmt::format("'{}' is not a tolerance", args.text("tolerance")),
+                          "write an amount ('tolerance: 0.5') or a percentage of the right value ('tolerance: 20%')");
+            m_tolerance = *value;
+        }
+    }
+
+    std::string claim() const override { return fmt::format("answer '{}'", m_key); }
+    std::string claim_passed(const CheckEnvironment&) const override { return claim() + " is right"; }
+
+    std::optional<std::string> failure(const CheckEnvironment& env) const override {
+        const auto* answers = env.progress != nullptr ? &env.progress->answers : nullptr;
+        const auto answer = answers != nullptr ? answers->find(m_key) : decltype(answers->find(m_key)){};
+        if (answers == nullptr || answer == answers->end())
+            return fmt::format("no answer yet: run 'vmctl lab answer {}=NUMBER'", m_key);
+        const auto given = number_in(answer->second);
+        if (!given)
+            return fmt::format("'{}' is not a number; answer with digits, e.g. 'vmctl lab answer {}=12.5'",
+                               answer->second, m_key);
+        double right = m_equals;
+        if (!m_command.empty()) {
+            const host::ShellResult measured = env.run_script(m_command);
+            const auto value = number_in(measured.output);
+            if (measured.exit_code != 0 || !value)
+                return fmt::format("the lab could not measure the right value ({}); tell your instructor",
+                                   host::last_line(measured.output));
+            right = *value;
+        }
+        const double allowed = m_relative ? std::abs(right) * m_tolerance / 100 : m_tolerance;
+        if (std::abs(*given - right) <= allowed)
+            return std::nullopt;
+        const bool low = *given < right;
+        const std::string& why = low ? m_too_low : m_too_high;
+        return fmt::format("{} is too {}{}", answer->second, low ? "low" : "high",
+                           why.empty() ? std::string("; look again, or ask 'vmctl lab hint'") : ": " + why);
+    }
+
+private:
+    std::string m_key;
+    double m_equals = 0;
+    std::string m_command;  // its output is the right value
+    double m_tolerance = 0;
+    bool m_relative = false;  // the tolerance is a percentage of the right value
+    std::string m_too_low;
+    std::string m_too_high;
+};
+
+}  // namespace
+
+CheckKind number_check() {
+    return {"number",
+            {"key", "equals", "equals_command", "tolerance", "too_low", "too_high"},
+            {"key"},
+            "",
+            read_as<Number>};
+}
+
+}  // namespace vmctl::teach
