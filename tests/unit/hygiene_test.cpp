@@ -165,9 +165,8 @@ TEST_F(HygieneOpsTest, ADiskInAVmsSavedDefinitionOnlyIsNotUnused) {
     make("web", {});
     hv.ensure_pool(host::kPoolName, env.paths.pool_dir);
     const auto volume = hv.create_volume(host::kPoolName, "web-data.qcow2", 1ULL << 30);
-    std::string saved = hv.domains.at("web").xml;
+    std::string& saved = hv.domains.at("web").xml;  // the definition; the running VM has no such disk
     saved.insert(saved.find("<serial"), build_disk_device_xml(volume.path, "vdb"));
-    hv.config_xml["web"] = saved;  // attached for the next boot only
     const auto input = ops::gather_hygiene(hv, env, std::chrono::milliseconds(1), {}, ops::UseElsewhere{});
     EXPECT_TRUE(input.unused_volumes.empty());
 }

@@ -19,6 +19,14 @@ protected:
             result.push_back(s.name);
         return result;
     }
+
+    // Replaces `from` by `to` in the running VM and its definition: a VM
+    // defined that way from the start.
+    void edit(const std::string& from, const std::string& to) {
+        FakeHypervisor::Domain& d = hv.domains.at("web");
+        for (std::string* xml : {&d.xml, &d.live_xml})
+            xml->replace(xml->find(from), from.size(), to);
+    }
 };
 
 TEST_F(SnapshotOpsTest, RunningVmSnapshotIncludesMemory) {
@@ -36,8 +44,7 @@ TEST_F(SnapshotOpsTest, BadOrTakenNamesChangeNothing) {
 }
 
 TEST_F(SnapshotOpsTest, UefiGuestsAreExplained) {
-    std::string& xml = hv.domains.at("web").xml;
-    xml.replace(xml.find("<kernel>"), 8, "<loader readonly='yes' type='pflash'>/x</loader><kernel>");
+    edit("<kernel>", "<loader readonly='yes' type='pflash'>/x</loader><kernel>");
     try {
         ops::create_snapshot(hv, "web", "s1", "");
         FAIL();
@@ -48,11 +55,9 @@ TEST_F(SnapshotOpsTest, UefiGuestsAreExplained) {
 }
 
 TEST_F(SnapshotOpsTest, AVmStartingTheQbootRomIsNotTakenForUefi) {
-    std::string& xml = hv.domains.at("web").xml;
-    xml.replace(xml.find("<kernel>"), 8,
-                "<loader readonly='yes' type='rom'>/usr/share/qemu/qboot.rom</loader><kernel>");
+    edit("<kernel>", "<loader readonly='yes' type='rom'>/usr/share/qemu/qboot.rom</loader><kernel>");
     EXPECT_NO_THROW(ops::create_snapshot(hv, "web", "s1", ""));
-    xml.replace(xml.find(" type='rom'"), 11, "");  // a loader without a type may be UEFI's pflash
+    edit(" type='rom'", "");  // a loader without a type may be UEFI's pflash
     EXPECT_EQ(failure([&] { ops::create_snapshot(hv, "web", "s2", ""); }), ErrorKind::Unsupported);
 }
 
