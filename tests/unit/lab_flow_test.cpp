@@ -94,6 +94,33 @@ TEST_F(LabFlowTest, HintsComeInOrderAndAreOfferedAfterThreeFailures) {
     EXPECT_FALSE(teach::next_hint(world, lab).has_value());
 }
 
+// The instructor's evidence: each finished step keeps its times, its failed
+// checks with the last reason, its hints, and whether `lab solve` did it.
+TEST_F(LabFlowTest, EachFinishedStepKeepsItsEvidence) {
+    teach::start_lab(world, lab);
+    teach::check_step(world, lab);
+    teach::check_step(world, lab);
+    teach::next_hint(world, lab);
+    touch("one");
+    teach::check_step(world, lab);
+    teach::solve_lab(world, lab, 2);
+    const teach::LabProgress p = progress();
+    ASSERT_EQ(p.history.size(), 2u);
+    EXPECT_EQ(p.history[0].step, 0u);
+    EXPECT_EQ(p.history[0].failed_checks, 2u);
+    EXPECT_EQ(p.history[0].hints_shown, 1u);
+    EXPECT_FALSE(p.history[0].solved_by_solution);
+    EXPECT_NE(p.history[0].last_failure.find("the lab's own check passes"), std::string::npos)
+        << p.history[0].last_failure;
+    EXPECT_FALSE(p.history[0].started_at.empty());
+    EXPECT_LE(p.history[0].started_at, p.history[0].finished_at);
+    EXPECT_EQ(p.history[1].step, 1u);
+    EXPECT_TRUE(p.history[1].solved_by_solution);
+    EXPECT_EQ(p.history[1].failed_checks, 0u);
+    EXPECT_EQ(p.failed_checks, 0u);  // the counts of a new step start at zero
+    EXPECT_TRUE(p.last_failure.empty());
+}
+
 TEST_F(LabFlowTest, StartingAgainResumesAndAnswersAreKept) {
     teach::start_lab(world, lab);
     touch("one");

@@ -79,11 +79,22 @@ private:
     std::optional<std::string> m_saved_env;
 };
 
-void advance(LabProgress& progress, const Lab& lab) {
+// Closes the current step into the history and moves on to the next.
+void advance(LabProgress& progress, const Lab& lab, bool by_solution = false) {
+    StepRecord done;
+    done.step = progress.step;
+    done.started_at = progress.step_started_at;
+    done.finished_at = ops::now_iso8601();
+    done.failed_checks = progress.failed_checks;
+    done.hints_shown = progress.hints_shown;
+    done.solved_by_solution = by_solution;
+    done.last_failure = progress.last_failure;
+    progress.history.push_back(done);
     ++progress.step;
     progress.failed_checks = 0;
     progress.hints_shown = 0;
-    progress.step_started_at = ops::now_iso8601();
+    progress.last_failure.clear();
+    progress.step_started_at = done.finished_at;
     if (progress.step >= lab.steps.size())
         progress.finished_at = progress.step_started_at;
 }
@@ -246,6 +257,7 @@ StepCheck check_step(LabWorld& world, const Lab& lab, bool watching) {
             check.finished = p.step >= lab.steps.size();
         } else if (!watching) {
             ++p.failed_checks;
+            p.last_failure = results_text(check.results);
             check.suggest_hint = p.failed_checks >= 3 && p.hints_shown < lab.steps[check.step].hints.size();
         }
     });
@@ -334,7 +346,7 @@ std::size_t solve_lab(LabWorld& world, const Lab& lab, std::size_t through) {
                         fmt::format("lab {}: after its solution, step {} still fails: {}", lab.id, index + 1,
                                     results_text(results)),
                         "the lab's reference solution is wrong; tell the course maintainers");
-        advance(after, lab);
+        advance(after, lab, true);
         save_lab_state(world.state_path, state);
         ++solved;
     }

@@ -44,6 +44,18 @@ std::optional<LabState> parse_lab_state(const std::string& text) {
             p.started_at = l.value("started_at", "");
             p.step_started_at = l.value("step_started_at", "");
             p.finished_at = l.value("finished_at", "");
+            p.last_failure = l.value("last_failure", "");
+            for (const auto& h : l.value("history", nlohmann::json::array())) {
+                StepRecord r;
+                r.step = h.value("step", std::size_t{0});
+                r.started_at = h.value("started_at", "");
+                r.finished_at = h.value("finished_at", "");
+                r.failed_checks = h.value("failed_checks", 0u);
+                r.hints_shown = h.value("hints_shown", 0u);
+                r.solved_by_solution = h.value("solved_by_solution", false);
+                r.last_failure = h.value("last_failure", "");
+                p.history.push_back(r);
+            }
             state.labs[id] = p;
         }
         return state;
@@ -53,6 +65,19 @@ std::optional<LabState> parse_lab_state(const std::string& text) {
 }
 
 }  // namespace
+
+nlohmann::json step_history_json(const std::vector<StepRecord>& history) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : history)
+        out.push_back({{"step", r.step},
+                       {"started_at", r.started_at},
+                       {"finished_at", r.finished_at},
+                       {"failed_checks", r.failed_checks},
+                       {"hints_shown", r.hints_shown},
+                       {"solved_by_solution", r.solved_by_solution},
+                       {"last_failure", r.last_failure}});
+    return out;
+}
 
 LabState load_lab_state(const std::string& path) {
     const std::string text = host::read_file_or(path, "");
@@ -72,14 +97,17 @@ LabState load_lab_state(const std::string& path) {
 
 void save_lab_state(const std::string& path, const LabState& state) {
     nlohmann::json doc = {{"active", state.active}, {"labs", nlohmann::json::object()}};
-    for (const auto& [id, p] : state.labs)
+    for (const auto& [id, p] : state.labs) {
         doc["labs"][id] = {{"step", p.step},
                            {"failed_checks", p.failed_checks},
                            {"hints_shown", p.hints_shown},
                            {"answers", p.answers},
                            {"started_at", p.started_at},
                            {"step_started_at", p.step_started_at},
-                           {"finished_at", p.finished_at}};
+                           {"finished_at", p.finished_at},
+                           {"last_failure", p.last_failure},
+                           {"history", step_history_json(p.history)}};
+    }
     host::write_file_atomically(path, doc.dump(2) + '\n');
 }
 

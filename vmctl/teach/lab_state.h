@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <functional>
 #include <map>
 #include <optional>
@@ -7,6 +9,17 @@
 #include <vector>
 
 namespace vmctl::teach {
+
+// How one finished step went: the instructor's evidence (`lab status --json`).
+struct StepRecord {
+    std::size_t step = 0;              // 0-based
+    std::string started_at;            // ISO 8601 UTC
+    std::string finished_at;
+    unsigned failed_checks = 0;        // `lab check`s that failed on it
+    unsigned hints_shown = 0;
+    bool solved_by_solution = false;   // `lab solve` did it, not the student
+    std::string last_failure;          // what the last failed check said, if any failed
+};
 
 // A student's progress in one lab.
 struct LabProgress {
@@ -17,6 +30,8 @@ struct LabProgress {
     std::string started_at;           // ISO 8601 UTC, when `lab start` ran
     std::string step_started_at;
     std::string finished_at;          // empty until the last step passes
+    std::string last_failure;         // the current step's last failed check, with its reasons
+    std::vector<StepRecord> history;  // the finished steps, in order
 };
 
 // Every lab's progress, and which lab is active: VMs created while a lab is
@@ -25,6 +40,9 @@ struct LabState {
     std::string active;
     std::map<std::string, LabProgress> labs;
 };
+
+// The history as the progress file and `lab status --json` write it.
+nlohmann::json step_history_json(const std::vector<StepRecord>& history);
 
 // VMCTL_LAB_STATE, else <data_dir>/labs/state.json. `lab test` points
 // VMCTL_LAB_STATE at a file of its own so it never touches a student's progress.

@@ -30,8 +30,9 @@ std::string machine() {
 
 int lab_status(Context& context, const Args& args) {
     CommandLine cli("lab status [--json]",
-                    "Your progress in every lab: step, failed checks, hints used, times. An instructor can collect\n"
-                    "the --json output of each student's machine.");
+                    "Your progress in every lab: steps done (and how many 'lab solve' did), failed checks, hints\n"
+                    "used, times. --json adds each finished step's times, failed checks, hints and last failure:\n"
+                    "an instructor can collect it from each student's machine.");
     cli.add()("json", "print JSON (with the student and machine names) for scripts");
     cli.examples("  vmctl lab status\n  vmctl lab status --json > progress-$(hostname).json\n");
     if (!cli.parse(args, context.out()))
@@ -53,6 +54,8 @@ int lab_status(Context& context, const Args& args) {
                 row["hints_shown"] = p->second.hints_shown;
                 row["started_at"] = p->second.started_at;
                 row["finished_at"] = p->second.finished_at;
+                row["last_failure"] = p->second.last_failure;
+                row["history"] = teach::step_history_json(p->second.history);
             }
             labs.push_back(row);
         }
@@ -62,16 +65,25 @@ int lab_status(Context& context, const Args& args) {
             << '\n';
         return 0;
     }
-    Table table({"LAB", "STEPS DONE", "FAILED CHECKS", "HINTS", "STARTED", "FINISHED"});
+    // Failed checks and hints over the whole lab; steps `lab solve` did are
+    // counted apart: they were not the student's work.
+    Table table({"LAB", "STEPS DONE", "BY lab solve", "FAILED CHECKS", "HINTS", "STARTED", "FINISHED"});
     for (const auto& l : session.labs()) {
         const auto p = state.labs.find(l.id);
         if (p == state.labs.end()) {
-            table.add_row({l.id, fmt::format("0/{}", l.steps.size()), "", "", "", ""});
+            table.add_row({l.id, fmt::format("0/{}", l.steps.size()), "", "", "", "", ""});
             continue;
         }
-        table.add_row({l.id, fmt::format("{}/{}", p->second.step, l.steps.size()),
-                       std::to_string(p->second.failed_checks), std::to_string(p->second.hints_shown),
-                       p->second.started_at, p->second.finished_at});
+        unsigned solved = 0;
+        unsigned failed = p->second.failed_checks;
+        unsigned hints = p->second.hints_shown;
+        for (const auto& done : p->second.history) {
+            solved += done.solved_by_solution ? 1 : 0;
+            failed += done.failed_checks;
+            hints += done.hints_shown;
+        }
+        table.add_row({l.id, fmt::format("{}/{}", p->second.step, l.steps.size()), std::to_string(solved),
+                       std::to_string(failed), std::to_string(hints), p->second.started_at, p->second.finished_at});
     }
     table.print(out);
     return 0;
