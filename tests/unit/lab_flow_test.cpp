@@ -256,15 +256,25 @@ TEST(LabWorkFolder, NoLabOrDemoUsesAFixedPathUnderTmp) {
 }
 
 // The course's own labs, read as `vmctl lab` reads them: every one parses,
-// and an outro that tells how to clean up gives the command that only cleans
-// ('lab reset NN' alone starts the lab again: its setup runs once more).
-TEST(CourseLabs, ParseAndTheirOutrosCleanUpWithoutStartingAgain) {
+// an outro that tells how to clean up gives the command that only cleans
+// ('lab reset NN' alone starts the lab again: its setup runs once more), and
+// no text or hint sends a student to the machine's shared libvirt.
+TEST(CourseLabs, ParseCleanUpWithoutStartingAgainAndKeepStudentsOnTheirOwnConnection) {
     TempHome home;
     const auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work");
     EXPECT_GE(labs.size(), 9u);
     const std::regex restarts(R"(lab reset [0-9]+')");
-    for (const auto& lab : labs)
+    // A student's commands go to their own connection, as vmctl's do: a text
+    // that sends them to the machine's shared one could touch other students' VMs.
+    const std::regex shared_connection(R"(-c +qemu:///system|--connect[ =]qemu:///system)");
+    for (const auto& lab : labs) {
         EXPECT_FALSE(std::regex_search(lab.outro, restarts)) << lab.id << ": say 'vmctl lab reset NN --clean-only'";
+        for (const auto& step : lab.steps) {
+            EXPECT_FALSE(std::regex_search(step.text, shared_connection)) << lab.id << ": " << step.title;
+            for (const auto& hint : step.hints)
+                EXPECT_FALSE(std::regex_search(hint, shared_connection)) << lab.id << ": " << hint;
+        }
+    }
 }
 
 }  // namespace
