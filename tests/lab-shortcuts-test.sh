@@ -5,8 +5,9 @@
 # its own progress file, and the lab's reset removes what it made.
 # Usage: lab-shortcuts-test.sh VMCTL_BINARY LABS_DIR
 set -u
-vmctl=$1
-export VMCTL_LABS=$2
+vmctl=$(realpath "$1")
+export VMCTL=$vmctl  # for the shell texts of the cases
+export VMCTL_LABS=$(realpath "$2")
 state=$(mktemp -d)
 export VMCTL_LAB_STATE=$state/state.json
 lab=
@@ -42,5 +43,36 @@ shortcut() {
 
 # Lab 05 step 3 "Roll back": writing the deleted file again by hand is no revert.
 shortcut 05 3 "$vmctl exec lab5-web -- sh -c 'echo customer records > /data/important.txt'" "no revert happened"
+
+# recovers LAB STEP "the mistake" "the way back the lab gives": after both, the step passes.
+recovers() {
+    lab=$1
+    local step=$2 mistake=$3 way_back=$4
+    "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
+    if ! "$vmctl" lab solve "$lab" --step $((step - 1)) >"$state/solve.log" 2>&1; then
+        echo "✗ lab $lab: could not solve up to step $step:"; tail -n 5 "$state/solve.log"
+        failures=$((failures + 1)); return
+    fi
+    sh -c "$mistake" >/dev/null 2>&1
+    if "$vmctl" lab check >/dev/null 2>&1; then
+        echo "✗ lab $lab step $step passed after the mistake: $mistake"
+        failures=$((failures + 1))
+    elif ! sh -c "$way_back" >"$state/back.log" 2>&1 || ! "$vmctl" lab check >"$state/check.log" 2>&1; then
+        echo "✗ lab $lab step $step: the way back ($way_back) does not lead back:"; tail -n 8 "$state/back.log" "$state/check.log"
+        failures=$((failures + 1))
+    else
+        echo "✓ lab $lab step $step recovers from: $mistake"
+    fi
+    "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
+    lab=
+}
+
+# Lab 08 step 6 "The pet stays": a teardown with --pets deletes the pet the
+# step wants alive; the lab's way back brings the shop back from the file as it came.
+# The student's file is where the step's text says (the lab's work folder).
+shop='$("$VMCTL" lab show | grep -o "/[^ ]*/shop.yaml" | head -n 1)'
+recovers 08 6 \
+    "f=$shop; sed -i '/^- name: lab8-db/,\$d' \"\$f\" && \"\$VMCTL\" teardown -f \"\$f\" --yes --pets" \
+    "f=$shop; \"\$VMCTL\" apply -f \"\${f%/shop.yaml}/shop.original.yaml\" && \"\$VMCTL\" teardown -f \"\$f\" --yes"
 
 exit $((failures > 0))
