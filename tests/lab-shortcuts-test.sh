@@ -18,15 +18,22 @@ cleanup() {
 trap cleanup EXIT
 failures=0
 
+# A fresh start of $lab, solved by its reference solutions up to (not
+# through) step $1.
+solve_up_to() {
+    "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
+    if ! "$vmctl" lab solve "$lab" --step $(($1 - 1)) >"$state/solve.log" 2>&1; then
+        echo "✗ lab $lab: could not solve up to step $1:"; tail -n 5 "$state/solve.log"
+        failures=$((failures + 1))
+        return 1
+    fi
+}
+
 # shortcut LAB STEP "what the student does instead" EXPECTED_REASON
 shortcut() {
     lab=$1
     local step=$2 fake=$3 expected=$4
-    "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
-    if ! "$vmctl" lab solve "$lab" --step $((step - 1)) >"$state/solve.log" 2>&1; then
-        echo "✗ lab $lab: could not solve up to step $step:"; tail -n 5 "$state/solve.log"
-        failures=$((failures + 1)); return
-    fi
+    solve_up_to "$step" || return
     sh -c "$fake" >/dev/null 2>&1
     if "$vmctl" lab check >"$state/check.log" 2>&1; then
         echo "✗ lab $lab step $step passed after the shortcut: $fake"
@@ -48,11 +55,7 @@ shortcut 05 3 "$vmctl exec lab5-web -- sh -c 'echo customer records > /data/impo
 recovers() {
     lab=$1
     local step=$2 mistake=$3 way_back=$4
-    "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
-    if ! "$vmctl" lab solve "$lab" --step $((step - 1)) >"$state/solve.log" 2>&1; then
-        echo "✗ lab $lab: could not solve up to step $step:"; tail -n 5 "$state/solve.log"
-        failures=$((failures + 1)); return
-    fi
+    solve_up_to "$step" || return
     sh -c "$mistake" >/dev/null 2>&1
     if "$vmctl" lab check >/dev/null 2>&1; then
         echo "✗ lab $lab step $step passed after the mistake: $mistake"

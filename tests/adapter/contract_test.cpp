@@ -49,19 +49,6 @@
 namespace vmctl {
 namespace {
 
-// A pool for the driver's own use and the network vmctl's setup makes.
-constexpr const char* kEmptyNode = R"(<node>
-  <network>
-    <name>vmctl</name>
-    <bridge name='vmctl0'/>
-    <ip address='10.215.0.1' prefix='24'>
-      <dhcp><range start='10.215.0.10' end='10.215.0.254'/></dhcp>
-    </ip>
-  </network>
-  <pool type='dir'><name>default</name><target><path>/default-pool</path></target></pool>
-</node>
-)";
-
 enum class Implementation { Fake, TestDriver };
 
 std::string implementation_name(const ::testing::TestParamInfo<Implementation>& info) {
@@ -76,7 +63,7 @@ protected:
         if (GetParam() == Implementation::Fake) {
             hv = std::make_unique<testing::FakeHypervisor>();
         } else {
-            std::ofstream(m_dir + "/node.xml") << kEmptyNode;
+            std::ofstream(m_dir + "/node.xml") << "<node>\n" << testing::kNodeNetworkAndPool << "</node>\n";
             hv = virt::connect("test://" + m_dir + "/node.xml");
         }
     }

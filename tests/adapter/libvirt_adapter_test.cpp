@@ -16,25 +16,12 @@
 namespace vmctl {
 namespace {
 
-constexpr const char* kNode = R"(<node>
-  <domain type='test'>
+constexpr const char* kDomain = R"(  <domain type='test'>
     <name>alpha</name>
     <memory unit='MiB'>128</memory>
     <vcpu>2</vcpu>
     <os><type>hvm</type></os>
   </domain>
-  <network>
-    <name>vmctl</name>
-    <bridge name='vmctl0'/>
-    <ip address='10.215.0.1' prefix='24'>
-      <dhcp><range start='10.215.0.10' end='10.215.0.254'/></dhcp>
-    </ip>
-  </network>
-  <pool type='dir'>
-    <name>default</name>
-    <target><path>/default-pool</path></target>
-  </pool>
-</node>
 )";
 
 class AdapterTest : public ::testing::Test {
@@ -43,7 +30,7 @@ protected:
         char pattern[] = "/tmp/vmctl-adapter-XXXXXX";
         m_dir = ::mkdtemp(pattern);
         const std::string node = m_dir + "/node.xml";
-        std::ofstream(node) << kNode;
+        std::ofstream(node) << "<node>\n" << kDomain << testing::kNodeNetworkAndPool << "</node>\n";
         hv = virt::connect("test://" + node);
     }
     void TearDown() override {

@@ -10,6 +10,19 @@
 
 namespace vmctl::testing {
 
+// A test:/// node file's network and pool: the vmctl network as
+// scripts/prepare-host.sh defines it, and a pool for the driver's own use.
+// Put it inside <node> ... </node>, after any domains.
+inline constexpr const char* kNodeNetworkAndPool = R"(  <network>
+    <name>vmctl</name>
+    <bridge name='vmctl0'/>
+    <ip address='10.215.0.1' prefix='24'>
+      <dhcp><range start='10.215.0.10' end='10.215.0.254'/></dhcp>
+    </ip>
+  </network>
+  <pool type='dir'><name>default</name><target><path>/default-pool</path></target></pool>
+)";
+
 // A vmctl domain named `name` with 1 vCPU (at most `max_vcpus`) and 64 MiB,
 // its files under `dir`. The test driver runs only domains of its own type,
 // so `for_test_driver` gives it that type instead of QEMU's.

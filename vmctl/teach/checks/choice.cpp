@@ -1,28 +1,20 @@
 // choice: {key: KEY, options: {VALUE: WHY, ...}, right: VALUE | [VALUE, ...]}
 // A question with a fixed set of answers, each with its own explanation: a
 // wrong choice is told what it misses, a right one why it is right.
+#include "vmctl/teach/checks/answer_check.h"
 #include "vmctl/teach/checks/check_kinds.h"
-
-#include "vmctl/host/files.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace vmctl::teach {
 namespace {
 
-std::string folded(std::string_view text) {
-    std::string out = host::trim(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
-    return out;
-}
-
-class Choice final : public Check {
+class Choice final : public AnswerCheck {
 public:
-    explicit Choice(const CheckArgs& args) : m_key(args.text("key")), m_options(args.mapping("options")) {
+    explicit Choice(const CheckArgs& args) : AnswerCheck(args), m_options(args.mapping("options")) {
         if (m_options.size() < 2)
             args.fail("options", "a choice needs at least two options", "list each answer with why it is or is not right");
         for (const std::string& right : args.texts("right")) {
@@ -35,8 +27,6 @@ public:
             args.fail("right", "a choice needs a right answer", "e.g. 'right: qemu', or a list of them");
     }
 
-    std::string claim() const override { return fmt::format("answer '{}'", m_key); }
-
     std::string claim_passed(const CheckEnvironment& env) const override {
         const auto why = option(given(env).value_or(""));
         return why ? fmt::format("answer '{}' is right: {}", m_key, why->second) : claim() + " is right";
@@ -45,8 +35,7 @@ public:
     std::optional<std::string> failure(const CheckEnvironment& env) const override {
         const auto answer = given(env);
         if (!answer)
-            return fmt::format("no answer yet: run 'vmctl lab answer {}=...' with one of: {}", m_key,
-                               fmt::join(names(), ", "));
+            return fmt::format("{}, with one of: {}", no_answer(), fmt::join(names(), ", "));
         const auto chosen = option(*answer);
         if (!chosen)
             return fmt::format("'{}' is not one of the choices: {}", *answer, fmt::join(names(), ", "));
@@ -56,13 +45,6 @@ public:
     }
 
 private:
-    std::optional<std::string> given(const CheckEnvironment& env) const {
-        if (env.progress == nullptr)
-            return std::nullopt;
-        const auto it = env.progress->answers.find(m_key);
-        return it == env.progress->answers.end() ? std::nullopt : std::optional<std::string>(it->second);
-    }
-
     // The option an answer names, its case and spaces aside.
     std::optional<std::pair<std::string, std::string>> option(const std::string& answer) const {
         for (const auto& o : m_options)
@@ -78,7 +60,6 @@ private:
         return out;
     }
 
-    std::string m_key;
     std::vector<std::pair<std::string, std::string>> m_options;  // answer, why it is (not) right
     std::vector<std::string> m_right;                            // folded
 };

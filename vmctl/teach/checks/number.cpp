@@ -2,6 +2,7 @@
 //          too_low: WHY, too_high: WHY}
 // A measured value: right within the tolerance (absolute, or a percentage of
 // the right value); a wrong one is told which way it is off, and why.
+#include "vmctl/teach/checks/answer_check.h"
 #include "vmctl/teach/checks/check_kinds.h"
 
 #include "vmctl/host/files.h"
@@ -29,10 +30,10 @@ std::optional<double> number_in(std::string_view text) {
     return value;
 }
 
-class Number final : public Check {
+class Number final : public AnswerCheck {
 public:
     explicit Number(const CheckArgs& args)
-        : m_key(args.text("key")),
+        : AnswerCheck(args),
           m_command(args.text("equals_command")),
           m_too_low(args.text("too_low")),
           m_too_high(args.text("too_high")) {
@@ -58,18 +59,14 @@ public:
         }
     }
 
-    std::string claim() const override { return fmt::format("answer '{}'", m_key); }
-    std::string claim_passed(const CheckEnvironment&) const override { return claim() + " is right"; }
-
     std::optional<std::string> failure(const CheckEnvironment& env) const override {
-        const auto* answers = env.progress != nullptr ? &env.progress->answers : nullptr;
-        const auto answer = answers != nullptr ? answers->find(m_key) : decltype(answers->find(m_key)){};
-        if (answers == nullptr || answer == answers->end())
-            return fmt::format("no answer yet: run 'vmctl lab answer {}=NUMBER'", m_key);
-        const auto given = number_in(answer->second);
-        if (!given)
-            return fmt::format("'{}' is not a number; answer with digits, e.g. 'vmctl lab answer {}=12.5'",
-                               answer->second, m_key);
+        const auto answer = given(env);
+        if (!answer)
+            return no_answer("NUMBER");
+        const auto mine = number_in(*answer);
+        if (!mine)
+            return fmt::format("'{}' is not a number; answer with digits, e.g. 'vmctl lab answer {}=12.5'", *answer,
+                               m_key);
         double right = m_equals;
         if (!m_command.empty()) {
             const host::ShellResult measured = env.run_script(m_command);
@@ -80,16 +77,15 @@ public:
             right = *value;
         }
         const double allowed = m_relative ? std::abs(right) * m_tolerance / 100 : m_tolerance;
-        if (std::abs(*given - right) <= allowed)
+        if (std::abs(*mine - right) <= allowed)
             return std::nullopt;
-        const bool low = *given < right;
+        const bool low = *mine < right;
         const std::string& why = low ? m_too_low : m_too_high;
-        return fmt::format("{} is too {}{}", answer->second, low ? "low" : "high",
+        return fmt::format("{} is too {}{}", *answer, low ? "low" : "high",
                            why.empty() ? std::string("; look again, or ask 'vmctl lab hint'") : ": " + why);
     }
 
 private:
-    std::string m_key;
     double m_equals = 0;
     std::string m_command;  // its output is the right value
     double m_tolerance = 0;

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "vmctl/teach/check.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vmctl::teach {
+
+// What the question kinds share (answer, choice, number): a key the student
+// answers with `vmctl lab answer KEY=VALUE`, and its answer.
+class AnswerCheck : public Check {
+protected:
+    explicit AnswerCheck(const CheckArgs& args) : m_key(args.text("key")) {}
+
+    std::string claim() const override { return "answer '" + m_key + "'"; }
+    std::string claim_passed(const CheckEnvironment&) const override { return claim() + " is right"; }
+
+    // The student's answer, or nothing yet.
+    std::optional<std::string> given(const CheckEnvironment& env) const;
+    // The reason when there is no answer yet, with the command to give one.
+    std::string no_answer(const std::string& example = "...") const;
+
+    std::string m_key;
+};
+
+// An answer as it is compared: trimmed, in lower case.
+std::string folded(std::string_view text);
+
+}  // namespace vmctl::teach
