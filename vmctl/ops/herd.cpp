@@ -68,6 +68,9 @@ HerdResult create_herd(Hypervisor& hv, const Environment& env, const CreateOptio
             result.members[i].ready_line = ready.line;
             result.members[i].ready = ready.parsed;
         } catch (...) {
+            // Every wait is collected before anything is thrown (a future left
+            // unread would block in its destructor); the first failure, of any
+            // kind, is rethrown below and the rollback removes the herd.
             if (!failure)
                 failure = std::current_exception();
         }

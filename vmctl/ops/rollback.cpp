@@ -16,6 +16,9 @@ Rollback::~Rollback() {
             spdlog::debug("undo: {}", it->first);
             it->second();
         } catch (const std::exception& e) {
+            // Every kind is expected here: this runs in a destructor, during
+            // another error, and must not throw; the other undo steps still run,
+            // and what was left behind is named.
             spdlog::warn("could not {} while cleaning up: {}", it->first, e.what());
         }
     }
