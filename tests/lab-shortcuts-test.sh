@@ -10,6 +10,8 @@ export VMCTL=$vmctl  # for the shell texts of the cases
 export VMCTL_LABS=$(realpath "$2")
 state=$(mktemp -d)
 export VMCTL_LAB_STATE=$state/state.json
+# A student of its own: the labs name their VMs after the student.
+export VMCTL_STUDENT=shortcuts
 lab=
 cleanup() {
     [ -n "$lab" ] && "$vmctl" lab reset "$lab" --clean-only --yes >/dev/null 2>&1
@@ -49,7 +51,7 @@ shortcut() {
 }
 
 # Lab 05 step 3 "Roll back": writing the deleted file again by hand is no revert.
-shortcut 05 3 "$vmctl exec lab5-web -- sh -c 'echo customer records > /data/important.txt'" "no revert happened"
+shortcut 05 3 "$vmctl exec shortcuts-lab5-web -- sh -c 'echo customer records > /data/important.txt'" "no revert happened"
 
 # recovers LAB STEP "the mistake" "the way back the lab gives": after both, the step passes.
 recovers() {
@@ -75,7 +77,7 @@ recovers() {
 # The student's file is where the step's text says (the lab's work folder).
 shop='$("$VMCTL" lab show | grep -o "/[^ ]*/shop.yaml" | head -n 1)'
 recovers 08 6 \
-    "f=$shop; sed -i '/^- name: lab8-db/,\$d' \"\$f\" && \"\$VMCTL\" teardown -f \"\$f\" --yes --pets" \
+    "f=$shop; sed -i '/^- name: shortcuts-lab8-db/,\$d' \"\$f\" && \"\$VMCTL\" teardown -f \"\$f\" --yes --pets" \
     "f=$shop; \"\$VMCTL\" apply -f \"\${f%/shop.yaml}/shop.original.yaml\" && \"\$VMCTL\" teardown -f \"\$f\" --yes"
 
 exit $((failures > 0))

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 namespace vmctl {
 namespace {
@@ -45,6 +46,7 @@ protected:
     void SetUp() override {
         lab = teach::parse_lab(kLab, "lab.yaml", "01-files");
         lab.dir = home.dir() + "/lab";
+        lab.student = "alice";
         std::filesystem::create_directories(lab.dir);
         world.env = &env;
         world.state_path = home.dir() + "/labs/state.json";
@@ -140,20 +142,27 @@ TEST_F(LabFlowTest, SolveFastForwardsThroughAStep) {
     EXPECT_EQ(testing::failure_kind([&] { teach::solve_lab(world, lab, 9); }), ErrorKind::InvalidArgument);
 }
 
-TEST_F(LabFlowTest, ResetRemovesTheLabsVmsPetsIncludedAndNothingElse) {
+// Students share a machine (and, under sudo, root's libvirt): a reset
+// removes the lab's VMs of this student only.
+TEST_F(LabFlowTest, ResetRemovesTheStudentsLabVmsPetsIncludedAndNothingElse) {
     ops::CreateOptions o;
-    o.name = "lab1-web";
-    o.labels = {{"lab", "01-files"}};
+    o.name = "alice-lab1-web";
+    o.labels = {{"lab", "01-files"}, {"student", "alice"}};
     o.protect = true;
+    ops::create_vm(hv, env, o, [](std::string_view) {});
+    o.name = "bob-lab1-web";
+    o.labels = {{"lab", "01-files"}, {"student", "bob"}};
     ops::create_vm(hv, env, o, [](std::string_view) {});
     o.name = "mine";
     o.labels = {};
     o.protect = false;
     ops::create_vm(hv, env, o, [](std::string_view) {});
     teach::start_lab(world, lab);
+    EXPECT_EQ(teach::lab_vms(world, lab), std::vector<std::string>{"local/alice-lab1-web"});
     const auto removed = teach::clean_lab(world, lab);
-    EXPECT_EQ(removed, std::vector<std::string>{"local/lab1-web"});
-    EXPECT_FALSE(hv.domain_exists("lab1-web"));
+    EXPECT_EQ(removed, std::vector<std::string>{"local/alice-lab1-web"});
+    EXPECT_FALSE(hv.domain_exists("alice-lab1-web"));
+    EXPECT_TRUE(hv.domain_exists("bob-lab1-web"));
     EXPECT_TRUE(hv.domain_exists("mine"));
     EXPECT_TRUE(teach::load_lab_state(world.state_path).active.empty());
 }
@@ -200,22 +209,22 @@ TEST(LabWorkFolder, IsPrivateFreshAndNamedInTheTextAndAPlantedLinkIsNotFollowed)
     std::ofstream(labs + "/01-files/lab.yaml") << R"(title: Files
 slides: none
 minutes: 5
-setup: echo mine > "$VMCTL_LAB_WORK/notes.txt"
+setup: echo "$VMCTL_STUDENT" > "$VMCTL_LAB_WORK/notes.txt"
 steps:
   - title: Read it
-    text: "cd {work} and read notes.txt"
+    text: "cd {work} and read notes.txt, $student"
     hints: ["it is in {work}"]
     checks:
       - script: {run: "test -e \"$VMCTL_LAB_WORK/notes.txt\""}
     solution: "true"
 )";
     const std::string work_root = home.dir() + "/work";
-    const auto loaded = teach::load_labs(labs, work_root);
+    const auto loaded = teach::load_labs(labs, work_root, "alice");
     ASSERT_EQ(loaded.size(), 1u);
     const teach::Lab& lab = loaded.front();
     const std::string work = work_root + "/01-files";
     EXPECT_EQ(lab.work_dir, work);
-    EXPECT_EQ(lab.steps[0].text, "cd " + work + " and read notes.txt");
+    EXPECT_EQ(lab.steps[0].text, "cd " + work + " and read notes.txt, alice");
     EXPECT_EQ(lab.steps[0].hints[0], "it is in " + work);
 
     // What an earlier run (or anyone) left there: a link to a file elsewhere.
@@ -233,7 +242,7 @@ steps:
     teach::start_lab(world, lab);
     EXPECT_EQ(host::read_file_or(victim, ""), "precious");
     EXPECT_FALSE(std::filesystem::is_symlink(work + "/notes.txt"));
-    EXPECT_EQ(host::read_file_or(work + "/notes.txt", ""), "mine\n");
+    EXPECT_EQ(host::read_file_or(work + "/notes.txt", ""), "alice\n");
     EXPECT_EQ(std::filesystem::status(work).permissions(), std::filesystem::perms::owner_all);
 
     teach::clean_lab(world, lab);
@@ -261,7 +270,7 @@ TEST(LabWorkFolder, NoLabOrDemoUsesAFixedPathUnderTmp) {
 // no text or hint sends a student to the machine's shared libvirt.
 TEST(CourseLabs, ParseCleanUpWithoutStartingAgainAndKeepStudentsOnTheirOwnConnection) {
     TempHome home;
-    const auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work");
+    const auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work", "alice");
     EXPECT_GE(labs.size(), 9u);
     const std::regex restarts(R"(lab reset [0-9]+')");
     // A student's commands go to their own connection, as vmctl's do: a text
@@ -275,6 +284,26 @@ TEST(CourseLabs, ParseCleanUpWithoutStartingAgainAndKeepStudentsOnTheirOwnConnec
                 EXPECT_FALSE(std::regex_search(hint, shared_connection)) << lab.id << ": " << hint;
         }
     }
+}
+
+// Every VM, disk, deployment and host-side name a course lab makes starts
+// with the student's name, so two students never ask for the same one.
+TEST(CourseLabs, NameEveryVmAfterTheStudent) {
+    const std::filesystem::path labs = std::filesystem::path(VMCTL_TEST_DATA) / ".." / ".." / "labs";
+    const std::regex bare(R"((^|[^a-z0-9$-])(lab[0-9]+-[a-z]))");
+    unsigned named = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(labs)) {
+        if (entry.path().filename() != "lab.yaml")
+            continue;
+        const std::string text = host::read_file_or(entry.path().string(), "");
+        std::istringstream lines(text);
+        std::string line;
+        for (unsigned number = 1; std::getline(lines, line); ++number) {
+            EXPECT_FALSE(std::regex_search(line, bare)) << entry.path() << ":" << number << ": write $student-" << line;
+            named += line.find("$student-lab") != std::string::npos ? 1 : 0;
+        }
+    }
+    EXPECT_GT(named, 100u);
 }
 
 }  // namespace

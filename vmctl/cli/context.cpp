@@ -122,8 +122,8 @@ const ops::Environment& Context::env() {
         m_env->paths = host::default_paths();
         m_env->cpu = host::probe_cpu();
         m_env->firmware = host::fast_firmware();
-        if (auto label = teach::active_lab_label(m_env->paths.data_dir))
-            m_env->session_labels.insert(*label);
+        for (auto& label : teach::active_lab_labels(m_env->paths.data_dir))
+            m_env->session_labels.insert(std::move(label));
         // Lab hosts bridge their VMs onto this machine's vmctl network, whose
         // DHCP server (this machine's daemon) alone knows their addresses.
         const auto hosts = host::load_hosts(m_env->paths.data_dir);

@@ -3,6 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/teach/lab_state.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -32,7 +33,8 @@ std::string indented(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 LabSession::LabSession(Context& context) : m_context(context) {
-    m_labs = teach::load_labs(teach::labs_dir(), context.env().paths.data_dir + "/labs/work");
+    const std::string student = teach::student_name();
+    m_labs = teach::load_labs(teach::labs_dir(), context.env().paths.data_dir + "/labs/work/" + student, student);
     m_world.env = &context.env();
     m_world.state_path = teach::lab_state_path(context.env().paths.data_dir);
     m_world.checks.hypervisor = [this](const std::string& name) -> Hypervisor& { return host(name); };

@@ -144,6 +144,18 @@ std::optional<Invoker> sudo_invoker() {
     return Invoker{static_cast<uid_t>(u), static_cast<gid_t>(g), pw != nullptr ? pw->pw_name : std::string(uid)};
 }
 
+}  // namespace
+
+InvokingUser invoking_user() {
+    if (const auto invoker = sudo_invoker())
+        return {invoker->uid, invoker->gid, invoker->name, true};
+    const uid_t uid = ::geteuid();
+    const passwd* pw = ::getpwuid(uid);
+    return {uid, ::getegid(), pw != nullptr ? pw->pw_name : std::to_string(uid), false};
+}
+
+namespace {
+
 // Opens a regular file for reading without blocking on a FIFO or a device; -1 with errno.
 int open_regular(const char* path) {
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);

@@ -24,6 +24,17 @@ std::string trim(std::string_view text);
 // Error(InvalidArgument) with the reason.
 std::string read_named_file(const std::string& path, std::string_view what);
 
+// Who runs vmctl: the user behind `sudo` (SUDO_UID naming another user while
+// running as root), else the effective user. `name` is the login name (the
+// uid in digits when the user database does not know it).
+struct InvokingUser {
+    unsigned uid = 0;
+    unsigned gid = 0;
+    std::string name;
+    bool via_sudo = false;
+};
+InvokingUser invoking_user();
+
 // The first and the last line of a text, trimmed: what a script or a command
 // said first, and what it said last (usually why it failed).
 std::string first_line(std::string_view text);

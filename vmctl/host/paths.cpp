@@ -20,6 +20,8 @@ constexpr const char* kSystemDataDir = "/var/lib/vmctl";
 
 }  // namespace
 
+std::string system_data_dir() { return kSystemDataDir; }
+
 bool is_root() { return ::geteuid() == 0; }
 
 std::string source_dir() { return VMCTL_SOURCE_DIR; }

@@ -18,6 +18,9 @@ struct Paths {
 
 Paths default_paths();
 
+// Root's data directory, /var/lib/vmctl: where `sudo vmctl` keeps its files.
+std::string system_data_dir();
+
 // The storage pool vmctl owns.
 inline constexpr const char* kPoolName = "vmctl";
 // The storage pool of golden images' read-only base disks.

@@ -20,6 +20,7 @@ struct Lab {
     std::string id;       // the folder name, "01-first-vm"
     std::string dir;      // the folder
     std::string work_dir; // the student's own folder for the lab's files: $VMCTL_LAB_WORK, {work} in text
+    std::string student;  // whose lab this is: $student in the file, $VMCTL_STUDENT in its scripts
     std::string title;
     std::string slides;   // the slide section it follows
     unsigned minutes = 0; // estimated time

@@ -7,6 +7,7 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/labels.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 namespace vmctl::teach {
 namespace {
@@ -116,14 +118,41 @@ void name_work_dir(Lab& lab) {
     }
 }
 
+// A mount point inside `dir` (a container's /proc, a bind mount): deleting
+// the folder would reach through it. Empty when there is none.
+std::string mount_under(const std::string& dir) {
+    std::istringstream mounts(host::read_file_or("/proc/self/mountinfo", ""));
+    const std::string inside = dir + "/";
+    for (std::string line; std::getline(mounts, line);) {
+        std::istringstream fields(line);
+        std::string id, parent, device, root, point;
+        fields >> id >> parent >> device >> root >> point;
+        if (point.rfind(inside, 0) == 0)
+            return point;
+    }
+    return {};
+}
+
 // A new start of the lab gets an empty work folder: nothing an earlier run
 // (or anyone) left in it is used.
 void fresh_work_dir(const Lab& lab) {
     if (lab.work_dir.empty())
         return;
+    if (const std::string mount = mount_under(lab.work_dir); !mount.empty())
+        throw Error(ErrorKind::InvalidState, fmt::format("lab {}: {} is still mounted in its folder", lab.id, mount),
+                    fmt::format("stop what uses it (a container of the lab?), or 'umount {}', then try again", mount));
     std::error_code ec;
     fs::remove_all(lab.work_dir, ec);  // a link in its place goes, not what it points to
     host::make_private_dir(lab.work_dir);
+}
+
+// The VMs on one host that this lab made for its student.
+std::vector<DomainSummary> students_lab_vms(Hypervisor& hv, const Lab& lab) {
+    auto vms = ops::select_by_label(hv, kLabLabelKey, lab.id);
+    std::erase_if(vms, [&](const DomainSummary& vm) {
+        return !ops::has_label(vm.metadata.labels, kStudentLabelKey, lab.student);
+    });
+    return vms;
 }
 
 std::string results_text(const std::vector<CheckResult>& results) {
@@ -142,7 +171,7 @@ std::string labs_dir() {
     return host::source_dir() + "/labs";
 }
 
-std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root) {
+std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root, const std::string& student) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec))
         throw Error(ErrorKind::NotFound, fmt::format("there is no labs folder at {}", dir),
@@ -155,8 +184,10 @@ std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root)
     std::vector<Lab> labs;
     for (const auto& folder : folders) {
         const std::string file = (folder / "lab.yaml").string();
-        Lab parsed = parse_lab(host::read_file_or(file, ""), file, folder.filename().string());
+        Lab parsed = parse_lab(with_student_values(host::read_file_or(file, ""), student, folder.filename().string()), file,
+                               folder.filename().string());
         parsed.dir = folder.string();
+        parsed.student = student;
         parsed.work_dir = work_root + "/" + parsed.id;
         name_work_dir(parsed);
         labs.push_back(std::move(parsed));
@@ -193,6 +224,7 @@ host::ShellResult run_lab_script(const Lab& lab, const std::string& script,
     options.env["PATH"] = host::path_with_own_binary();
     options.env["VMCTL_LAB"] = lab.id;
     options.env["VMCTL_LAB_DIR"] = lab.dir;
+    options.env["VMCTL_STUDENT"] = lab.student;
     if (!lab.work_dir.empty()) {
         options.env["VMCTL_LAB_WORK"] = lab.work_dir;
         host::make_private_dir(lab.work_dir);
@@ -225,8 +257,19 @@ StartResult start_lab(LabWorld& world, const Lab& lab) {
 
 ActiveLab active_lab(const LabWorld& world, const std::vector<Lab>& labs) {
     const LabState state = load_state(world);
-    if (state.active.empty())
+    if (state.active.empty()) {
+        // A lab started with sudo keeps its progress in root's folder, which
+        // the student can read: its commands need sudo too.
+        if (!host::is_root() && labs.size() > 0) {
+            const LabState as_root =
+                load_lab_state(sudo_progress_path(host::system_data_dir(), labs.front().student));
+            if (!as_root.active.empty())
+                throw Error(ErrorKind::InvalidState,
+                            fmt::format("lab {} was started with sudo, and runs as root", as_root.active),
+                            "give its commands with sudo too: e.g. 'sudo vmctl lab check'");
+        }
         throw Error(ErrorKind::NotFound, "no lab is started", "pick one in 'vmctl lab list', then 'vmctl lab start ID'");
+    }
     ActiveLab active;
     active.lab = &find_lab(labs, state.active);
     if (auto p = state.labs.find(state.active); p != state.labs.end())
@@ -286,10 +329,10 @@ void record_answer(LabWorld& world, const Lab& lab, const std::string& key, cons
                            [&](LabState& state) { state.labs[lab.id].answers[key] = value; });
 }
 
-std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id) {
+std::vector<std::string> lab_vms(LabWorld& world, const Lab& lab) {
     std::vector<std::string> found;
     for (const auto& [name, hv] : world.all_hosts())
-        for (const auto& vm : ops::select_by_label(*hv, kLabLabelKey, lab_id))
+        for (const auto& vm : students_lab_vms(*hv, lab))
             found.push_back(fmt::format("{}/{}", name, vm.name));
     return found;
 }
@@ -297,7 +340,7 @@ std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id) {
 std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab) {
     std::vector<std::string> removed;
     for (const auto& [name, hv] : world.all_hosts()) {
-        for (const auto& vm : ops::select_by_label(*hv, kLabLabelKey, lab.id)) {
+        for (const auto& vm : students_lab_vms(*hv, lab)) {
             ops::set_protected(*hv, vm.name, false);  // the lab made this pet; the lab removes it
             ops::delete_vm(*hv, *world.env, vm.name, true);
             removed.push_back(fmt::format("{}/{}", name, vm.name));
@@ -309,7 +352,9 @@ std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab) {
             spdlog::warn("lab {}: the cleanup said: {}", lab.id, host::last_line(result.output));
     }
     std::error_code ec;
-    if (!lab.work_dir.empty())
+    if (const std::string mount = lab.work_dir.empty() ? "" : mount_under(lab.work_dir); !mount.empty())
+        spdlog::warn("lab {}: {} is still mounted in its folder {}; the folder stays", lab.id, mount, lab.work_dir);
+    else if (!lab.work_dir.empty())
         fs::remove_all(lab.work_dir, ec);
     LabState state = load_state(world);
     state.labs.erase(lab.id);
@@ -397,7 +442,7 @@ LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void
     }
     try {
         clean_lab(world, lab);
-        for (const auto& left : lab_vms(world, lab.id))
+        for (const auto& left : lab_vms(world, lab))
             problem(fmt::format("{} is left after the cleanup", left));
     } catch (const Error& e) {
         problem(fmt::format("cleanup: {}", e.what()));

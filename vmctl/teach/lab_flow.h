@@ -16,12 +16,13 @@ namespace vmctl::teach {
 // Where the labs are: VMCTL_LABS, else the labs/ folder of vmctl's sources.
 std::string labs_dir();
 
-// Every NN-slug/lab.yaml under `dir`, in order. A lab file with a mistake
-// throws Error(FileInvalid) with its file, line and column.
+// Every NN-slug/lab.yaml under `dir`, in order, as `student` does it: each
+// `$student` in the file reads as the student's name (see student.h). A lab
+// file with a mistake throws Error(FileInvalid) with its file, line and column.
 // `work_root` holds each lab's work folder (WORK_ROOT/ID): vmctl makes it
 // afresh for the user, private (0700), when the lab starts; its scripts get
 // it as $VMCTL_LAB_WORK, and "{work}" in the lab's text reads as its path.
-std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root);
+std::vector<Lab> load_labs(const std::string& dir, const std::string& work_root, const std::string& student);
 
 // The lab `id` names ("01", "first-vm", "01-first-vm"); Error(NotFound) otherwise.
 const Lab& find_lab(const std::vector<Lab>& labs, const std::string& id);
@@ -82,10 +83,11 @@ std::optional<Hint> next_hint(LabWorld& world, const Lab& lab);
 // Records an answer (`vmctl lab answer KEY=VALUE`) for the active lab.
 void record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value);
 
-// Every VM labelled lab=ID on every host, as "host/name".
-std::vector<std::string> lab_vms(LabWorld& world, const std::string& lab_id);
+// Every VM of the lab's student labelled lab=ID on every host, as "host/name".
+std::vector<std::string> lab_vms(LabWorld& world, const Lab& lab);
 
-// Removes every VM the lab made (pets too: the lab made them) on every host,
+// Removes every VM the lab made for its student (pets too: the lab made
+// them; another student's VMs stay) on every host,
 // runs the lab's cleanup, forgets its progress. Returns what was removed.
 std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab);
 

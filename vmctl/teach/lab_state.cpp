@@ -2,11 +2,15 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <spdlog/spdlog.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -18,7 +22,13 @@ namespace vmctl::teach {
 std::string lab_state_path(const std::string& data_dir) {
     if (const char* path = std::getenv("VMCTL_LAB_STATE"); path != nullptr && *path != '\0')
         return path;
+    if (host::invoking_user().via_sudo)
+        return sudo_progress_path(data_dir, student_name());
     return data_dir + "/labs/state.json";
+}
+
+std::string sudo_progress_path(const std::string& data_dir, const std::string& student) {
+    return data_dir + "/labs/students/" + student + ".json";
 }
 
 namespace {
@@ -96,7 +106,7 @@ LabState load_lab_state(const std::string& path) {
 }
 
 void save_lab_state(const std::string& path, const LabState& state) {
-    nlohmann::json doc = {{"active", state.active}, {"labs", nlohmann::json::object()}};
+    nlohmann::json doc = {{"student", student_name()}, {"active", state.active}, {"labs", nlohmann::json::object()}};
     for (const auto& [id, p] : state.labs) {
         doc["labs"][id] = {{"step", p.step},
                            {"failed_checks", p.failed_checks},
@@ -109,6 +119,15 @@ void save_lab_state(const std::string& path, const LabState& state) {
                            {"history", step_history_json(p.history)}};
     }
     host::write_file_atomically(path, doc.dump(2) + '\n');
+    // Under sudo the progress stays in root's folder, where the student
+    // cannot change it, and is readable by the student alone (their group),
+    // so that `vmctl lab status` without sudo shows it too.
+    if (const auto user = host::invoking_user(); user.via_sudo && std::filesystem::path(path).parent_path().filename() == "students") {
+        const std::string dir = std::filesystem::path(path).parent_path().string();
+        if (::chmod(dir.c_str(), 0711) != 0 || ::chown(path.c_str(), 0, user.gid) != 0 ||
+            ::chmod(path.c_str(), 0640) != 0)
+            spdlog::warn("could not let {} read their progress file {}", user.name, path);
+    }
 }
 
 void update_lab_state(const std::string& path, const std::function<void(LabState&)>& change) {
@@ -119,14 +138,14 @@ void update_lab_state(const std::string& path, const std::function<void(LabState
     save_lab_state(path, state);
 }
 
-std::optional<std::pair<std::string, std::string>> active_lab_label(const std::string& data_dir) {
+std::vector<std::pair<std::string, std::string>> active_lab_labels(const std::string& data_dir) {
     try {
         const LabState state = load_lab_state(lab_state_path(data_dir));
         if (state.active.empty())
-            return std::nullopt;
-        return std::make_pair(std::string(kLabLabelKey), state.active);
+            return {};
+        return {{kLabLabelKey, state.active}, {kStudentLabelKey, student_name()}};
     } catch (const Error&) {
-        return std::nullopt;  // an unreadable progress file must not stop `vmctl create`
+        return {};  // an unreadable progress file must not stop `vmctl create`
     }
 }
 

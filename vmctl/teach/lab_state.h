@@ -44,9 +44,15 @@ struct LabState {
 // The history as the progress file and `lab status --json` write it.
 nlohmann::json step_history_json(const std::vector<StepRecord>& history);
 
-// VMCTL_LAB_STATE, else <data_dir>/labs/state.json. `lab test` points
-// VMCTL_LAB_STATE at a file of its own so it never touches a student's progress.
+// VMCTL_LAB_STATE, else <data_dir>/labs/state.json; under sudo, the
+// student's file in root's folder (sudo_progress_path), which the student
+// can read but not change. `lab test` points VMCTL_LAB_STATE at a file of
+// its own so it never touches a student's progress.
 std::string lab_state_path(const std::string& data_dir);
+
+// <data_dir>/labs/students/STUDENT.json: the progress of the labs a student
+// ran with sudo (data_dir is root's then, /var/lib/vmctl).
+std::string sudo_progress_path(const std::string& data_dir, const std::string& student);
 
 // An absent file is an empty state. A damaged one (not JSON, or a field of
 // the wrong type) is set aside as PATH.damaged with a warning, and the state
@@ -58,8 +64,9 @@ LabState load_lab_state(const std::string& path);
 void update_lab_state(const std::string& path, const std::function<void(LabState&)>& change);
 void save_lab_state(const std::string& path, const LabState& state);
 
-// The label every VM made while a lab is active carries ("lab" = its id), or nothing.
-std::optional<std::pair<std::string, std::string>> active_lab_label(const std::string& data_dir);
+// The labels every VM made while a lab is active carries: lab=ID and
+// student=NAME (see student.h); none when no lab is active.
+std::vector<std::pair<std::string, std::string>> active_lab_labels(const std::string& data_dir);
 
 inline constexpr const char* kLabLabelKey = "lab";
 

@@ -19,7 +19,7 @@ int lab_reset(Context& context, const Args& args) {
     LabSession session(context);
     const teach::Lab& lab = session.lab(cli.optional("ID").value_or(""));
     auto& out = context.out();
-    const auto vms = teach::lab_vms(session.world(), lab.id);
+    const auto vms = teach::lab_vms(session.world(), lab);
     if (!cli.has("yes")) {
         const std::string what = vms.empty() ? std::string("no VMs") : fmt::format("{}", fmt::join(vms, ", "));
         if (!context.confirm(fmt::format("Reset lab {}: remove {} and your progress?", lab.id, what), "--yes")) {
