@@ -36,6 +36,19 @@ DomainFiles basic_files() {
 
 TEST(DomainXml, MatchesGoldenFile) { expect_golden("domain-basic.xml", build_domain_xml(basic_spec(), basic_files())); }
 
+// A user's session names the guest agent's socket itself: libvirt's own
+// choice under a long home can be longer than a socket's path may be.
+TEST(DomainXml, TheGuestAgentSocketIsLibvirtsChoiceUnlessGiven) {
+    EXPECT_EQ(build_domain_xml(basic_spec(), basic_files()).find("mode=\"bind\""), std::string::npos);
+    DomainFiles files = basic_files();
+    files.agent_socket = "/home/a/.local/share/vmctl/agent/00ff.sock";
+    const std::string xml = build_domain_xml(basic_spec(), files);
+    EXPECT_NE(xml.find("<source mode=\"bind\" path=\"/home/a/.local/share/vmctl/agent/00ff.sock\" />"),
+              std::string::npos)
+        << xml;
+    EXPECT_TRUE(parse_domain_xml(xml).has_guest_agent);
+}
+
 TEST(DomainXml, KvmGetsHostCpu) {
     VmSpec spec = basic_spec();
     spec.accel = Accel::Kvm;

@@ -251,6 +251,11 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
     // The guest agent's port: `vmctl exec` runs commands through it.
     pugi::xml_node channel = devices.append_child("channel");
     channel.append_attribute("type") = "unix";
+    if (!files.agent_socket.empty()) {
+        pugi::xml_node source = channel.append_child("source");
+        source.append_attribute("mode") = "bind";
+        source.append_attribute("path") = files.agent_socket.c_str();
+    }
     pugi::xml_node channel_target = channel.append_child("target");
     channel_target.append_attribute("type") = "virtio";
     channel_target.append_attribute("name") = kGuestAgentChannel;

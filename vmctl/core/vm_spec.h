@@ -54,6 +54,10 @@ struct DomainFiles {
     std::string disk;         // the VM's qcow2 volume
     std::string serial_log;   // the serial console log, written by virtlogd
     std::string firmware;     // a ROM QEMU starts instead of its default SeaBIOS; "" for SeaBIOS
+    // The guest agent's socket; "" lets libvirt choose. libvirt's choice for
+    // a user's session lies under their home and can pass the 108 bytes a
+    // socket's path may have (a long home and a long VM name).
+    std::string agent_socket = {};
 };
 
 // The virtio-serial port the QEMU guest agent listens on.

@@ -128,8 +128,13 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     rollback.add("remove the clone's disk", [&hv, path = result.disk_path] { hv.delete_volume(path); });
 
     host::make_dirs(env.paths.logs_dir);
-    DomainFiles files{source.kernel, source.initrd, source.kernel_args, result.disk_path,
-                      env.paths.logs_dir + "/" + options.target + ".serial.log", source.firmware};
+    DomainFiles files{source.kernel,
+                      source.initrd,
+                      source.kernel_args,
+                      result.disk_path,
+                      env.paths.logs_dir + "/" + options.target + ".serial.log",
+                      source.firmware,
+                      agent_socket_path(env, options.target)};
     hv.define_domain(build_domain_xml(spec, files));
     rollback.add("remove the clone's definition", [&hv, name = options.target] { hv.undefine_domain(name); });
     if (options.start) {

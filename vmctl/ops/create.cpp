@@ -6,8 +6,10 @@
 #include "vmctl/core/names.h"
 #include "vmctl/core/size.h"
 #include "vmctl/core/snapshot.h"
+#include "vmctl/core/stable_hash.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/images.h"
+#include "vmctl/host/paths.h"
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
@@ -172,6 +174,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
+    files.agent_socket = agent_socket_path(env, spec.name);
     // The fast firmware goes with the fast board; --chipset pc keeps the
     // SeaBIOS it always had, so that it still shows the boot from before.
     if (spec.chipset == Chipset::Q35)
@@ -228,6 +231,15 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     std::error_code ec;
     std::filesystem::remove(failed_boot_log, ec);  // an earlier try's, now answered
     return result;
+}
+
+std::string agent_socket_path(const Environment& env, const std::string& vm_name) {
+    if (host::is_root())
+        return {};
+    const std::string dir = env.paths.data_dir + "/agent";
+    host::make_private_dir(dir);
+    // 16 hex digits, whatever the name's length.
+    return fmt::format("{}/{:016x}.sock", dir, stable_hash(vm_name));
 }
 
 }  // namespace vmctl::ops

@@ -74,4 +74,10 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
 // The current time as ISO 8601 UTC ("2026-11-27T21:05:00Z").
 std::string now_iso8601();
 
+// Where the guest agent's socket of a VM named `vm_name` goes: "" (libvirt's
+// choice, under /var/lib/libvirt) for root; in a user's session a short path
+// under vmctl's data folder (agent/HASH.sock), since libvirt's choice under
+// the user's home can be longer than a socket's path may be. Makes the folder.
+std::string agent_socket_path(const Environment& env, const std::string& vm_name);
+
 }  // namespace vmctl::ops

@@ -155,6 +155,12 @@ std::vector<DomainSummary> students_lab_vms(Hypervisor& hv, const Lab& lab) {
     return vms;
 }
 
+// Whether the state's active lab is started and not finished.
+bool in_progress(const LabState& state) {
+    const auto active = state.labs.find(state.active);
+    return active != state.labs.end() && active->second.finished_at.empty();
+}
+
 std::string results_text(const std::vector<CheckResult>& results) {
     std::string text;
     for (const auto& r : results)
@@ -257,19 +263,17 @@ StartResult start_lab(LabWorld& world, const Lab& lab) {
 
 ActiveLab active_lab(const LabWorld& world, const std::vector<Lab>& labs) {
     const LabState state = load_state(world);
-    if (state.active.empty()) {
-        // A lab started with sudo keeps its progress in root's folder, which
-        // the student can read: its commands need sudo too.
-        if (!host::is_root() && labs.size() > 0) {
-            const LabState as_root =
-                load_lab_state(sudo_progress_path(host::system_data_dir(), labs.front().student));
-            if (!as_root.active.empty())
-                throw Error(ErrorKind::InvalidState,
-                            fmt::format("lab {} was started with sudo, and runs as root", as_root.active),
-                            "give its commands with sudo too: e.g. 'sudo vmctl lab check'");
-        }
-        throw Error(ErrorKind::NotFound, "no lab is started", "pick one in 'vmctl lab list', then 'vmctl lab start ID'");
+    // A lab started with sudo keeps its progress in root's folder, which the
+    // student can read: when it is the one in progress, its commands need sudo too.
+    if (!host::is_root() && !labs.empty() && !in_progress(state)) {
+        const LabState as_root = load_lab_state(sudo_progress_path(host::system_data_dir(), labs.front().student));
+        if (in_progress(as_root))
+            throw Error(ErrorKind::InvalidState,
+                        fmt::format("lab {} was started with sudo, and runs as root", as_root.active),
+                        "give its commands with sudo too: e.g. 'sudo vmctl lab check'");
     }
+    if (state.active.empty())
+        throw Error(ErrorKind::NotFound, "no lab is started", "pick one in 'vmctl lab list', then 'vmctl lab start ID'");
     ActiveLab active;
     active.lab = &find_lab(labs, state.active);
     if (auto p = state.labs.find(state.active); p != state.labs.end())

@@ -1,5 +1,6 @@
 #include "vmctl/teach/student.h"
 
+#include "vmctl/core/stable_hash.h"
 #include "vmctl/host/files.h"
 
 #include <cctype>
@@ -8,19 +9,6 @@
 #include <cstdlib>
 
 namespace vmctl::teach {
-namespace {
-
-// FNV-1a: the same on every machine and in every build, unlike std::hash.
-std::uint64_t stable_hash(std::string_view text) {
-    std::uint64_t hash = 14695981039346656037ULL;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ULL;
-    }
-    return hash;
-}
-
-}  // namespace
 
 std::string student_slug(std::string_view user) {
     std::string slug;

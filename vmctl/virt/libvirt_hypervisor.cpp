@@ -257,8 +257,19 @@ public:
         if (virStoragePoolIsActive(pool.get()) != 1) {
             if (virStoragePoolCreate(pool.get(), 0) < 0)
                 throw last_error(fmt::format("start storage pool '{}'", pool_name));
-        } else if (virStoragePoolRefresh(pool.get(), 0) < 0) {
-            throw last_error(fmt::format("refresh storage pool '{}'", pool_name));
+        } else {
+            // Another vmctl (a classmate's, under sudo) may be making a
+            // volume in the pool right now: libvirt refuses a refresh until
+            // it is done, which takes seconds.
+            for (int attempt = 1; virStoragePoolRefresh(pool.get(), 0) < 0; ++attempt) {
+                const virErrorPtr error = virGetLastError();
+                const bool busy = error != nullptr && error->message != nullptr &&
+                                  std::string_view(error->message).find("asynchronous jobs") != std::string_view::npos;
+                if (!busy || attempt >= 240)
+                    throw last_error(fmt::format("refresh storage pool '{}'", pool_name));
+                virResetLastError();
+                std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            }
         }
     }
 
