@@ -25,8 +25,7 @@ namespace {
 
 // The progress in a file's text; nothing when the text is not a progress
 // file (not JSON, or a field of the wrong type).
-std::optional<LabState> parse_lab_state(const std::string& text) {
-    const auto doc = nlohmann::json::parse(text, nullptr, false);
+std::optional<LabState> parse_lab_state(const nlohmann::json& doc) {
     if (doc.is_discarded() || !doc.is_object())
         return std::nullopt;
     try {
@@ -66,6 +65,14 @@ std::optional<LabState> parse_lab_state(const std::string& text) {
 
 }  // namespace
 
+std::optional<LabState> read_lab_state(const std::string& text, const std::vector<SigningKey>& keys) {
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    auto state = parse_lab_state(doc);
+    if (state)
+        state->signature = check_progress_signature(doc, keys);
+    return state;
+}
+
 nlohmann::json step_history_json(const std::vector<StepRecord>& history) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : history)
@@ -83,7 +90,7 @@ LabState load_lab_state(const std::string& path) {
     const std::string text = host::read_file_or(path, "");
     if (text.empty())
         return {};
-    if (auto state = parse_lab_state(text))
+    if (auto state = read_lab_state(text, verification_keys(path)))
         return *state;
     // Set aside, not deleted (someone may want to read it), and the labs
     // start over; no command stops on it.
@@ -108,6 +115,11 @@ void save_lab_state(const std::string& path, const LabState& state) {
                            {"last_failure", p.last_failure},
                            {"history", step_history_json(p.history)}};
     }
+    // Last, so that the signature covers every field above.
+    if (state.signature != SignatureCheck::Valid)
+        doc[kUnprovenField] = signature_check_name(state.signature);
+    if (const auto key = signing_key(path))
+        sign_progress(doc, *key);
     host::write_file_atomically(path, doc.dump(2) + '\n');
 }
 
