@@ -1,0 +1,559 @@
+#include "vmctl/teach/collect.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+
+namespace vmctl::teach {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> user_name(uid_t uid) {
+    const passwd* pw = ::getpwuid(uid);
+    if (pw == nullptr || pw->pw_name == nullptr)
+        return std::nullopt;
+    return std::string(pw->pw_name);
+}
+
+std::string name_from_path(const std::string& path) {
+    const fs::path p(path);
+    const std::string stem = p.stem().string();
+    // ".../alice/state.json" names its folder, not "state".
+    if (stem == "state" && p.has_parent_path() && !p.parent_path().filename().empty())
+        return p.parent_path().filename().string();
+    return stem;
+}
+
+// `lab status --json` writes labs as an array of reports; read them as progress.
+std::optional<LabState> read_status_report(const nlohmann::json& doc) {
+    try {
+        LabState state;
+        state.active = doc.value("active", "");
+        for (const auto& l : doc.at("labs")) {
+            if (!l.value("started", false))
+                continue;
+            LabProgress p;
+            p.step = l.value("steps_done", std::size_t{0});
+            p.failed_checks = l.value("failed_checks", 0u);
+            p.hints_shown = l.value("hints_shown", 0u);
+            p.started_at = l.value("started_at", "");
+            p.finished_at = l.value("finished_at", "");
+            p.last_failure = l.value("last_failure", "");
+            for (const auto& h : l.value("history", nlohmann::json::array())) {
+                StepRecord r;
+                r.step = h.value("step", std::size_t{0});
+                r.started_at = h.value("started_at", "");
+                r.finished_at = h.value("finished_at", "");
+                r.failed_checks = h.value("failed_checks", 0u);
+                r.hints_shown = h.value("hints_shown", 0u);
+                r.solved_by_solution = h.value("solved_by_solution", false);
+                r.last_failure = h.value("last_failure", "");
+                p.history.push_back(r);
+            }
+            state.labs[l.at("id").get<std::string>()] = p;
+        }
+        return state;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::optional<long long> epoch_of(const std::string& iso) {
+    std::tm tm{};
+    char zone = 0;
+    if (std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &zone) != 7 ||
+        zone != 'Z')
+        return std::nullopt;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return static_cast<long long>(::timegm(&tm));
+}
+
+std::optional<double> minutes_between(const std::string& from, const std::string& to) {
+    const auto a = epoch_of(from);
+    const auto b = epoch_of(to);
+    if (!a || !b || *b < *a)
+        return std::nullopt;
+    return std::round(static_cast<double>(*b - *a) / 6.0) / 10.0;  // one decimal
+}
+
+// More progress: further on, then more finished steps on record.
+bool more_progress(const LabProgress& a, const LabProgress& b) {
+    if (a.step != b.step)
+        return a.step > b.step;
+    if (a.finished_at.empty() != b.finished_at.empty())
+        return !a.finished_at.empty();
+    return a.history.size() > b.history.size();
+}
+
+// What comes from a file goes to a terminal without its control characters,
+// so a student's text cannot move the cursor or recolour the instructor's screen.
+std::string printable(const std::string& text) {
+    std::string out = text;
+    for (char& c : out)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+            c = '?';
+    return out;
+}
+
+std::size_t width(const std::string& text) {
+    std::size_t n = 0;
+    for (const char c : text)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+}
+
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> widths;
+    for (const auto& row : rows) {
+        widths.resize(std::max(widths.size(), row.size()));
+        for (std::size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], width(row[i]));
+    }
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t i = 0; i < row.size(); ++i)
+            line += i + 1 == row.size() ? row[i] : row[i] + std::string(widths[i] - width(row[i]) + 2, ' ');
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out << line << '\n';
+    }
+}
+
+std::string minutes_text(const std::optional<double>& minutes) {
+    return minutes ? fmt::format("{:.0f}m", *minutes) : std::string();
+}
+
+std::string cell_text(const StepCell& cell) {
+    std::string text;
+    switch (cell.state) {
+    case StepCell::State::NotStarted: return "-";
+    case StepCell::State::InProgress: text = "now"; break;
+    case StepCell::State::Done: text = cell.minutes ? minutes_text(cell.minutes) : "done"; break;
+    case StepCell::State::SolvedBySolution: text = "SOLVED"; break;
+    }
+    if (cell.hints > 0)
+        text += fmt::format(" h{}", cell.hints);
+    if (cell.failed_checks > 0)
+        text += fmt::format(" f{}", cell.failed_checks);
+    return text;
+}
+
+const char* state_class(StepCell::State state) {
+    switch (state) {
+    case StepCell::State::NotStarted: return "todo";
+    case StepCell::State::InProgress: return "now";
+    case StepCell::State::Done: return "done";
+    case StepCell::State::SolvedBySolution: return "solved";
+    }
+    return "todo";
+}
+
+std::string indented(const std::string& text, const std::string& prefix) {
+    std::string out;
+    for (const char c : printable(text)) {
+        out += c;
+        if (c == '\n')
+            out += prefix;
+    }
+    return out;
+}
+
+}  // namespace
+
+ProgressFile read_progress_file(const std::string& path, FileOrigin origin) {
+    ProgressFile file;
+    file.path = path;
+    file.student = name_from_path(path);
+    struct stat st {};
+    const bool exists = ::stat(path.c_str(), &st) == 0;
+    const int stat_error = errno;
+    if (exists && origin == FileOrigin::ThisMachine)
+        file.student = user_name(st.st_uid).value_or(file.student);
+    std::ifstream in(path, std::ios::binary);
+    if (!exists || !in || S_ISDIR(st.st_mode)) {
+        const int error = errno;
+        file.problem = fmt::format("cannot be read: {}", !exists              ? std::strerror(stat_error)
+                                                         : S_ISDIR(st.st_mode) ? "a folder"
+                                                                               : std::strerror(error));
+        return file;
+    }
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_object())
+        if (const auto student = doc.find("student"); student != doc.end() && student->is_string() &&
+                                                        !student->get<std::string>().empty())
+            file.student = student->get<std::string>();
+    if (doc.is_object() && doc.contains("labs") && doc["labs"].is_array()) {
+        file.state = read_status_report(doc);
+        file.signature = SignatureCheck::Unsigned;  // a report, not the signed file
+    } else {
+        file.state = read_lab_state(text, verification_keys(path));
+        if (file.state)
+            file.signature = file.state->signature;
+    }
+    if (!file.state)
+        file.problem = text.empty() ? "damaged: the file is empty" : "damaged: not a vmctl progress file";
+    return file;
+}
+
+std::vector<std::string> progress_files_under(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec))
+        return {path};
+    std::vector<std::string> files;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->path().extension() == ".json" && it->is_regular_file(ec))
+            files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+LocalSources this_machine(const std::string& own_state) {
+    LocalSources sources;
+    sources.root = ::geteuid() == 0;
+    sources.own_state = own_state;
+    sources.user = user_name(::geteuid()).value_or("");
+    sources.students_dir = "/var/lib/vmctl/labs/students";
+    if (sources.root) {
+        ::setpwent();
+        while (const passwd* pw = ::getpwent())
+            if (pw->pw_uid >= 1000 && pw->pw_uid != 65534 && pw->pw_dir != nullptr)  // 65534: nobody
+                sources.homes.emplace_back(pw->pw_dir);
+        ::endpwent();
+    }
+    return sources;
+}
+
+std::vector<std::string> local_progress_files(const LocalSources& sources) {
+    std::vector<std::string> candidates{sources.own_state};
+    std::error_code ec;
+    if (sources.root) {
+        for (const auto& home : sources.homes)
+            candidates.push_back(home + "/.local/share/vmctl/labs/state.json");
+        if (fs::is_directory(sources.students_dir, ec))
+            for (const auto& entry : fs::directory_iterator(sources.students_dir, ec))
+                if (entry.path().extension() == ".json")
+                    candidates.push_back(entry.path().string());
+    } else if (!sources.user.empty()) {
+        candidates.push_back(sources.students_dir + "/" + sources.user + ".json");
+    }
+    std::vector<std::string> files;
+    std::set<std::string> seen;
+    for (const auto& c : candidates) {
+        const std::string key = fs::weakly_canonical(c, ec).string();
+        if (fs::is_regular_file(c, ec) && seen.insert(ec ? c : key).second)
+            files.push_back(c);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+Collection collect_progress(std::vector<LabColumns> labs, std::vector<ProgressFile> files) {
+    Collection c;
+    std::map<std::string, StudentRow> rows;
+    std::set<std::string> known;
+    for (const auto& l : labs)
+        known.insert(l.id);
+    std::map<std::string, std::size_t> unknown_steps;  // labs the files name that are not here
+    for (const auto& f : files) {
+        StudentRow& row = rows[f.student];
+        row.student = f.student;
+        row.files.push_back(f.path);
+        if (!f.state)
+            continue;
+        ++row.files_read;
+        if (signature_check_severity(f.signature) > signature_check_severity(row.signature))
+            row.signature = f.signature;
+        for (const auto& [id, p] : f.state->labs) {
+            const auto had = row.labs.find(id);
+            if (had == row.labs.end() || more_progress(p, had->second))
+                row.labs[id] = p;
+            if (!known.count(id))
+                unknown_steps[id] = std::max(unknown_steps[id], p.step + (p.finished_at.empty() ? 1 : 0));
+        }
+    }
+    for (const auto& [id, steps] : unknown_steps) {
+        LabColumns l{id, "(not a lab on this machine)", {}};
+        for (std::size_t i = 0; i < steps; ++i)
+            l.steps.push_back(fmt::format("step {}", i + 1));
+        labs.push_back(l);
+    }
+    c.labs = std::move(labs);
+    for (auto& [name, row] : rows)
+        c.students.push_back(std::move(row));
+    c.files = std::move(files);
+    return c;
+}
+
+StepCell step_cell(const StudentRow& student, const LabColumns& lab, std::size_t step) {
+    StepCell cell;
+    const auto found = student.labs.find(lab.id);
+    if (found == student.labs.end())
+        return cell;
+    const LabProgress& p = found->second;
+    if (step < p.step) {
+        cell.state = StepCell::State::Done;
+        for (const auto& r : p.history) {
+            if (r.step != step)
+                continue;
+            cell.state = r.solved_by_solution ? StepCell::State::SolvedBySolution : StepCell::State::Done;
+            cell.minutes = minutes_between(r.started_at, r.finished_at);
+            cell.hints = r.hints_shown;
+            cell.failed_checks = r.failed_checks;
+            cell.last_failure = r.last_failure;
+        }
+    } else if (step == p.step && p.finished_at.empty()) {
+        cell.state = StepCell::State::InProgress;
+        cell.hints = p.hints_shown;
+        cell.failed_checks = p.failed_checks;
+        cell.last_failure = p.last_failure;
+    }
+    return cell;
+}
+
+const char* evidence_name(const StudentRow& student) {
+    return student.files_read == 0 ? "unread" : signature_check_name(student.signature);
+}
+
+const char* step_state_name(StepCell::State state) {
+    switch (state) {
+    case StepCell::State::NotStarted: return "not-started";
+    case StepCell::State::InProgress: return "in-progress";
+    case StepCell::State::Done: return "done";
+    case StepCell::State::SolvedBySolution: return "solved-by-solution";
+    }
+    return "not-started";
+}
+
+std::vector<FailureRow> failures(const Collection& collection) {
+    std::vector<FailureRow> rows;
+    for (const auto& s : collection.students)
+        for (const auto& l : collection.labs)
+            for (std::size_t i = 0; i < l.steps.size(); ++i) {
+                const StepCell cell = step_cell(s, l, i);
+                if (cell.last_failure.empty())
+                    continue;
+                rows.push_back({s.student, l.id, i + 1, cell.state == StepCell::State::InProgress,
+                                cell.failed_checks, cell.last_failure});
+            }
+    return rows;
+}
+
+void write_collection_text(std::ostream& out, const Collection& collection) {
+    for (const auto& l : collection.labs) {
+        out << fmt::format("{}: {}\n", l.id, printable(l.title));
+        std::vector<std::vector<std::string>> rows;
+        std::vector<std::string> header{"STUDENT", "EVIDENCE"};
+        for (std::size_t i = 0; i < l.steps.size(); ++i)
+            header.push_back(std::to_string(i + 1));
+        rows.push_back(header);
+        for (const auto& s : collection.students) {
+            std::vector<std::string> row{printable(s.student), evidence_name(s)};
+            for (std::size_t i = 0; i < l.steps.size(); ++i)
+                row.push_back(cell_text(step_cell(s, l, i)));
+            rows.push_back(row);
+        }
+        print_table(out, rows);
+        out << '\n';
+    }
+    out << "Cells: minutes the step took, hN hints, fN failed checks; SOLVED: 'lab solve' did it, not the student;\n"
+           "now: the step they are on; -: not started.\n";
+    const auto failed = failures(collection);
+    if (!failed.empty()) {
+        out << "\nFailed checks, with the last reason:\n";
+        for (const auto& f : failed) {
+            const std::string head = fmt::format("  {} {} step {} ({}{} failed): ", printable(f.student), f.lab,
+                                                 f.step, f.current ? "now, " : "", f.failed_checks);
+            out << head << indented(f.reason, std::string(head.size(), ' ')) << '\n';
+        }
+    }
+    out << "\nFiles:\n";
+    for (const auto& f : collection.files)
+        out << fmt::format("  {}  {}: {}\n", printable(f.path), printable(f.student),
+                           f.state ? signature_check_text(f.signature) : f.problem);
+}
+
+void write_collection_json(std::ostream& out, const Collection& collection) {
+    nlohmann::json labs = nlohmann::json::array();
+    for (const auto& l : collection.labs)
+        labs.push_back({{"id", l.id}, {"title", l.title}, {"steps", l.steps}});
+    nlohmann::json students = nlohmann::json::array();
+    for (const auto& s : collection.students) {
+        nlohmann::json progress = nlohmann::json::array();
+        for (const auto& l : collection.labs) {
+            nlohmann::json steps = nlohmann::json::array();
+            for (std::size_t i = 0; i < l.steps.size(); ++i) {
+                const StepCell cell = step_cell(s, l, i);
+                steps.push_back({{"step", i + 1},
+                                 {"state", step_state_name(cell.state)},
+                                 {"minutes", cell.minutes ? nlohmann::json(*cell.minutes) : nlohmann::json()},
+                                 {"hints", cell.hints},
+                                 {"failed_checks", cell.failed_checks},
+                                 {"solved_by_solution", cell.state == StepCell::State::SolvedBySolution},
+                                 {"last_failure", cell.last_failure}});
+            }
+            progress.push_back({{"id", l.id}, {"steps", steps}});
+        }
+        students.push_back({{"student", s.student},
+                            {"signature", evidence_name(s)},
+                            {"files", s.files},
+                            {"labs", progress}});
+    }
+    nlohmann::json failed = nlohmann::json::array();
+    for (const auto& f : failures(collection))
+        failed.push_back({{"student", f.student},
+                          {"lab", f.lab},
+                          {"step", f.step},
+                          {"current", f.current},
+                          {"failed_checks", f.failed_checks},
+                          {"reason", f.reason}});
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : collection.files)
+        files.push_back({{"path", f.path},
+                         {"student", f.student},
+                         {"read", f.state.has_value()},
+                         {"problem", f.problem},
+                         {"signature", f.state ? nlohmann::json(signature_check_name(f.signature)) : nlohmann::json()}});
+    out << nlohmann::json{{"labs", labs}, {"students", students}, {"failures", failed}, {"files", files}}.dump(
+               2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n';
+}
+
+std::string csv_field(const std::string& text) {
+    std::string value = text;
+    if (!value.empty() && std::strchr("=+-@\t\r", value.front()) != nullptr)
+        value.insert(0, "'");
+    if (value.find_first_of(",\"\n\r") == std::string::npos)
+        return value;
+    std::string quoted = "\"";
+    for (const char c : value)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + '"';
+}
+
+void write_collection_csv(std::ostream& out, const Collection& collection) {
+    out << "student,lab,step,step_title,state,minutes,hints,failed_checks,solved_by_solution,last_failure,"
+           "signature\n";
+    for (const auto& s : collection.students)
+        for (const auto& l : collection.labs)
+            for (std::size_t i = 0; i < l.steps.size(); ++i) {
+                const StepCell cell = step_cell(s, l, i);
+                out << fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(s.student), csv_field(l.id), i + 1,
+                                   csv_field(l.steps[i]), step_state_name(cell.state),
+                                   cell.minutes ? fmt::format("{:.1f}", *cell.minutes) : "", cell.hints,
+                                   cell.failed_checks,
+                                   cell.state == StepCell::State::SolvedBySolution ? "true" : "false",
+                                   csv_field(cell.last_failure), evidence_name(s));
+            }
+}
+
+std::string html_escape(const std::string& text) {
+    std::string out;
+    for (const char c : text) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+void write_collection_html(std::ostream& out, const Collection& collection, const std::string& generated_at) {
+    const auto e = [](const std::string& text) { return html_escape(text); };
+    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           // Nothing but the inline style may load or run, whatever a file holds.
+           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+           "<title>Lab progress</title>\n<style>\n"
+           "body{font-family:sans-serif;margin:1.5em;font-size:16px}\n"
+           "table{border-collapse:collapse;margin-bottom:1.5em}\n"
+           "th,td{border:1px solid #999;padding:.3em .5em;text-align:left;vertical-align:top}\n"
+           "td.done{background:#b7e4b0}td.solved{background:#f6c27a}td.now{background:#a9cdf2}\n"
+           "td.todo{background:#eee;color:#888}td.edited,td.unknown-key{background:#f2a3a3;font-weight:bold}\n"
+           "td.unsigned,td.unread{background:#f5e79e}small{color:#333}pre{margin:0;white-space:pre-wrap}\n"
+           ".legend span{padding:.2em .6em;margin-right:.5em;border:1px solid #999}\n"
+           "</style>\n</head>\n<body>\n<h1>Lab progress</h1>\n";
+    out << "<p>Collected " << e(generated_at) << " from " << collection.files.size() << " file(s), "
+        << collection.students.size() << " student(s).</p>\n"
+        << "<p class=\"legend\"><span style=\"background:#b7e4b0\">done (minutes)</span>"
+           "<span style=\"background:#f6c27a\">solved by the solution, not the student</span>"
+           "<span style=\"background:#a9cdf2\">in progress</span><span style=\"background:#eee\">not started</span>"
+           " h: hints taken, f: failed checks</p>\n";
+    out << "<table>\n<tr><th rowspan=\"2\">Student</th><th rowspan=\"2\">Evidence</th>";
+    for (const auto& l : collection.labs)
+        out << "<th colspan=\"" << std::max<std::size_t>(1, l.steps.size()) << "\" title=\"" << e(l.title) << "\">"
+            << e(l.id) << "</th>";
+    out << "</tr>\n<tr>";
+    for (const auto& l : collection.labs) {
+        for (std::size_t i = 0; i < l.steps.size(); ++i)
+            out << "<th title=\"" << e(l.steps[i]) << "\">" << i + 1 << "</th>";
+        if (l.steps.empty())
+            out << "<th></th>";
+    }
+    out << "</tr>\n";
+    for (const auto& s : collection.students) {
+        out << "<tr><th>" << e(s.student) << "</th><td class=\"" << evidence_name(s) << "\">" << evidence_name(s)
+            << "</td>";
+        for (const auto& l : collection.labs) {
+            for (std::size_t i = 0; i < l.steps.size(); ++i) {
+                const StepCell cell = step_cell(s, l, i);
+                out << "<td class=\"" << state_class(cell.state) << "\" title=\""
+                    << e(fmt::format("{} step {}: {}", l.id, i + 1, step_state_name(cell.state))) << "\">";
+                if (cell.state == StepCell::State::SolvedBySolution)
+                    out << "solution";
+                else if (cell.state == StepCell::State::Done)
+                    out << e(cell.minutes ? minutes_text(cell.minutes) : "done");
+                else if (cell.state == StepCell::State::InProgress)
+                    out << "now";
+                if (cell.hints > 0 || cell.failed_checks > 0)
+                    out << " <small>" << (cell.hints > 0 ? fmt::format("h{} ", cell.hints) : "")
+                        << (cell.failed_checks > 0 ? fmt::format("f{}", cell.failed_checks) : "") << "</small>";
+                out << "</td>";
+            }
+            if (l.steps.empty())
+                out << "<td></td>";
+        }
+        out << "</tr>\n";
+    }
+    out << "</table>\n<h2>Failed checks</h2>\n";
+    const auto failed = failures(collection);
+    if (failed.empty()) {
+        out << "<p>None.</p>\n";
+    } else {
+        out << "<table>\n<tr><th>Student</th><th>Lab</th><th>Step</th><th>Failed</th><th>Last reason</th></tr>\n";
+        for (const auto& f : failed)
+            out << "<tr><td>" << e(f.student) << "</td><td>" << e(f.lab) << "</td><td>" << f.step
+                << (f.current ? " (now)" : "") << "</td><td>" << f.failed_checks << "</td><td><pre>" << e(f.reason)
+                << "</pre></td></tr>\n";
+        out << "</table>\n";
+    }
+    out << "<h2>Files</h2>\n<table>\n<tr><th>File</th><th>Student</th><th>Evidence</th></tr>\n";
+    for (const auto& f : collection.files)
+        out << "<tr><td>" << e(f.path) << "</td><td>" << e(f.student) << "</td><td class=\""
+            << (f.state ? signature_check_name(f.signature) : "edited") << "\">"
+            << e(f.state ? signature_check_text(f.signature) : f.problem) << "</td></tr>\n";
+    out << "</table>\n</body>\n</html>\n";
+}
+
+}  // namespace vmctl::teach
