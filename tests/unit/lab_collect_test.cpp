@@ -173,6 +173,8 @@ TEST(LabCollect, TheTerminalTableKeepsControlCharactersOffTheScreen) {
     EXPECT_EQ(text.find('\x1b'), std::string::npos);
     EXPECT_NE(text.find("alice    unsigned  12m h1 f2  now f3  -"), std::string::npos) << text;
     EXPECT_NE(text.find("01-first step 2 (now, 3 failed): red ?[31m\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("02-second: Second"), std::string::npos) << "a lab nobody began takes one line";
+    EXPECT_NE(text.find("Not started by anyone: 02-second."), std::string::npos) << text;
 }
 
 class LabCollectFiles : public ::testing::Test {

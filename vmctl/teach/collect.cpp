@@ -1,6 +1,7 @@
 #include "vmctl/teach/collect.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <pwd.h>
@@ -358,7 +359,14 @@ std::vector<FailureRow> failures(const Collection& collection) {
 }
 
 void write_collection_text(std::ostream& out, const Collection& collection) {
+    // A terminal shows only the labs someone began; the rest is one line.
+    std::vector<std::string> untouched;
     for (const auto& l : collection.labs) {
+        if (std::none_of(collection.students.begin(), collection.students.end(),
+                         [&](const StudentRow& s) { return s.labs.count(l.id) != 0; })) {
+            untouched.push_back(l.id);
+            continue;
+        }
         out << fmt::format("{}: {}\n", l.id, printable(l.title));
         std::vector<std::vector<std::string>> rows;
         std::vector<std::string> header{"STUDENT", "EVIDENCE"};
@@ -374,6 +382,8 @@ void write_collection_text(std::ostream& out, const Collection& collection) {
         print_table(out, rows);
         out << '\n';
     }
+    if (!untouched.empty())
+        out << fmt::format("Not started by anyone: {}.\n\n", fmt::join(untouched, ", "));
     out << "Cells: minutes the step took, hN hints, fN failed checks; SOLVED: 'lab solve' did it, not the student;\n"
            "now: the step they are on; -: not started.\n";
     const auto failed = failures(collection);

@@ -107,8 +107,8 @@ struct FailureRow {
 };
 std::vector<FailureRow> failures(const Collection& collection);
 
-// The renderers. Text: a table per lab, the failures, and the files whose
-// signature is not valid or that could not be read. JSON: one document. CSV:
+// The renderers. Text: a table per lab someone began, the failures, and
+// every file with its signature or why it could not be read. JSON: one document. CSV:
 // a header and one row per student per step. HTML: one self-contained page
 // (inline CSS, nothing loaded from elsewhere), everything from files escaped.
 void write_collection_text(std::ostream& out, const Collection& collection);
