@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -217,7 +218,22 @@ TEST_F(LabCollectFiles, DamagedAndMissingFilesAreReportedAndLeftAlone) {
     EXPECT_EQ(e.student, "erin");
     EXPECT_EQ(e.signature, SignatureCheck::Unsigned);
     const auto gone = teach::read_progress_file(home.dir() + "/nope.json", teach::FileOrigin::HandedIn);
-    EXPECT_NE(gone.problem.find("cannot be read"), std::string::npos);
+    EXPECT_NE(gone.problem.find("does not exist"), std::string::npos) << gone.problem;
+}
+
+TEST_F(LabCollectFiles, AStudentsLinkOrFifoIsNotFollowedOrWaitedOn) {
+    const std::string labs = home.dir() + "/home/mallory/.local/share/vmctl/labs";
+    std::filesystem::create_directories(labs);
+    teach::save_lab_state(home.dir() + "/victim.json", progress(2));
+    std::filesystem::create_symlink(home.dir() + "/victim.json", labs + "/state.json");
+    const auto link = teach::read_progress_file(labs + "/state.json", teach::FileOrigin::ThisMachine);
+    EXPECT_FALSE(link.state);
+    EXPECT_NE(link.problem.find("symbolic link"), std::string::npos) << link.problem;
+    std::filesystem::remove(labs + "/state.json");
+    ASSERT_EQ(::mkfifo((labs + "/state.json").c_str(), 0600), 0);
+    const auto fifo = teach::read_progress_file(labs + "/state.json", teach::FileOrigin::ThisMachine);  // returns
+    EXPECT_FALSE(fifo.state);
+    EXPECT_NE(fifo.problem.find("not a regular file"), std::string::npos) << fifo.problem;
 }
 
 TEST_F(LabCollectFiles, StatusReportsAreReadToo) {

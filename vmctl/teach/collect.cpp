@@ -1,9 +1,13 @@
 #include "vmctl/teach/collect.h"
 
+#include "vmctl/core/error.h"
+#include "vmctl/host/files.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,8 +19,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 
 namespace vmctl::teach {
@@ -176,26 +178,66 @@ std::string indented(const std::string& text, const std::string& prefix) {
     return out;
 }
 
+// A file in a student's home, read as root: never through a link the student
+// planted, never a FIFO that would hang the instructor's command, never more
+// than a progress file could be.
+struct StudentsFile {
+    std::string text;
+    uid_t owner = 0;
+    std::string problem;  // why it was not read; the rest is empty then
+};
+constexpr off_t kMaxProgressBytes = 16 << 20;
+
+StudentsFile read_students_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0)
+        return {{}, 0, errno == ELOOP ? std::string("not read: a symbolic link (vmctl never makes one)")
+                                      : fmt::format("cannot be read: {}", std::strerror(errno))};
+    struct stat st {};
+    std::string problem;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        problem = "not read: not a regular file";
+    else if (st.st_size > kMaxProgressBytes)
+        problem = fmt::format("not read: {} bytes, more than a progress file can be", st.st_size);
+    StudentsFile read{{}, st.st_uid, {}};
+    char buffer[8192];
+    for (ssize_t n = 0; problem.empty() && (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            problem = fmt::format("cannot be read: {}", std::strerror(errno));
+        else
+            read.text.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    if (!problem.empty())
+        return {{}, 0, problem};
+    return read;
+}
+
 }  // namespace
 
 ProgressFile read_progress_file(const std::string& path, FileOrigin origin) {
     ProgressFile file;
     file.path = path;
     file.student = name_from_path(path);
-    struct stat st {};
-    const bool exists = ::stat(path.c_str(), &st) == 0;
-    const int stat_error = errno;
-    if (exists && origin == FileOrigin::ThisMachine)
-        file.student = user_name(st.st_uid).value_or(file.student);
-    std::ifstream in(path, std::ios::binary);
-    if (!exists || !in || S_ISDIR(st.st_mode)) {
-        const int error = errno;
-        file.problem = fmt::format("cannot be read: {}", !exists              ? std::strerror(stat_error)
-                                                         : S_ISDIR(st.st_mode) ? "a folder"
-                                                                               : std::strerror(error));
-        return file;
+    std::string text;
+    if (origin == FileOrigin::HandedIn) {
+        try {
+            text = host::read_named_file(path, "progress file");  // under sudo, as the instructor
+        } catch (const Error& e) {
+            file.problem = e.what();
+            return file;
+        }
+    } else {
+        StudentsFile read = read_students_file(path);
+        if (!read.problem.empty()) {
+            file.problem = read.problem;
+            return file;
+        }
+        file.student = user_name(read.owner).value_or(file.student);
+        text = std::move(read.text);
     }
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_object())
         if (const auto student = doc.find("student"); student != doc.end() && student->is_string() &&
