@@ -251,17 +251,20 @@ TEST_F(LabCollectFiles, StatusReportsAreReadToo) {
 
 TEST_F(LabCollectFiles, RootReadsEveryHomeAndTheSudoFilesAStudentOnlyTheirOwn) {
     teach::LocalSources s;
-    s.own_state = home.dir() + "/root/state.json";
+    s.own_state = home.dir() + "/students/root.json";  // lab_state_path under sudo
+    s.root_state = home.dir() + "/root/state.json";
     s.students_dir = home.dir() + "/students";
     s.homes = {home.dir() + "/home/alice", home.dir() + "/home/bob"};
     s.user = "alice";
-    for (const std::string& f : {s.own_state, s.homes[0] + "/.local/share/vmctl/labs/state.json",
+    for (const std::string& f : {s.root_state, s.homes[0] + "/.local/share/vmctl/labs/state.json",
                                  s.students_dir + "/alice.json", s.students_dir + "/bob.json"}) {
         std::filesystem::create_directories(std::filesystem::path(f).parent_path());
         std::ofstream(f) << "{}";
     }
     s.root = true;
-    EXPECT_EQ(teach::local_progress_files(s).size(), 4u) << "bob's home has no file";
+    EXPECT_EQ(teach::local_progress_files(s).size(), 4u) << "bob's home has no file; root's sudo file is one";
+    std::ofstream(s.own_state) << "{}";
+    EXPECT_EQ(teach::local_progress_files(s).size(), 5u);
     s.root = false;
     s.own_state = s.homes[0] + "/.local/share/vmctl/labs/state.json";
     const auto mine = teach::local_progress_files(s);

@@ -276,6 +276,7 @@ LocalSources this_machine(const std::string& own_state) {
     sources.user = user_name(::geteuid()).value_or("");
     sources.students_dir = "/var/lib/vmctl/labs/students";
     if (sources.root) {
+        sources.root_state = "/var/lib/vmctl/labs/state.json";
         ::setpwent();
         while (const passwd* pw = ::getpwent())
             if (pw->pw_uid >= 1000 && pw->pw_uid != 65534 && pw->pw_dir != nullptr)  // 65534: nobody
@@ -289,6 +290,8 @@ std::vector<std::string> local_progress_files(const LocalSources& sources) {
     std::vector<std::string> candidates{sources.own_state};
     std::error_code ec;
     if (sources.root) {
+        if (!sources.root_state.empty())
+            candidates.push_back(sources.root_state);
         for (const auto& home : sources.homes)
             candidates.push_back(home + "/.local/share/vmctl/labs/state.json");
         if (fs::is_directory(sources.students_dir, ec))
