@@ -100,6 +100,14 @@ TEST_F(ProgressSignatureTest, AKeyThatIsNotHereCannotBeCheckedAndTheClassKeyCome
     EXPECT_EQ(state->signature, SignatureCheck::UnknownKey);
 }
 
+TEST_F(ProgressSignatureTest, AFifoPlantedAsTheKeyIsNotWaitedOn) {
+    const std::string key = home.dir() + "/labs/.key";
+    std::filesystem::remove(key);
+    ASSERT_EQ(::mkfifo(key.c_str(), 0600), 0);
+    EXPECT_TRUE(teach::verification_keys(path).empty());  // returns at once
+    EXPECT_EQ(teach::load_lab_state(path).signature, SignatureCheck::UnknownKey);
+}
+
 TEST_F(ProgressSignatureTest, CheckingAlone) {
     const teach::SigningKey key{"user:0011223344556677", std::string(32, 'a')};
     nlohmann::json doc = {{"active", ""}, {"labs", nlohmann::json::object()}};

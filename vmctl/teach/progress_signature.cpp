@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -17,8 +18,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 namespace vmctl::teach {
 namespace {
@@ -32,14 +31,20 @@ std::string hex(const unsigned char* data, std::size_t size) {
     return out;
 }
 
-// The key's bytes, or nothing when the file is missing, unreadable or not a key.
+// The key's bytes, or nothing when the file is missing, unreadable or not a
+// key. Root reads students' keys in `lab collect`: a FIFO or a device planted
+// as .key must not hang it, so only a regular file of the right size is read.
 std::optional<std::string> read_key(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
         return std::nullopt;
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.size() != kKeyBytes) {
-        spdlog::debug("{} is not a progress signing key ({} bytes, not {})", path, bytes.size(), kKeyBytes);
+    struct stat st {};
+    std::string bytes(kKeyBytes, '\0');
+    const bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == static_cast<off_t>(kKeyBytes) &&
+                    ::read(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+    ::close(fd);
+    if (!ok) {
+        spdlog::debug("{} is not a progress signing key ({} bytes, not {})", path, st.st_size, kKeyBytes);
         return std::nullopt;
     }
     return bytes;
