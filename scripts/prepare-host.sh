@@ -11,6 +11,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libvirt-dev libboost-program-options-dev libspdlog-dev libfmt-dev
   libpugixml-dev nlohmann-json3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  libssl-dev  # HMAC-SHA256 over a student's lab progress
   # run
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients
   qemu-system-x86 qemu-utils

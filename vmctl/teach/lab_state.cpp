@@ -35,8 +35,7 @@ namespace {
 
 // The progress in a file's text; nothing when the text is not a progress
 // file (not JSON, or a field of the wrong type).
-std::optional<LabState> parse_lab_state(const std::string& text) {
-    const auto doc = nlohmann::json::parse(text, nullptr, false);
+std::optional<LabState> parse_lab_state(const nlohmann::json& doc) {
     if (doc.is_discarded() || !doc.is_object())
         return std::nullopt;
     try {
@@ -76,6 +75,14 @@ std::optional<LabState> parse_lab_state(const std::string& text) {
 
 }  // namespace
 
+std::optional<LabState> read_lab_state(const std::string& text, const std::vector<SigningKey>& keys) {
+    const auto doc = nlohmann::json::parse(text, nullptr, false);
+    auto state = parse_lab_state(doc);
+    if (state)
+        state->signature = check_progress_signature(doc, keys);
+    return state;
+}
+
 nlohmann::json step_history_json(const std::vector<StepRecord>& history) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : history)
@@ -93,7 +100,7 @@ LabState load_lab_state(const std::string& path) {
     const std::string text = host::read_file_or(path, "");
     if (text.empty())
         return {};
-    if (auto state = parse_lab_state(text))
+    if (auto state = read_lab_state(text, verification_keys(path)))
         return *state;
     // Set aside, not deleted (someone may want to read it), and the labs
     // start over; no command stops on it.
@@ -118,12 +125,18 @@ void save_lab_state(const std::string& path, const LabState& state) {
                            {"last_failure", p.last_failure},
                            {"history", step_history_json(p.history)}};
     }
+    // Last, so that the signature covers every field above.
+    if (state.signature != SignatureCheck::Valid)
+        doc[kUnprovenField] = signature_check_name(state.signature);
+    if (const auto key = signing_key(path))
+        sign_progress(doc, *key);
     host::write_file_atomically(path, doc.dump(2) + '\n');
     // Under sudo the progress stays in root's folder, where the student
     // cannot change it, and is readable by the student alone (their group),
     // so that `vmctl lab status` without sudo shows it too.
-    if (const auto user = host::invoking_user(); user.via_sudo && std::filesystem::path(path).parent_path().filename() == "students") {
-        const std::string dir = std::filesystem::path(path).parent_path().string();
+    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+    if (const auto user = host::invoking_user(); user.via_sudo && folder.filename() == "students") {
+        const std::string dir = folder.string();
         if (::chmod(dir.c_str(), 0711) != 0 || ::chown(path.c_str(), 0, user.gid) != 0 ||
             ::chmod(path.c_str(), 0640) != 0)
             spdlog::warn("could not let {} read their progress file {}", user.name, path);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "vmctl/teach/progress_signature.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <functional>
@@ -39,6 +41,10 @@ struct LabProgress {
 struct LabState {
     std::string active;
     std::map<std::string, LabProgress> labs;
+    // What the file's signature said when it was loaded. Saving a state that
+    // was not Valid keeps that verdict in the file ("unproven"), signed, so
+    // the next command does not make a hand edit look like vmctl's work.
+    SignatureCheck signature = SignatureCheck::Valid;
 };
 
 // The history as the progress file and `lab status --json` write it.
@@ -59,9 +65,15 @@ std::string sudo_progress_path(const std::string& data_dir, const std::string& s
 // is empty: a damaged file never stops a command.
 LabState load_lab_state(const std::string& path);
 
+// The progress in a file's text, with its signature checked against `keys`;
+// nothing when the text is not a progress file. Changes nothing on disk:
+// `lab collect` reads other people's files with it.
+std::optional<LabState> read_lab_state(const std::string& text, const std::vector<SigningKey>& keys);
+
 // Reads, changes and writes the progress file under a lock (PATH.lock), so
 // that two vmctl runs at once (`lab watch` and `lab answer`) lose nothing.
 void update_lab_state(const std::string& path, const std::function<void(LabState&)>& change);
+// Writes the file signed (progress_signature.h).
 void save_lab_state(const std::string& path, const LabState& state);
 
 // The labels every VM made while a lab is active carries: lab=ID and

@@ -36,6 +36,7 @@ int lab_answer(Context& context, const Args& args);
 int lab_reset(Context& context, const Args& args);
 int lab_solve(Context& context, const Args& args);
 int lab_status(Context& context, const Args& args);
+int lab_collect(Context& context, const Args& args);
 int lab_test(Context& context, const Args& args);
 int demo(Context& context, const Args& args);  // the group; its verbs follow
 int demo_play(Context& context, const Args& args);

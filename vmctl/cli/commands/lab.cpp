@@ -6,7 +6,7 @@
 namespace vmctl::cli::commands {
 
 int lab(Context& context, const Args& args) {
-    static constexpr std::array<Subcommand, 11> kVerbs{{
+    static constexpr std::array<Subcommand, 12> kVerbs{{
         {"list", "the labs, their steps and your progress", lab_list},
         {"start", "start a lab (or go on with one you began)", lab_start},
         {"show", "show what to do in the current step", lab_show},
@@ -17,6 +17,7 @@ int lab(Context& context, const Args& args) {
         {"reset", "remove everything the lab made and start it over", lab_reset},
         {"solve", "run the reference solution (instructors: fast-forward)", lab_solve},
         {"status", "progress in every lab (--json for an instructor to collect)", lab_status},
+        {"collect", "every student's progress in one table (instructors; --html for class)", lab_collect},
         {"test", "prove labs unsolved at the start and solved by their solution", lab_test},
     }};
     return run_group(context, args, "lab",

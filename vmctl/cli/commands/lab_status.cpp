@@ -60,7 +60,7 @@ int lab_status(Context& context, const Args& args) {
             labs.push_back(row);
         }
         out << nlohmann::json{{"student", student()}, {"machine", machine()}, {"active", state.active},
-                              {"labs", labs}}
+                              {"signature", teach::signature_check_name(state.signature)}, {"labs", labs}}
                    .dump(2)
             << '\n';
         return 0;
@@ -86,6 +86,10 @@ int lab_status(Context& context, const Args& args) {
                        std::to_string(failed), std::to_string(hints), p->second.started_at, p->second.finished_at});
     }
     table.print(out);
+    // The verdict on the file itself: an edit by hand stays visible here.
+    if (state.signature != teach::SignatureCheck::Valid)
+        out << fmt::format("\nYour progress file {} is {}.\n", session.world().state_path,
+                           teach::signature_check_text(state.signature));
     return 0;
 }
 
