@@ -6,6 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
+# Installs the Debian packages named that are not installed yet.
+ensure_packages() {
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" >/dev/null
+      return
+    fi
+  done
+}
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "test.sh: the end-to-end tier needs root (it uses qemu:///system); run: sudo $0" >&2
@@ -23,6 +34,9 @@ say "building the guest images (the vmctl kernel takes about 9 minutes of 2 core
 images/tiny/build.sh
 images/tiny-debian-kernel/build.sh
 
+say "the browser the page tests run in (Debian's chromium, headless)"
+ensure_packages chromium
+
 say "running every test tier"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
 
@@ -30,14 +44,7 @@ ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
 # and UndefinedBehaviorSanitizer (the first report fails the test), and a
 # bounded libFuzzer run of every parser of files and values people write.
 say "unit and adapter tiers under ASan and UBSan, and the fuzz targets"
-san_packages=(clang-14 libclang-rt-14-dev)
-for pkg in "${san_packages[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${san_packages[@]}" >/dev/null
-    break
-  fi
-done
+ensure_packages clang-14 libclang-rt-14-dev
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-san -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=ON \
   -DVMCTL_FUZZ=ON -DVMCTL_WERROR=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" >/dev/null
 cmake --build build-san -j"$(nproc)" --target vmctl vmctl_unit_tests vmctl_adapter_tests \

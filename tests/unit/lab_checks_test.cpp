@@ -226,3 +226,20 @@ TEST_F(LabChecksTest, GuestCommandsNeedARunningVm) {
 
 }  // namespace
 }  // namespace vmctl
+
+namespace vmctl {
+namespace {
+
+// A busy machine (a class of 30) makes everything slower: a patient check
+// waits longer in proportion; an impatient one (lab test's first look) not at all.
+TEST(CheckPatience, GrowsWithTheMachinesSlownessAndIsNoneForAQuickLook) {
+    teach::CheckEnvironment env;
+    EXPECT_EQ(teach::patience(env, std::chrono::seconds(20)), std::chrono::seconds(20));
+    env.slowness = 2.5;
+    EXPECT_EQ(teach::patience(env, std::chrono::seconds(20)), std::chrono::seconds(50));
+    env.patient = false;
+    EXPECT_EQ(teach::patience(env, std::chrono::seconds(20)), std::chrono::milliseconds(0));
+}
+
+}  // namespace
+}  // namespace vmctl

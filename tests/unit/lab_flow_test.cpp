@@ -137,6 +137,10 @@ TEST_F(LabFlowTest, StartingAgainResumesAndAnswersAreKept) {
 TEST_F(LabFlowTest, SolveFastForwardsThroughAStep) {
     EXPECT_EQ(teach::solve_lab(world, lab, 1), 1u);
     EXPECT_EQ(progress().step, 1u);
+    // The record keeps what the step's checks saw when it passed.
+    ASSERT_EQ(progress().history.size(), 1u);
+    ASSERT_EQ(progress().history[0].seen.size(), 1u);
+    EXPECT_EQ(progress().history[0].seen[0], "the lab's own check passes");
     EXPECT_TRUE(std::filesystem::exists(lab.dir + "/one"));
     EXPECT_FALSE(std::filesystem::exists(lab.dir + "/two"));
     EXPECT_EQ(testing::failure_kind([&] { teach::solve_lab(world, lab, 9); }), ErrorKind::InvalidArgument);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 namespace vmctl::host {
 
@@ -84,6 +85,13 @@ std::string bridge_helper_problem(const std::string& bridge) {
         if (trim(line) == "allow " + bridge)
             return {};
     return fmt::format("{} does not allow {}", kBridgeHelperConf, bridge);
+}
+
+double load_per_cpu() {
+    double load = 0;
+    std::istringstream(read_file_or("/proc/loadavg", "")) >> load;
+    const unsigned cpus = std::thread::hardware_concurrency();
+    return cpus == 0 ? load : load / cpus;
 }
 
 }  // namespace vmctl::host

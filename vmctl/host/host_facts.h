@@ -17,6 +17,10 @@ std::uint64_t available_memory_bytes();
 // Free bytes on the filesystem holding `path` (or its nearest existing parent).
 std::uint64_t free_disk_bytes(const std::string& path);
 
+// The load average of the last minute per CPU (1.0: every CPU busy), from
+// /proc/loadavg; 0 when it cannot be read.
+double load_per_cpu();
+
 // Whether `program` is found on PATH.
 bool on_path(const std::string& program);
 

@@ -7,6 +7,12 @@
 
 namespace vmctl::teach {
 
+std::chrono::milliseconds patience(const CheckEnvironment& env, std::chrono::milliseconds usual) {
+    if (!env.patient)
+        return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(usual.count()) * env.slowness));
+}
+
 CheckResult evaluate_check(const Check& check, const CheckEnvironment& env) {
     CheckResult result;
     result.what = check.claim();

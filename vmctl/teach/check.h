@@ -5,6 +5,7 @@
 #include "vmctl/host/shell.h"
 #include "vmctl/teach/lab_state.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,7 +34,15 @@ struct CheckEnvironment {
     // False: serial_log checks look once instead of waiting up to `within`
     // (`lab test` uses it to see that a step starts unsolved, fast).
     bool patient = true;
+    // How much slower than usual this machine is now (its load per CPU, at
+    // least 1, at most 8): a class of 30 on one machine makes everything
+    // slower, and a check must not fail a student's right work for that.
+    double slowness = 1.0;
 };
+
+// How long a patient check waits for what takes `usual` on an idle machine:
+// `usual` times the slowness; nothing when the check is not patient.
+std::chrono::milliseconds patience(const CheckEnvironment& env, std::chrono::milliseconds usual);
 
 // One predicate of a lab step. It looks at real state (the hypervisor, a
 // serial log, the guest agent, the student's answers, or a script) and says

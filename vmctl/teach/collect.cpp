@@ -56,17 +56,8 @@ std::optional<LabState> read_status_report(const nlohmann::json& doc) {
             p.started_at = l.value("started_at", "");
             p.finished_at = l.value("finished_at", "");
             p.last_failure = l.value("last_failure", "");
-            for (const auto& h : l.value("history", nlohmann::json::array())) {
-                StepRecord r;
-                r.step = h.value("step", std::size_t{0});
-                r.started_at = h.value("started_at", "");
-                r.finished_at = h.value("finished_at", "");
-                r.failed_checks = h.value("failed_checks", 0u);
-                r.hints_shown = h.value("hints_shown", 0u);
-                r.solved_by_solution = h.value("solved_by_solution", false);
-                r.last_failure = h.value("last_failure", "");
-                p.history.push_back(r);
-            }
+            for (const auto& h : l.value("history", nlohmann::json::array()))
+                p.history.push_back(step_record_from_json(h));
             state.labs[l.at("id").get<std::string>()] = p;
         }
         return state;
@@ -291,6 +282,7 @@ StepCell step_cell(const StudentRow& student, const LabColumns& lab, std::size_t
             cell.hints = r.hints_shown;
             cell.failed_checks = r.failed_checks;
             cell.last_failure = r.last_failure;
+            cell.seen = r.seen;
         }
     } else if (step == p.step && p.finished_at.empty()) {
         cell.state = StepCell::State::InProgress;

@@ -93,6 +93,7 @@ struct StepCell {
     unsigned hints = 0;
     unsigned failed_checks = 0;
     std::string last_failure;
+    std::vector<std::string> seen;  // what its checks saw when it passed (a record of then, not of now)
 };
 StepCell step_cell(const StudentRow& student, const LabColumns& lab, std::size_t step);
 const char* step_state_name(StepCell::State state);  // "done", "solved-by-solution", "in-progress", "not-started"

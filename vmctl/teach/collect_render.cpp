@@ -148,7 +148,8 @@ void write_collection_json(std::ostream& out, const Collection& collection) {
                                  {"hints", cell.hints},
                                  {"failed_checks", cell.failed_checks},
                                  {"solved_by_solution", cell.state == StepCell::State::SolvedBySolution},
-                                 {"last_failure", cell.last_failure}});
+                                 {"last_failure", cell.last_failure},
+                                 {"seen_when_done", cell.seen}});
             }
             progress.push_back({{"id", l.id}, {"steps", steps}});
         }

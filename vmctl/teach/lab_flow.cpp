@@ -3,6 +3,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/core/suggest.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/host_facts.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -47,9 +48,9 @@ CheckEnvironment checks_for(const LabWorld& world, const Lab& lab, const LabProg
     CheckEnvironment env = world.checks;
     env.progress = &progress;
     env.patient = patient;
-    env.run_script = [&lab](const std::string& script) {
-        return run_lab_script(lab, script, nullptr, std::chrono::seconds(120));
-    };
+    env.slowness = std::clamp(host::load_per_cpu(), 1.0, 8.0);
+    env.run_script = [&lab, limit = std::chrono::seconds(static_cast<long>(120 * env.slowness))](
+                         const std::string& script) { return run_lab_script(lab, script, nullptr, limit); };
     return env;
 }
 
@@ -81,8 +82,10 @@ private:
     std::optional<std::string> m_saved_env;
 };
 
-// Closes the current step into the history and moves on to the next.
-void advance(LabProgress& progress, const Lab& lab, bool by_solution = false) {
+// Closes the current step into the history, with what its checks saw
+// (`passed`), and moves on to the next.
+void advance(LabProgress& progress, const Lab& lab, const std::vector<CheckResult>& passed,
+             bool by_solution = false) {
     StepRecord done;
     done.step = progress.step;
     done.started_at = progress.step_started_at;
@@ -91,6 +94,8 @@ void advance(LabProgress& progress, const Lab& lab, bool by_solution = false) {
     done.hints_shown = progress.hints_shown;
     done.solved_by_solution = by_solution;
     done.last_failure = progress.last_failure;
+    for (const auto& r : passed)
+        done.seen.push_back(r.what);
     progress.history.push_back(done);
     ++progress.step;
     progress.failed_checks = 0;
@@ -300,7 +305,7 @@ StepCheck check_step(LabWorld& world, const Lab& lab, bool watching) {
         if (p.step != check.step)
             return;  // another vmctl moved the lab on meanwhile
         if (check.passed) {
-            advance(p, lab);
+            advance(p, lab, check.results);
             check.finished = p.step >= lab.steps.size();
         } else if (!watching) {
             ++p.failed_checks;
@@ -395,7 +400,7 @@ std::size_t solve_lab(LabWorld& world, const Lab& lab, std::size_t through) {
                         fmt::format("lab {}: after its solution, step {} still fails: {}", lab.id, index + 1,
                                     results_text(results)),
                         "the lab's reference solution is wrong; tell the course maintainers");
-        advance(after, lab, true);
+        advance(after, lab, results, true);
         save_lab_state(world.state_path, state);
         ++solved;
     }
@@ -438,7 +443,7 @@ LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void
                 break;
             }
             progress(fmt::format("{}: step {} ✓", lab.id, i + 1));
-            advance(state.labs[lab.id], lab);
+            advance(state.labs[lab.id], lab, after);
             save_lab_state(world.state_path, state);
         }
     } catch (const Error& e) {

@@ -54,17 +54,8 @@ std::optional<LabState> parse_lab_state(const nlohmann::json& doc) {
             p.step_started_at = l.value("step_started_at", "");
             p.finished_at = l.value("finished_at", "");
             p.last_failure = l.value("last_failure", "");
-            for (const auto& h : l.value("history", nlohmann::json::array())) {
-                StepRecord r;
-                r.step = h.value("step", std::size_t{0});
-                r.started_at = h.value("started_at", "");
-                r.finished_at = h.value("finished_at", "");
-                r.failed_checks = h.value("failed_checks", 0u);
-                r.hints_shown = h.value("hints_shown", 0u);
-                r.solved_by_solution = h.value("solved_by_solution", false);
-                r.last_failure = h.value("last_failure", "");
-                p.history.push_back(r);
-            }
+            for (const auto& h : l.value("history", nlohmann::json::array()))
+                p.history.push_back(step_record_from_json(h));
             state.labs[id] = p;
         }
         return state;
@@ -92,8 +83,22 @@ nlohmann::json step_history_json(const std::vector<StepRecord>& history) {
                        {"failed_checks", r.failed_checks},
                        {"hints_shown", r.hints_shown},
                        {"solved_by_solution", r.solved_by_solution},
-                       {"last_failure", r.last_failure}});
+                       {"last_failure", r.last_failure},
+                       {"seen", r.seen}});
     return out;
+}
+
+StepRecord step_record_from_json(const nlohmann::json& h) {
+    StepRecord r;
+    r.step = h.value("step", std::size_t{0});
+    r.started_at = h.value("started_at", "");
+    r.finished_at = h.value("finished_at", "");
+    r.failed_checks = h.value("failed_checks", 0u);
+    r.hints_shown = h.value("hints_shown", 0u);
+    r.solved_by_solution = h.value("solved_by_solution", false);
+    r.last_failure = h.value("last_failure", "");
+    r.seen = h.value("seen", std::vector<std::string>{});
+    return r;
 }
 
 LabState load_lab_state(const std::string& path) {

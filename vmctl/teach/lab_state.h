@@ -21,6 +21,11 @@ struct StepRecord {
     unsigned hints_shown = 0;
     bool solved_by_solution = false;   // `lab solve` did it, not the student
     std::string last_failure;          // what the last failed check said, if any failed
+    // What its checks saw when it passed, at finished_at ("the ping kept
+    // answering during the migration"): a record of that moment, which stays
+    // true of it; what is true now (the VM still runs on host-b?) is for a
+    // new `lab check` to say.
+    std::vector<std::string> seen;
 };
 
 // A student's progress in one lab.
@@ -47,8 +52,11 @@ struct LabState {
     SignatureCheck signature = SignatureCheck::Valid;
 };
 
-// The history as the progress file and `lab status --json` write it.
+// The history as the progress file and `lab status --json` write it, and
+// one of its records read back (throws nlohmann::json::exception for a field
+// of the wrong type).
 nlohmann::json step_history_json(const std::vector<StepRecord>& history);
+StepRecord step_record_from_json(const nlohmann::json& record);
 
 // VMCTL_LAB_STATE, else <data_dir>/labs/state.json; under sudo, the
 // student's file in root's folder (sudo_progress_path), which the student

@@ -27,8 +27,10 @@ public:
             return missing_vm();
         ops::ExecOptions options;
         options.command = {"/bin/sh", "-c", m_run};
-        options.timeout = std::chrono::seconds(30);
-        options.agent_wait = env.patient ? std::chrono::seconds(30) : std::chrono::seconds(1);
+        const std::chrono::seconds patient_wait =
+            std::chrono::duration_cast<std::chrono::seconds>(patience(env, std::chrono::seconds(30)));
+        options.timeout = std::max(patient_wait, std::chrono::seconds(30));
+        options.agent_wait = env.patient ? patient_wait : std::chrono::seconds(1);
         const ExecStatus status = ops::exec_in_guest(hv, m_vm, options);
         const std::string output = status.out + status.err;
         if (search_lines(output, std::regex(m_pattern)))

@@ -32,14 +32,15 @@ public:
         if (facts.serial_log.empty())
             return std::string("its console is not logged to a file");
         const std::regex pattern(m_pattern);
-        const auto wait = env.patient ? std::chrono::milliseconds(m_within) : std::chrono::milliseconds(0);
+        const auto wait = patience(env, m_within);
         const auto line = host::wait_for_line(
             facts.serial_log, [&](const std::string& text) { return search_lines(text, pattern); },
             std::max(wait, std::chrono::milliseconds(50)), [] { return true; });
         if (line)
             return std::nullopt;
         return env.patient && m_within.count() > 0
-                   ? fmt::format("no such line within {} s (see 'vmctl logs {}')", m_within.count(), m_vm)
+                   ? fmt::format("no such line within {} s (see 'vmctl logs {}')",
+                                 std::chrono::duration_cast<std::chrono::seconds>(wait).count(), m_vm)
                    : fmt::format("no such line yet (see 'vmctl logs {}')", m_vm);
     }
 

@@ -20,7 +20,8 @@ public:
         // The balloon lands near its target a few seconds after a resize or
         // a boot: a patient check gives it that time.
         const auto balloon =
-            ops::wait_for_balloon(hypervisor(env), m_vm, m_bytes, std::chrono::seconds(env.patient ? 20 : 0));
+            ops::wait_for_balloon(hypervisor(env), m_vm, m_bytes,
+                                  std::chrono::duration_cast<std::chrono::seconds>(patience(env, std::chrono::seconds(20))));
         if (!balloon)
             return missing_vm();
         if (balloon->reached)
