@@ -22,6 +22,8 @@ PACKAGES=(
   dnsmasq-base iptables openssh-client curl
   # ping, for watching a VM answer while it migrates (lab 06)
   iputils-ping
+  # git, for keeping a deployment file's history and reverting a change (lab 08)
+  git
   # simulated hosts and benchmarks
   iproute2 hyperfine bc libxml2-utils
   # tab completion of vmctl's commands, options and VM names

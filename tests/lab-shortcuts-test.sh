@@ -72,11 +72,11 @@ recovers() {
     lab=
 }
 
-# Lab 08 step 6 "The pet stays": a teardown with --pets deletes the pet the
+# Lab 08 step 7 "The pet stays": a teardown with --pets deletes the pet the
 # step wants alive; the lab's way back brings the shop back from the file as it came.
 # The student's file is where the step's text says (the lab's work folder).
 shop='$("$VMCTL" lab show | grep -o "/[^ ]*/shop.yaml" | head -n 1)'
-recovers 08 6 \
+recovers 08 7 \
     "f=$shop; sed -i '/^- name: shortcuts-lab8-db/,\$d' \"\$f\" && \"\$VMCTL\" teardown -f \"\$f\" --yes --pets" \
     "f=$shop; \"\$VMCTL\" apply -f \"\${f%/shop.yaml}/shop.original.yaml\" && \"\$VMCTL\" teardown -f \"\$f\" --yes"
 

@@ -178,11 +178,16 @@ TEST(DeploymentPlan, NoChangesWhenAllMatches) {
     EXPECT_EQ(format_plan(plan), "No changes: the 3 VMs of deployment 'shop' match shop.yaml.\n");
 }
 
-TEST(DeploymentPlan, TheLabelOfTheLabThatMadeAVmIsKept) {
+// Without student=NAME kept, the next apply took it off, so a plan right after
+// a create said "change labels -student" (lab 08 never reached "No changes")
+// and that student's 'vmctl lab reset' no longer found the VM.
+TEST(DeploymentPlan, TheLabelsOfTheLabThatMadeAVmAreKept) {
     const Deployment d = shop();
     auto vms = as_deployed(d);
-    for (auto& vm : vms)
+    for (auto& vm : vms) {
         vm.labels["lab"] = "08-infrastructure-as-code";  // made by apply while a lab was active
+        vm.labels["student"] = "alice";
+    }
     EXPECT_FALSE(plan_deployment(d, vms).has_changes());
     vms[0].labels["tier"] = "changed";
     const Plan plan = plan_deployment(d, vms);
@@ -190,6 +195,7 @@ TEST(DeploymentPlan, TheLabelOfTheLabThatMadeAVmIsKept) {
     for (const auto& step : plan.steps) {
         if (step.new_labels) {
             EXPECT_EQ(step.new_labels->at("lab"), "08-infrastructure-as-code");
+            EXPECT_EQ(step.new_labels->at("student"), "alice");
         }
     }
 }

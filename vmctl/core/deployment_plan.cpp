@@ -99,10 +99,12 @@ void compare(const Deployment& desired, const WantedVm& want, const ExistingVm& 
                                          format_size(want.disk_bytes)));
     }
     Labels labels = want.labels;
-    // The label of the lab that made the VM (lab=ID) is not the file's to
-    // manage: keeping it lets 'vmctl lab reset' still find the VM.
-    if (const auto lab = have.labels.find("lab"); lab != have.labels.end() && want.labels.count("lab") == 0)
-        labels.insert(*lab);
+    // The labels of the lab that made the VM (lab=ID, student=NAME) are not
+    // the file's to manage: keeping them lets that student's 'vmctl lab reset'
+    // still find the VM.
+    for (const char* key : {"lab", "student"})
+        if (const auto lab = have.labels.find(key); lab != have.labels.end() && want.labels.count(key) == 0)
+            labels.insert(*lab);
     if (has_pet_label(have.labels) && !has_pet_label(want.labels)) {
         labels["kind"] = "pet";
         plan.notes.push_back(fmt::format("'{}' was protected by hand: apply keeps its protection", want.name));
