@@ -458,6 +458,11 @@ LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void
                 break;
             }
             progress(fmt::format("{}: step {} ✓", lab.id, i + 1));
+            // What a prediction was compared with: the maintainer sees the
+            // measured outcome, which passing alone does not show.
+            for (std::size_t c = 0; c < step.checks.size(); ++c)
+                if (as_prediction(*step.checks[c]) != nullptr)
+                    progress(fmt::format("    {}", after[c].what));
             advance(state.labs[lab.id], lab);
             save_lab_state(world.state_path, state);
         }
