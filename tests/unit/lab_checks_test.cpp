@@ -208,6 +208,67 @@ TEST_F(LabChecksTest, NumbersAreRightWithinTheirToleranceAndSayWhichWayTheyAreOf
     EXPECT_FALSE(check("number: {key: cost, equals_command: \"vmctl cost --json\"}").passed);  // exact
 }
 
+// A prediction is asked in one step and compared in a later one, where it
+// passes whatever was predicted, saying what really happened and why one
+// would predict what the student did; one given on the step that shows the
+// result does not count.
+TEST_F(LabChecksTest, PredictionsAreAskedThenComparedInALaterStepAndNotGraded) {
+    const std::string options = "options: {same: \"same kernel, same boot\", different: \"it has its own kernel\"}";
+    const std::string ask = "predict: {key: boot, " + options + "}";
+    const std::string compare = "predict: {key: boot, actual_command: \"look\", " + options + "}";
+    progress.step = 1;
+    const auto none = check(ask);
+    EXPECT_FALSE(none.passed);
+    EXPECT_EQ(none.reason, "no prediction yet: run 'vmctl lab answer boot=same|different' before you look");
+    EXPECT_NE(check(compare).reason.find("too late now"), std::string::npos);
+
+    progress.answers["boot"] = "different";
+    EXPECT_NE(check(ask).reason.find("no record of when"), std::string::npos);
+    progress.answered_in["boot"] = 1;
+    const auto asked = check(ask);
+    EXPECT_TRUE(asked.passed) << asked.reason;
+    EXPECT_EQ(asked.what, "prediction 'boot' recorded (different): you will see in the next step");
+    EXPECT_TRUE(scripts.empty()) << "asking measures nothing";
+    // Given on the step that measures: the student may have seen the result.
+    const auto late = check(compare);
+    EXPECT_FALSE(late.passed);
+    EXPECT_NE(late.reason.find("given on step 2, where its result shows"), std::string::npos) << late.reason;
+
+    progress.step = 2;
+    script_result.output = "looking...\nsame\n";
+    const auto wrong = check(compare);
+    EXPECT_TRUE(wrong.passed) << wrong.reason;
+    EXPECT_EQ(wrong.what, "you predicted 'different'; it was 'same': it has its own kernel");
+    EXPECT_EQ(scripts.back(), "look");
+    progress.answers["boot"] = " Same";
+    EXPECT_EQ(check(compare).what, "you predicted ' Same', and so it was: same kernel, same boot");
+    progress.answers["boot"] = "maybe";
+    EXPECT_EQ(check(compare).reason, "'maybe' is not one of the predictions: same, different");
+
+    progress.answers["boot"] = "same";
+    script_result.exit_code = 1;
+    script_result.output = "no container yet\n";
+    EXPECT_EQ(check(compare).reason, "the lab cannot measure what happens yet (no container yet)");
+}
+
+TEST_F(LabChecksTest, ANumberPredictionHearsWhetherItWasCloseAndWhyNot) {
+    const std::string yaml = "predict: {key: rate, actual_command: burn, tolerance: 20%, too_high: \"a quota caps it\"}";
+    progress.step = 3;
+    progress.answers["rate"] = "100";
+    progress.answered_in["rate"] = 2;
+    script_result.output = "24\n";
+    EXPECT_EQ(check(yaml).what, "you predicted 100; it was 24: too high: a quota caps it");
+    progress.answers["rate"] = "26";
+    EXPECT_EQ(check(yaml).what, "you predicted 26; it was 24: close (within 20%)");
+    progress.answers["rate"] = "10";
+    EXPECT_EQ(check(yaml).what, "you predicted 10; it was 24: too low");
+    progress.answers["rate"] = "lots";
+    EXPECT_NE(check(yaml).reason.find("not a number"), std::string::npos);
+    progress.answers["rate"] = "26";
+    script_result.output = "BURN rate=\n";
+    EXPECT_NE(check(yaml).reason.find("cannot measure"), std::string::npos);
+}
+
 TEST_F(LabChecksTest, ScriptsPassOnExitZeroAndExplainWithTheirLastLine) {
     EXPECT_TRUE(check("script: \"true\"").passed);
     script_result.exit_code = 1;

@@ -92,7 +92,7 @@ TEST(LabFile, EveryCheckKindIsRegisteredOnceAndDocumented) {
         EXPECT_NE(guide.str().find("`" + kind.name + "`"), std::string::npos)
             << kind.name << " is missing from labs/README.md";
     }
-    EXPECT_EQ(names.size(), 17u);
+    EXPECT_EQ(names.size(), 18u);
 }
 
 TEST(LabFile, AMisspelledPredicateNamesItsLineAndTheFix) {
@@ -146,6 +146,24 @@ TEST(LabFile, MistakesAreFileErrorsWithTheirPlace) {
         {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
          "      - number: {key: k}\n",
          "exactly one of 'equals' or 'equals_command'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {options: {a: x, b: y}}\n",
+         "lab.yaml:9:18: 'predict' needs 'key'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {key: k, optoins: {a: x, b: y}}\n",
+         "did you mean 'options'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {key: k, options: {a: x, b: y}, tolerance: 10%}\n",
+         "lab.yaml:9:61: a prediction is a choice"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {key: k, actual_command: \"echo 3\"}\n",
+         "needs 'options' (a choice) or 'tolerance'"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {key: k, options: {a: x, b: y}, too_low: z}\n",
+         "are for a number"},
+        {"title: x\nslides: y\nminutes: 10\nsteps:\n  - title: a\n    text: b\n    solution: c\n    checks:\n"
+         "      - predict: {key: k, options: {a: x}}\n",
+         "at least two options"},
     };
     for (const auto& [text, expected] : cases) {
         const auto [kind, message] = error_of(text);

@@ -6,8 +6,11 @@
 #include "vmctl/teach/lab_flow.h"
 #include "vmctl/ops/labels.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -268,6 +271,68 @@ TEST(LabWorkFolder, NoLabOrDemoUsesAFixedPathUnderTmp) {
         EXPECT_EQ(host::read_file_or(file.string(), "").find("/tmp/"), std::string::npos) << file;
 }
 
+// A prediction is asked in step 1 and compared in step 2: `lab answer`
+// keeps it without judging it, refuses a value that cannot be one, and
+// refuses a new one once step 1 is past (its result may have shown).
+const char* kPredictLab = R"(title: Guess
+slides: none
+minutes: 5
+setup: rm -f one
+cleanup: rm -f one
+steps:
+  - title: Predict
+    text: Will the file be there?
+    hints: [guess]
+    checks:
+      - predict: {key: there, options: {yes: "you will make it", no: "nothing makes it"}}
+    solution: "true"
+  - title: See
+    text: touch one
+    hints: [touch it]
+    checks:
+      - script: {run: "test -e one"}
+      - predict:
+          key: there
+          actual_command: "if test -e one; then echo yes; else echo no; fi"
+          options: {yes: "you will make it", no: "nothing makes it"}
+    solution: touch one
+)";
+
+TEST_F(LabFlowTest, APredictionIsKeptUnjudgedAndClosedOnceItsStepIsPast) {
+    lab.steps = std::move(teach::parse_lab(kPredictLab, "lab.yaml", "01-files").steps);
+    teach::start_lab(world, lab);
+    EXPECT_FALSE(teach::check_step(world, lab).passed);
+    EXPECT_EQ(testing::failure_kind([&] { teach::record_answer(world, lab, "there", "maybe"); }),
+              ErrorKind::InvalidArgument);
+    EXPECT_TRUE(teach::record_answer(world, lab, "there", "no"));
+    EXPECT_TRUE(teach::record_answer(world, lab, "there", "yes"));  // changed on the step that asks: still before
+    EXPECT_FALSE(teach::record_answer(world, lab, "other", "42"));  // not a prediction
+    const auto asked = teach::check_step(world, lab);
+    ASSERT_TRUE(asked.passed);
+    EXPECT_EQ(asked.results[0].what, "prediction 'there' recorded (yes): you will see in the next step");
+
+    EXPECT_EQ(testing::failure_kind([&] { teach::record_answer(world, lab, "there", "no"); }),
+              ErrorKind::InvalidState);
+    EXPECT_EQ(progress().answers.at("there"), "yes");
+    EXPECT_EQ(progress().answered_in.at("there"), 0u);
+    EXPECT_EQ(progress().answered_in.at("other"), 0u);
+
+    touch("one");
+    const auto seen = teach::check_step(world, lab);
+    ASSERT_TRUE(seen.passed) << seen.results[1].reason;
+    EXPECT_EQ(seen.results[1].what, "you predicted 'yes', and so it was: you will make it");
+}
+
+// A prediction asked and compared in one step counts never: `lab test`
+// catches the lab author's slip.
+TEST_F(LabFlowTest, TestFailsAPredictionComparedOnTheStepThatAsksIt) {
+    lab.steps = std::move(teach::parse_lab(kPredictLab, "lab.yaml", "01-files").steps);
+    lab.steps.erase(lab.steps.begin());
+    lab.steps[0].solution = "touch one";
+    const auto report = teach::test_lab(world, lab, [](std::string_view) {});
+    EXPECT_FALSE(report.passed);
+}
+
 // The course's own labs, read as `vmctl lab` reads them: every one parses,
 // an outro that tells how to clean up gives the command that only cleans
 // ('lab reset NN' alone starts the lab again: its setup runs once more), and
@@ -287,6 +352,89 @@ TEST(CourseLabs, ParseCleanUpWithoutStartingAgainAndKeepStudentsOnTheirOwnConnec
             for (const auto& hint : step.hints)
                 EXPECT_FALSE(std::regex_search(hint, shared_connection)) << lab.id << ": " << hint;
         }
+    }
+}
+
+// The words of the trade are explained in plain words where a student
+// first meets them, in course order (each lab's intro, then its steps):
+// the sentence of the first use glosses the term in a parenthesis after it,
+// "the *balloon* (a virtio driver in the guest)", or opens one with it,
+// "(TCG, the Tiny Code Generator: ...)". Command lines (indented four
+// spaces) are not prose and do not count. And no step is longer than a
+// screen. Labs 01 to 05 for now: 06 and later are being rewritten.
+TEST(CourseLabs, JargonIsGlossedWhereItFirstAppearsAndNoStepIsLongerThanAScreen) {
+    TempHome home;
+    auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work", "alice");
+    std::erase_if(labs, [](const teach::Lab& l) { return l.id.substr(0, 2) > "05"; });
+    ASSERT_EQ(labs.size(), 5u);
+    struct Place {
+        std::string where;
+        std::string text;  // prose only: command lines blanked
+    };
+    std::vector<Place> course;
+    const auto prose = [](const std::string& text) {
+        std::istringstream in(text);
+        std::string out;
+        for (std::string line; std::getline(in, line);)
+            out += (line.rfind("    ", 0) == 0 ? "" : line) + "\n";
+        return out;
+    };
+    for (const auto& lab : labs) {
+        course.push_back({lab.id + " intro", prose(lab.intro)});
+        for (std::size_t i = 0; i < lab.steps.size(); ++i) {
+            const std::string& text = lab.steps[i].text;
+            const auto lines = std::count(text.begin(), text.end(), '\n') + (text.empty() || text.back() == '\n' ? 0 : 1);
+            EXPECT_LE(lines, 22) << lab.id << " step " << i + 1 << " (" << lab.steps[i].title
+                                 << ") is longer than a screen: split it or say less";
+            course.push_back({fmt::format("{} step {}", lab.id, i + 1), prose(text)});
+        }
+    }
+    const std::vector<std::pair<std::string, std::regex>> terms{
+        {"TCG", std::regex(R"(\bTCG\b)")},
+        {"virtio", std::regex(R"(\bvirtio\b)")},
+        {"namespace", std::regex(R"(\bnamespaces?\b)", std::regex::icase)},
+        {"cgroup", std::regex(R"(\bcgroups?\b)", std::regex::icase)},
+        {"balloon", std::regex(R"(\bballoon\b)", std::regex::icase)},
+        {"hot-plug", std::regex(R"(\bhot-?plug(ged|s)?\b)", std::regex::icase)},
+        {"qcow2", std::regex(R"(\bqcow2\b)")},
+        {"overlay", std::regex(R"(\boverlays?\b)", std::regex::icase)},
+    };
+    const auto sentence_end = [](const std::string& t, std::size_t from) {
+        for (std::size_t i = from; i < t.size(); ++i) {
+            if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && (i + 1 == t.size() || std::isspace(static_cast<unsigned char>(t[i + 1]))))
+                return i;
+            if (t[i] == '\n' && i + 1 < t.size() && t[i + 1] == '\n')
+                return i;
+        }
+        return t.size();
+    };
+    for (const auto& [term, pattern] : terms) {
+        const Place* first = nullptr;
+        std::smatch found;
+        for (const auto& place : course)
+            if (std::regex_search(place.text, found, pattern)) {
+                first = &place;
+                break;
+            }
+        ASSERT_NE(first, nullptr) << term << " is used nowhere in labs 01 to 05";
+        const std::string& t = first->text;
+        const auto at = static_cast<std::size_t>(found.position(0));
+        const auto after = at + static_cast<std::size_t>(found.length(0));
+        const std::size_t end = sentence_end(t, after);
+        const bool followed = t.find('(', after) < end;
+        std::size_t open = at;
+        while (open > 0 && (t[open - 1] == '*' || t[open - 1] == '`'))
+            --open;
+        std::size_t next = after;
+        while (next < t.size() && (t[next] == '*' || t[next] == '`'))
+            ++next;
+        const bool opens = open > 0 && t[open - 1] == '(' && next < t.size() && (t[next] == ',' || t[next] == ':');
+        std::size_t begin = at;
+        while (begin > 0 && sentence_end(t, begin - 1) >= at)
+            --begin;
+        EXPECT_TRUE(followed || opens) << first->where << " uses '" << term << "' first, without a gloss in its sentence: \""
+                                       << t.substr(begin, end - begin + 1) << "\"; write e.g. '" << term
+                                       << " (in plain words ...)'";
     }
 }
 

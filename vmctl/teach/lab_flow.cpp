@@ -8,6 +8,7 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/labels.h"
+#include "vmctl/teach/checks/predict.h"
 #include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
@@ -333,9 +334,32 @@ std::optional<Hint> next_hint(LabWorld& world, const Lab& lab) {
     return hint;
 }
 
-void record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value) {
-    update_lab_state(world.state_path,
-                           [&](LabState& state) { state.labs[lab.id].answers[key] = value; });
+bool record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value) {
+    // The predict checks of this key, and the first step that asks for it.
+    std::vector<const Prediction*> predictions;
+    std::size_t asked_on = lab.steps.size();
+    for (std::size_t i = 0; i < lab.steps.size(); ++i)
+        for (const auto& check : lab.steps[i].checks)
+            if (const Prediction* p = as_prediction(*check); p != nullptr && p->prediction_key() == key) {
+                predictions.push_back(p);
+                asked_on = std::min(asked_on, i);
+            }
+    for (const Prediction* p : predictions)
+        if (auto why = p->refused(value))
+            throw Error(ErrorKind::InvalidArgument, *why, "see the step's text for what to predict");
+    update_lab_state(world.state_path, [&](LabState& state) {
+        LabProgress& progress = state.labs[lab.id];
+        if (!predictions.empty() && progress.step > asked_on)
+            throw Error(ErrorKind::InvalidState,
+                        fmt::format("'{}' is a prediction, asked on step {}; you are on step {}, and its result may "
+                                    "have shown since",
+                                    key, asked_on + 1, progress.step + 1),
+                        "a prediction counts only before its result; your earlier one (if any) is kept, and "
+                        "'vmctl lab reset' starts the lab over");
+        progress.answers[key] = value;
+        progress.answered_in[key] = progress.step;
+    });
+    return !predictions.empty();
 }
 
 std::vector<std::string> lab_vms(LabWorld& world, const Lab& lab) {
@@ -443,6 +467,11 @@ LabTestReport test_lab(LabWorld& world, const Lab& lab, const std::function<void
                 break;
             }
             progress(fmt::format("{}: step {} ✓", lab.id, i + 1));
+            // What a prediction was compared with: the maintainer sees the
+            // measured outcome, which passing alone does not show.
+            for (std::size_t c = 0; c < step.checks.size(); ++c)
+                if (as_prediction(*step.checks[c]) != nullptr)
+                    progress(fmt::format("    {}", after[c].what));
             advance(state.labs[lab.id], lab, after);
             save_lab_state(world.state_path, state);
         }

@@ -80,8 +80,13 @@ struct Hint {
 };
 std::optional<Hint> next_hint(LabWorld& world, const Lab& lab);
 
-// Records an answer (`vmctl lab answer KEY=VALUE`) for the active lab.
-void record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value);
+// Records an answer (`vmctl lab answer KEY=VALUE`) for the active lab, with
+// the step it was given on. A prediction (a `predict` check's key) is not
+// judged, only kept, and is refused with Error(InvalidState) once the first
+// step that asks for it is past (its result may have shown since), or
+// Error(InvalidArgument) when it cannot be one (not one of its options).
+// Returns whether the answer was a prediction.
+bool record_answer(LabWorld& world, const Lab& lab, const std::string& key, const std::string& value);
 
 // Every VM of the lab's student labelled lab=ID on every host, as "host/name".
 std::vector<std::string> lab_vms(LabWorld& world, const Lab& lab);

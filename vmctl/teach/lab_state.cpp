@@ -50,6 +50,7 @@ std::optional<LabState> parse_lab_state(const nlohmann::json& doc) {
             p.failed_checks = l.value("failed_checks", 0u);
             p.hints_shown = l.value("hints_shown", 0u);
             p.answers = l.value("answers", std::map<std::string, std::string>{});
+            p.answered_in = l.value("answered_in", std::map<std::string, std::size_t>{});
             p.started_at = l.value("started_at", "");
             p.step_started_at = l.value("step_started_at", "");
             p.finished_at = l.value("finished_at", "");
@@ -124,6 +125,7 @@ void save_lab_state(const std::string& path, const LabState& state) {
                            {"failed_checks", p.failed_checks},
                            {"hints_shown", p.hints_shown},
                            {"answers", p.answers},
+                           {"answered_in", p.answered_in},
                            {"started_at", p.started_at},
                            {"step_started_at", p.step_started_at},
                            {"finished_at", p.finished_at},

@@ -34,6 +34,7 @@ struct LabProgress {
     unsigned failed_checks = 0;       // failed `lab check`s of the current step (hints are offered after 3)
     unsigned hints_shown = 0;         // hints of the current step already shown
     std::map<std::string, std::string> answers;  // `vmctl lab answer KEY=VALUE`
+    std::map<std::string, std::size_t> answered_in;  // the step (0-based) each answer was last given on
     std::string started_at;           // ISO 8601 UTC, when `lab start` ran
     std::string step_started_at;
     std::string finished_at;          // empty until the last step passes

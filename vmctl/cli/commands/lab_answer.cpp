@@ -11,7 +11,8 @@ namespace vmctl::cli::commands {
 
 int lab_answer(Context& context, const Args& args) {
     CommandLine cli("lab answer KEY=VALUE",
-                    "Records your answer to a question of the lab; 'vmctl lab check' then says if it is right.");
+                    "Records your answer to a question of the lab; 'vmctl lab check' then says if it is right "
+                    "(a prediction is kept, not judged: a later step shows how it compares).");
     cli.positional("ANSWER", 1, "KEY=VALUE, the key as the step names it");
     cli.examples("  vmctl lab answer accel=tcg\n  vmctl lab answer kernel=\"6.1.0-28-amd64\"\n");
     if (!cli.parse(args, context.out()))
@@ -26,8 +27,12 @@ int lab_answer(Context& context, const Args& args) {
     validate_text("answer", text, 1000);
     LabSession session(context);
     const teach::Lab& lab = session.lab("");
-    teach::record_answer(session.world(), lab, key, value);
-    context.out() << fmt::format("Recorded {}. Now run 'vmctl lab check'.\n", key);
+    if (teach::record_answer(session.world(), lab, key, value))
+        context.out() << fmt::format("Recorded your prediction {}={}: you will see in the next step. "
+                                     "Run 'vmctl lab check' to go on.\n",
+                                     key, value);
+    else
+        context.out() << fmt::format("Recorded {}. Now run 'vmctl lab check'.\n", key);
     return 0;
 }
 

@@ -6,12 +6,51 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 namespace vmctl::teach {
 
 std::string folded(std::string_view text) {
     std::string out = host::trim(text);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return out;
+}
+
+std::optional<double> number_in(std::string_view text) {
+    std::string s = host::trim(text);
+    for (char& c : s)
+        if (c == ',')
+            c = '.';
+    if (s.empty())
+        return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(s.c_str(), &end);
+    if (end != s.c_str() + s.size() || !std::isfinite(value))
+        return std::nullopt;
+    return value;
+}
+
+bool Tolerance::within(double mine, double right) const {
+    const double allowed = relative ? std::abs(right) * amount / 100 : amount;
+    return std::abs(mine - right) <= allowed;
+}
+
+std::string Tolerance::text() const { return fmt::format("{:g}{}", amount, relative ? "%" : ""); }
+
+Tolerance read_tolerance(const CheckArgs& args) {
+    Tolerance out;
+    std::string tolerance = host::trim(args.text("tolerance"));
+    if (tolerance.empty())
+        return out;
+    out.relative = tolerance.back() == '%';
+    if (out.relative)
+        tolerance.pop_back();
+    const auto value = number_in(tolerance);
+    if (!value || *value < 0)
+        args.fail("tolerance", fmt::format("'{}' is not a tolerance", args.text("tolerance")),
+                  "write an amount ('tolerance: 0.5') or a percentage of the right value ('tolerance: 20%')");
+    out.amount = *value;
     return out;
 }
 

@@ -8,7 +8,7 @@
 
 namespace vmctl::teach {
 
-// What the question kinds share (answer, choice, number): a key the student
+// What the question kinds share (answer, choice, number, predict): a key the student
 // answers with `vmctl lab answer KEY=VALUE`, and its answer.
 class AnswerCheck : public Check {
 protected:
@@ -27,5 +27,19 @@ protected:
 
 // An answer as it is compared: trimmed, in lower case.
 std::string folded(std::string_view text);
+
+// The number a text spells ("1.5", " 42 ", "1,5"), or nothing.
+std::optional<double> number_in(std::string_view text);
+
+// How far a number may be from the right one: an amount ("0.5"), or a
+// percentage of the right value ("20%"); exact when not given.
+struct Tolerance {
+    double amount = 0;
+    bool relative = false;
+    bool within(double mine, double right) const;
+    std::string text() const;  // "20%", "0.5"
+};
+// The `tolerance` argument of a check, refused at its place in the file when it is not one.
+Tolerance read_tolerance(const CheckArgs& args);
 
 }  // namespace vmctl::teach

@@ -20,6 +20,7 @@ const std::vector<CheckKind>& check_kinds() {
         answer_check(),
         choice_check(),
         number_check(),
+        predict_check(),
         script_check(),
     };
     return table;

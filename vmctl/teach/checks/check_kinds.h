@@ -49,6 +49,7 @@ CheckKind guest_command_check();
 CheckKind answer_check();
 CheckKind choice_check();
 CheckKind number_check();
+CheckKind predict_check();
 CheckKind script_check();
 
 }  // namespace vmctl::teach

@@ -10,31 +10,16 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdlib>
 
 namespace vmctl::teach {
 namespace {
-
-// The number a text spells ("1.5", " 42 ", "1,5"), or nothing.
-std::optional<double> number_in(std::string_view text) {
-    std::string s = host::trim(text);
-    for (char& c : s)
-        if (c == ',')
-            c = '.';
-    if (s.empty())
-        return std::nullopt;
-    char* end = nullptr;
-    const double value = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() + s.size() || !std::isfinite(value))
-        return std::nullopt;
-    return value;
-}
 
 class Number final : public AnswerCheck {
 public:
     explicit Number(const CheckArgs& args)
         : AnswerCheck(args),
           m_command(args.text("equals_command")),
+          m_tolerance(read_tolerance(args)),
           m_too_low(args.text("too_low")),
           m_too_high(args.text("too_high")) {
         if (args.has("equals") == args.has("equals_command"))
@@ -45,17 +30,6 @@ public:
             if (!value)
                 args.fail("equals", fmt::format("'{}' is not a number", args.text("equals")), "write e.g. 'equals: 42'");
             m_equals = *value;
-        }
-        std::string tolerance = host::trim(args.text("tolerance"));
-        if (!tolerance.empty()) {
-            m_relative = tolerance.back() == '%';
-            if (m_relative)
-                tolerance.pop_back();
-            const auto value = number_in(tolerance);
-            if (!value || *value < 0)
-                args.fail("tolerance", fmt::format("'{}' is not a tolerance", args.text("tolerance")),
-                          "write an amount ('tolerance: 0.5') or a percentage of the right value ('tolerance: 20%')");
-            m_tolerance = *value;
         }
     }
 
@@ -76,8 +50,7 @@ public:
                                    host::last_line(measured.output));
             right = *value;
         }
-        const double allowed = m_relative ? std::abs(right) * m_tolerance / 100 : m_tolerance;
-        if (std::abs(*mine - right) <= allowed)
+        if (m_tolerance.within(*mine, right))
             return std::nullopt;
         const bool low = *mine < right;
         const std::string& why = low ? m_too_low : m_too_high;
@@ -88,8 +61,7 @@ public:
 private:
     double m_equals = 0;
     std::string m_command;  // its output is the right value
-    double m_tolerance = 0;
-    bool m_relative = false;  // the tolerance is a percentage of the right value
+    Tolerance m_tolerance;
     std::string m_too_low;
     std::string m_too_high;
 };
