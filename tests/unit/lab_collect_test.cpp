@@ -186,17 +186,22 @@ protected:
 };
 
 TEST_F(LabCollectFiles, TheStudentIsTheFieldElseTheOwnerElseTheFileName) {
+    // vmctl writes the student's name in the file; an older file has none.
     const std::string dir = home.dir() + "/in/bob";
     std::filesystem::create_directories(dir);
-    teach::save_lab_state(dir + "/state.json", progress(1));
+    ::setenv("VMCTL_STUDENT", "bob-k", 1);
+    teach::save_lab_state(home.dir() + "/in/signed.json", progress(1));
+    ::unsetenv("VMCTL_STUDENT");
+    std::ofstream(dir + "/state.json") << R"({"active": "", "labs": {}})";
     std::ofstream(home.dir() + "/in/carol.json") << R"({"student": "carol-k", "labs": {}})";
-    EXPECT_EQ(teach::read_progress_file(dir + "/state.json", teach::FileOrigin::HandedIn).student, "bob");
+    EXPECT_EQ(teach::read_progress_file(home.dir() + "/in/signed.json", teach::FileOrigin::HandedIn).student, "bob-k");
     EXPECT_EQ(teach::read_progress_file(home.dir() + "/in/carol.json", teach::FileOrigin::HandedIn).student,
               "carol-k");
+    EXPECT_EQ(teach::read_progress_file(dir + "/state.json", teach::FileOrigin::HandedIn).student, "bob");
     const passwd* me = ::getpwuid(::geteuid());
     ASSERT_NE(me, nullptr);
     EXPECT_EQ(teach::read_progress_file(dir + "/state.json", teach::FileOrigin::ThisMachine).student, me->pw_name);
-    const auto read = teach::read_progress_file(dir + "/state.json", teach::FileOrigin::HandedIn);
+    const auto read = teach::read_progress_file(home.dir() + "/in/signed.json", teach::FileOrigin::HandedIn);
     EXPECT_EQ(read.signature, SignatureCheck::Valid) << "the key handed in beside it checks it";
     EXPECT_EQ(read.state->labs.at("01-first").history.size(), 1u);
 }
@@ -300,7 +305,9 @@ protected:
 };
 
 TEST_F(LabCollectCli, CollectsFilesHandedInInEveryFormat) {
+    ::setenv("VMCTL_STUDENT", "alice", 1);  // whose progress vmctl writes: the file names its student
     teach::save_lab_state(in + "/alice.json", progress(1));
+    ::unsetenv("VMCTL_STUDENT");
     std::ofstream(in + "/broken.json") << "[";
     ASSERT_EQ(run({"lab", "collect", in}), 0) << err.str();
     EXPECT_NE(out.str().find("alice    signed    12m h1 f2  now f3"), std::string::npos) << out.str();

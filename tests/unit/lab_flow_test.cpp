@@ -365,8 +365,7 @@ TEST(CourseLabs, ParseCleanUpWithoutStartingAgainAndKeepStudentsOnTheirOwnConnec
 TEST(CourseLabs, JargonIsGlossedWhereItFirstAppearsAndNoStepIsLongerThanAScreen) {
     TempHome home;
     auto labs = teach::load_labs(std::string(VMCTL_TEST_DATA) + "/../../labs", home.dir() + "/work", "alice");
-    std::erase_if(labs, [](const teach::Lab& l) { return l.id.substr(0, 2) > "05"; });
-    ASSERT_EQ(labs.size(), 5u);
+    ASSERT_EQ(labs.size(), 10u);
     struct Place {
         std::string where;
         std::string text;  // prose only: command lines blanked
@@ -416,7 +415,7 @@ TEST(CourseLabs, JargonIsGlossedWhereItFirstAppearsAndNoStepIsLongerThanAScreen)
                 first = &place;
                 break;
             }
-        ASSERT_NE(first, nullptr) << term << " is used nowhere in labs 01 to 05";
+        ASSERT_NE(first, nullptr) << term << " is used nowhere in the course";
         const std::string& t = first->text;
         const auto at = static_cast<std::size_t>(found.position(0));
         const auto after = at + static_cast<std::size_t>(found.length(0));

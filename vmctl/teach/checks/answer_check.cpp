@@ -67,4 +67,18 @@ std::string AnswerCheck::no_answer(const std::string& example) const {
     return fmt::format("no answer yet: run 'vmctl lab answer {}={}'", m_key, example);
 }
 
+std::optional<std::pair<std::string, std::string>> find_option(const Options& options, const std::string& answer) {
+    for (const auto& o : options)
+        if (folded(o.first) == folded(answer))
+            return o;
+    return std::nullopt;
+}
+
+std::vector<std::string> option_names(const Options& options) {
+    std::vector<std::string> out;
+    for (const auto& o : options)
+        out.push_back(o.first);
+    return out;
+}
+
 }  // namespace vmctl::teach

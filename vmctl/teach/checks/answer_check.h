@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace vmctl::teach {
 
@@ -27,6 +29,14 @@ protected:
 
 // An answer as it is compared: trimmed, in lower case.
 std::string folded(std::string_view text);
+
+// A question's options (`options:` of choice and predict): each answer with
+// why it is (not) right, or why one would predict it.
+using Options = std::vector<std::pair<std::string, std::string>>;
+// The option an answer names, its case and spaces aside; nothing when none.
+std::optional<std::pair<std::string, std::string>> find_option(const Options& options, const std::string& answer);
+// The options' answers, in order.
+std::vector<std::string> option_names(const Options& options);
 
 // The number a text spells ("1.5", " 42 ", "1,5"), or nothing.
 std::optional<double> number_in(std::string_view text);

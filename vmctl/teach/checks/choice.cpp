@@ -45,22 +45,12 @@ public:
     }
 
 private:
-    // The option an answer names, its case and spaces aside.
     std::optional<std::pair<std::string, std::string>> option(const std::string& answer) const {
-        for (const auto& o : m_options)
-            if (folded(o.first) == folded(answer))
-                return o;
-        return std::nullopt;
+        return find_option(m_options, answer);
     }
+    std::vector<std::string> names() const { return option_names(m_options); }
 
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& o : m_options)
-            out.push_back(o.first);
-        return out;
-    }
-
-    std::vector<std::pair<std::string, std::string>> m_options;  // answer, why it is (not) right
+    Options m_options;  // answer, why it is (not) right
     std::vector<std::string> m_right;                            // folded
 };
 

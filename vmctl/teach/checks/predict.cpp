@@ -131,21 +131,12 @@ private:
     }
 
     std::optional<std::pair<std::string, std::string>> option(const std::string& answer) const {
-        for (const auto& o : m_options)
-            if (folded(o.first) == folded(answer))
-                return o;
-        return std::nullopt;
+        return find_option(m_options, answer);
     }
-
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& o : m_options)
-            out.push_back(o.first);
-        return out;
-    }
+    std::vector<std::string> names() const { return option_names(m_options); }
 
     std::string m_command;  // prints what really happens: an option's name, or a number
-    std::vector<std::pair<std::string, std::string>> m_options;  // outcome, why one would predict it
+    Options m_options;  // outcome, why one would predict it
     bool m_numeric = false;
     Tolerance m_tolerance;
     std::string m_too_low;
