@@ -254,6 +254,7 @@ steps:
 
     teach::clean_lab(world, lab);
     EXPECT_FALSE(std::filesystem::exists(work));
+    EXPECT_FALSE(std::filesystem::exists(work_root)) << "the student's folder goes once it is empty";
     EXPECT_EQ(host::read_file_or(victim, ""), "precious");
 }
 

@@ -387,8 +387,10 @@ std::vector<std::string> clean_lab(LabWorld& world, const Lab& lab) {
     std::error_code ec;
     if (const std::string mount = lab.work_dir.empty() ? "" : mount_under(lab.work_dir); !mount.empty())
         spdlog::warn("lab {}: {} is still mounted in its folder {}; the folder stays", lab.id, mount, lab.work_dir);
-    else if (!lab.work_dir.empty())
+    else if (!lab.work_dir.empty()) {
         fs::remove_all(lab.work_dir, ec);
+        fs::remove(fs::path(lab.work_dir).parent_path(), ec);  // the student's folder, once it is empty
+    }
     LabState state = load_state(world);
     state.labs.erase(lab.id);
     if (state.active == lab.id)
