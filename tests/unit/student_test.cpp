@@ -3,29 +3,48 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <regex>
 #include <set>
 #include <string>
 
 namespace vmctl {
 namespace {
 
+// "PREFIX-" and five hex digits: a name that had to change, with its hash.
+bool changed_to(const std::string& slug, const std::string& prefix) {
+    return std::regex_match(slug, std::regex(prefix + "-[0-9a-f]{5}"));
+}
+
 TEST(Student, SlugIsFitForAVmNamesFirstPart) {
     EXPECT_EQ(teach::student_slug("alice"), "alice");
-    EXPECT_EQ(teach::student_slug("John.Doe"), "john-doe");
-    EXPECT_EQ(teach::student_slug("a__b"), "a-b");
-    EXPECT_EQ(teach::student_slug("1ab"), "u1ab");
-    EXPECT_EQ(teach::student_slug("_x_"), "x");
-    EXPECT_EQ(teach::student_slug(""), "u");
-    EXPECT_EQ(teach::student_slug("..."), "u");
-    EXPECT_EQ(teach::student_slug("abcdefghijklmnopqrs-uvwxyz"), "abcdefghijklmnopqrs");  // 20, no '-' at the end
+    EXPECT_EQ(teach::student_slug("s1234-b"), "s1234-b");
+    EXPECT_TRUE(changed_to(teach::student_slug("John.Doe"), "john-doe")) << teach::student_slug("John.Doe");
+    EXPECT_TRUE(changed_to(teach::student_slug("a__b"), "a-b"));
+    EXPECT_TRUE(changed_to(teach::student_slug("1ab"), "u1ab"));
+    EXPECT_TRUE(changed_to(teach::student_slug("_x_"), "x"));
+    EXPECT_TRUE(changed_to(teach::student_slug(""), "u"));
+    EXPECT_TRUE(changed_to(teach::student_slug("..."), "u"));
+    const std::string long_name = teach::student_slug("abcdefghijklmnopqrs-uvwxyz");
+    EXPECT_TRUE(changed_to(long_name, "abcdefghijklmn")) << long_name;
+    EXPECT_EQ(long_name.size(), 20u);
+    EXPECT_EQ(long_name, teach::student_slug("abcdefghijklmnopqrs-uvwxyz")) << "the same user, the same name";
+}
+
+// On a shared machine two users must never get one name: one's reset would
+// remove the other's VMs, and under sudo they would share one progress file.
+TEST(Student, UsersWhoseNamesWouldFoldTogetherStayApart) {
+    EXPECT_NE(teach::student_slug("a_b"), teach::student_slug("a-b"));
+    EXPECT_NE(teach::student_slug("a_b"), teach::student_slug("a.b"));
+    EXPECT_NE(teach::student_slug("Alice"), teach::student_slug("alice"));
+    EXPECT_NE(teach::student_slug("student-2026-group1-alice"), teach::student_slug("student-2026-group1-bob"));
 }
 
 TEST(Student, NameComesFromVmctlStudentElseTheUser) {
     ::setenv("VMCTL_STUDENT", "Student 7", 1);
-    EXPECT_EQ(teach::student_name(), "student-7");
+    EXPECT_TRUE(changed_to(teach::student_name(), "student-7")) << teach::student_name();
     ::unsetenv("VMCTL_STUDENT");
     EXPECT_FALSE(teach::student_name().empty());
-    EXPECT_NE(teach::student_name(), "student-7");
+    EXPECT_FALSE(changed_to(teach::student_name(), "student-7"));
 }
 
 TEST(Student, PlaceholderIsReplacedAsAWholeWordOnly) {

@@ -3,12 +3,19 @@
 #include "vmctl/core/stable_hash.h"
 #include "vmctl/host/files.h"
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cstdint>
-#include <vector>
 #include <cstdlib>
+#include <vector>
 
 namespace vmctl::teach {
+namespace {
+
+constexpr std::size_t kMaxSlug = 20;
+
+}  // namespace
 
 std::string student_slug(std::string_view user) {
     std::string slug;
@@ -23,10 +30,16 @@ std::string student_slug(std::string_view user) {
         slug.pop_back();
     if (slug.empty() || !(slug.front() >= 'a' && slug.front() <= 'z'))
         slug.insert(0, "u");
-    slug.resize(std::min<std::size_t>(slug.size(), 20));
+    if (slug == user && slug.size() <= kMaxSlug)
+        return slug;
+    // Changed to fit: two users must not end up with one name ("a_b" and
+    // "a-b", or two long names alike in their first characters), or one's
+    // reset would remove the other's VMs. A hash of the user name as it was
+    // keeps them apart.
+    slug.resize(std::min<std::size_t>(slug.size(), kMaxSlug - 6));
     while (slug.back() == '-')
         slug.pop_back();
-    return slug;
+    return fmt::format("{}-{:05x}", slug, stable_hash(user) & 0xfffff);
 }
 
 std::string student_name() {

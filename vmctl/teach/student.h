@@ -14,9 +14,11 @@ namespace vmctl::teach {
 // effective user. It is made fit for VM names by student_slug().
 std::string student_name();
 
-// A user name as a VM name's first part: lowercase letters, digits and '-'
-// ("John.Doe" becomes "john-doe"), starting with a letter ("1ab" becomes
-// "u1ab"), at most 20 characters.
+// A user name as a VM name's first part: lowercase letters, digits and '-',
+// starting with a letter, at most 20 characters. A name that already is one
+// stays as it is ("alice"); one that had to change gets a short hash of the
+// name as it was, so that two users never share one ("John.Doe" becomes
+// "john-doe-" and five hex digits).
 std::string student_slug(std::string_view user);
 
 // Every VM made while a lab is active carries student=NAME beside lab=ID.
