@@ -260,7 +260,7 @@ TEST_F(LabCollectFiles, RootReadsEveryHomeAndTheSudoFilesAStudentOnlyTheirOwn) {
     s.root_state = home.dir() + "/root/state.json";
     s.students_dir = home.dir() + "/students";
     s.homes = {home.dir() + "/home/alice", home.dir() + "/home/bob"};
-    s.user = "alice";
+    s.student = "alice";
     for (const std::string& f : {s.root_state, s.homes[0] + "/.local/share/vmctl/labs/state.json",
                                  s.students_dir + "/alice.json", s.students_dir + "/bob.json"}) {
         std::filesystem::create_directories(std::filesystem::path(f).parent_path());

@@ -2,6 +2,9 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/paths.h"
+#include "vmctl/teach/lab_state.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -190,10 +193,11 @@ LocalSources this_machine(const std::string& own_state) {
     LocalSources sources;
     sources.root = ::geteuid() == 0;
     sources.own_state = own_state;
-    sources.user = user_name(::geteuid()).value_or("");
-    sources.students_dir = "/var/lib/vmctl/labs/students";
+    sources.student = student_name();
+    // Where `sudo vmctl` keeps each student's progress (lab_state.h).
+    sources.students_dir = sudo_progress_dir(host::system_data_dir());
     if (sources.root) {
-        sources.root_state = "/var/lib/vmctl/labs/state.json";
+        sources.root_state = host::system_data_dir() + "/labs/state.json";
         ::setpwent();
         while (const passwd* pw = ::getpwent())
             if (pw->pw_uid >= 1000 && pw->pw_uid != 65534 && pw->pw_dir != nullptr)  // 65534: nobody
@@ -215,8 +219,8 @@ std::vector<std::string> local_progress_files(const LocalSources& sources) {
             for (const auto& entry : fs::directory_iterator(sources.students_dir, ec))
                 if (entry.path().extension() == ".json")
                     candidates.push_back(entry.path().string());
-    } else if (!sources.user.empty()) {
-        candidates.push_back(sources.students_dir + "/" + sources.user + ".json");
+    } else if (!sources.student.empty()) {
+        candidates.push_back(sources.students_dir + "/" + sources.student + ".json");
     }
     std::vector<std::string> files;
     std::set<std::string> seen;

@@ -44,17 +44,17 @@ struct LocalSources {
     bool root = false;
     std::string own_state;     // the caller's own state.json (lab_state_path)
     std::string root_state;    // root: root's own progress, wherever lab_state_path points under sudo
-    std::string user;          // the caller's user name
+    std::string student;       // the caller's student name (student.h)
     std::vector<std::string> homes;  // root: the home folders of users with uid >= 1000
     std::string students_dir;  // progress of labs run under sudo, one file per student
 };
 
-// This machine's sources: getpwent for the homes, /var/lib/vmctl/labs/students.
+// This machine's sources: getpwent for the homes, root's labs/students folder.
 LocalSources this_machine(const std::string& own_state);
 
 // The progress files of `sources` that exist: as root, its own state and root's, every
 // home's .local/share/vmctl/labs/state.json and every students_dir/*.json;
-// otherwise the caller's own state and students_dir/USER.json.
+// otherwise the caller's own state and students_dir/STUDENT.json.
 std::vector<std::string> local_progress_files(const LocalSources& sources);
 
 // A lab as a column group: its id, title and step titles.

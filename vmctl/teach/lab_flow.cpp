@@ -272,10 +272,12 @@ ActiveLab active_lab(const LabWorld& world, const std::vector<Lab>& labs) {
     // A lab started with sudo keeps its progress in root's folder, which the
     // student can read: when it is the one in progress, its commands need sudo too.
     if (!host::is_root() && !labs.empty() && !in_progress(state)) {
-        const LabState as_root = load_lab_state(sudo_progress_path(host::system_data_dir(), labs.front().student));
-        if (in_progress(as_root))
+        // Read only: root's file is not the student's to set aside.
+        const auto as_root = read_lab_state(
+            host::read_file_or(sudo_progress_path(host::system_data_dir(), labs.front().student), ""), {});
+        if (as_root && in_progress(*as_root))
             throw Error(ErrorKind::InvalidState,
-                        fmt::format("lab {} was started with sudo, and runs as root", as_root.active),
+                        fmt::format("lab {} was started with sudo, and runs as root", as_root->active),
                         "give its commands with sudo too: e.g. 'sudo vmctl lab check'");
     }
     if (state.active.empty())

@@ -27,8 +27,10 @@ std::string lab_state_path(const std::string& data_dir) {
     return data_dir + "/labs/state.json";
 }
 
+std::string sudo_progress_dir(const std::string& data_dir) { return data_dir + "/labs/students"; }
+
 std::string sudo_progress_path(const std::string& data_dir, const std::string& student) {
-    return data_dir + "/labs/students/" + student + ".json";
+    return sudo_progress_dir(data_dir) + "/" + student + ".json";
 }
 
 namespace {
@@ -141,9 +143,8 @@ void save_lab_state(const std::string& path, const LabState& state) {
     // Under sudo the progress stays in root's folder, where the student
     // cannot change it, and is readable by the student alone (their group),
     // so that `vmctl lab status` without sudo shows it too.
-    const std::filesystem::path folder = std::filesystem::path(path).parent_path();
-    if (const auto user = host::invoking_user(); user.via_sudo && folder.filename() == "students") {
-        const std::string dir = folder.string();
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    if (const auto user = host::invoking_user(); user.via_sudo && std::filesystem::path(dir).filename() == "students") {
         if (::chmod(dir.c_str(), 0711) != 0 || ::chown(path.c_str(), 0, user.gid) != 0 ||
             ::chmod(path.c_str(), 0640) != 0)
             spdlog::warn("could not let {} read their progress file {}", user.name, path);
@@ -159,14 +160,14 @@ void update_lab_state(const std::string& path, const std::function<void(LabState
 }
 
 std::vector<std::pair<std::string, std::string>> active_lab_labels(const std::string& data_dir) {
-    try {
-        const LabState state = load_lab_state(lab_state_path(data_dir));
-        if (state.active.empty())
-            return {};
-        return {{kLabLabelKey, state.active}, {kStudentLabelKey, student_name()}};
-    } catch (const Error&) {
-        return {};  // an unreadable progress file must not stop `vmctl create`
-    }
+    // Every command asks this at its start: only the active lab is read,
+    // without checking the signature (no key is read) and without setting a
+    // damaged file aside, which the lab commands do. An unreadable progress
+    // file must not stop `vmctl create`.
+    const auto state = read_lab_state(host::read_file_or(lab_state_path(data_dir), ""), {});
+    if (!state || state->active.empty())
+        return {};
+    return {{kLabLabelKey, state->active}, {kStudentLabelKey, student_name()}};
 }
 
 }  // namespace vmctl::teach

@@ -66,7 +66,8 @@ StepRecord step_record_from_json(const nlohmann::json& record);
 std::string lab_state_path(const std::string& data_dir);
 
 // <data_dir>/labs/students/STUDENT.json: the progress of the labs a student
-// ran with sudo (data_dir is root's then, /var/lib/vmctl).
+// ran with sudo (data_dir is root's then, /var/lib/vmctl), in one folder.
+std::string sudo_progress_dir(const std::string& data_dir);
 std::string sudo_progress_path(const std::string& data_dir, const std::string& student);
 
 // An absent file is an empty state. A damaged one (not JSON, or a field of

@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -38,13 +37,9 @@ void check_html_target(const std::string& file) {
 // Under sudo the page goes to the instructor, not to root, so that their
 // browser can open it.
 void give_to_sudo_user(const std::string& file) {
-    const char* uid = std::getenv("SUDO_UID");
-    const char* gid = std::getenv("SUDO_GID");
-    if (::geteuid() != 0 || uid == nullptr || gid == nullptr)
-        return;
-    if (::chown(file.c_str(), static_cast<uid_t>(std::strtoul(uid, nullptr, 10)),
-                static_cast<gid_t>(std::strtoul(gid, nullptr, 10))) != 0)
-        spdlog::warn("could not give {} to the user who ran sudo: {}", file, std::strerror(errno));
+    const host::InvokingUser user = host::invoking_user();
+    if (user.via_sudo && ::chown(file.c_str(), user.uid, user.gid) != 0)
+        spdlog::warn("could not give {} to {}, who ran sudo: {}", file, user.name, std::strerror(errno));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/lab_support.h"
 #include "vmctl/cli/table.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -9,17 +10,9 @@
 #include <unistd.h>
 
 #include <array>
-#include <cstdlib>
 
 namespace vmctl::cli::commands {
 namespace {
-
-std::string student() {
-    for (const char* var : {"VMCTL_STUDENT", "SUDO_USER", "USER"})
-        if (const char* value = std::getenv(var); value != nullptr && *value != '\0')
-            return value;
-    return "unknown";
-}
 
 std::string machine() {
     std::array<char, 256> name{};
@@ -59,7 +52,7 @@ int lab_status(Context& context, const Args& args) {
             }
             labs.push_back(row);
         }
-        out << nlohmann::json{{"student", student()}, {"machine", machine()}, {"active", state.active},
+        out << nlohmann::json{{"student", teach::student_name()}, {"machine", machine()}, {"active", state.active},
                               {"signature", teach::signature_check_name(state.signature)}, {"labs", labs}}
                    .dump(2)
             << '\n';
