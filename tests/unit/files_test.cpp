@@ -174,6 +174,37 @@ TEST(NamedFiles, UnderSudoAreReadAsTheInvokingUser) {
     ::unsetenv("SUDO_GID");
 }
 
+// `sudo vmctl lab collect --html FILE` writes the page as the user behind
+// sudo: nowhere they could not write themselves, and the page is theirs.
+TEST(NamedFiles, UnderSudoAreWrittenAsTheUser) {
+    ASSERT_EQ(::geteuid(), 0u) << "the test suite runs as root (scripts/test.sh)";
+    TempHome home;
+    const std::string root_only = home.dir() + "/root-only";
+    std::filesystem::create_directories(root_only);
+    ::chmod(root_only.c_str(), 0700);
+    const std::string open = home.dir() + "/open";
+    std::filesystem::create_directories(open);
+    ::chmod(open.c_str(), 0777);
+    ::chmod(home.dir().c_str(), 0755);
+    ::setenv("SUDO_UID", "65534", 1);  // nobody
+    ::setenv("SUDO_GID", "65534", 1);
+    try {
+        host::write_named_file(root_only + "/page.html", "<p>x</p>", "page");
+        ADD_FAILURE() << "nobody wrote into root's folder";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::OperationFailed);
+        EXPECT_NE(std::string(e.what()).find("as nobody"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(std::filesystem::exists(root_only + "/page.html"));
+    host::write_named_file(open + "/page.html", "<p>x</p>", "page");
+    ::unsetenv("SUDO_UID");
+    ::unsetenv("SUDO_GID");
+    struct stat st {};
+    ASSERT_EQ(::stat((open + "/page.html").c_str(), &st), 0);
+    EXPECT_EQ(st.st_uid, 65534u);
+    EXPECT_EQ(host::read_file_or(open + "/page.html", ""), "<p>x</p>");
+}
+
 TEST(StateFiles, AppendsFromManyProcessesAtOnceLoseNothing) {
     TempHome home;
     const std::string path = home.dir() + "/journal.jsonl";

@@ -156,6 +156,25 @@ InvokingUser invoking_user() {
 
 namespace {
 
+// The groups of the user behind sudo, found before a fork (the user
+// database is not safe to ask in the child of a process with threads).
+std::vector<gid_t> groups_of(const Invoker& invoker) {
+    int size = 64;
+    std::vector<gid_t> groups(static_cast<std::size_t>(size));
+    if (::getgrouplist(invoker.name.c_str(), invoker.gid, groups.data(), &size) < 0) {
+        groups.resize(static_cast<std::size_t>(std::max(size, 0)));  // the size it needs
+        if (::getgrouplist(invoker.name.c_str(), invoker.gid, groups.data(), &size) < 0)
+            size = 0;
+    }
+    groups.resize(static_cast<std::size_t>(std::max(size, 0)));
+    return groups;
+}
+
+// In a child: becomes the user behind sudo, for good.
+bool take_identity(const Invoker& invoker, const std::vector<gid_t>& groups) {
+    return ::setgroups(groups.size(), groups.data()) == 0 && ::setgid(invoker.gid) == 0 && ::setuid(invoker.uid) == 0;
+}
+
 // Opens a regular file for reading without blocking on a FIFO or a device; -1 with errno.
 int open_regular(const char* path) {
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -191,22 +210,14 @@ std::string read_named_file(const std::string& path, std::string_view what) {
         return read_file_or(path, "");
     }
     // A child takes the user's identity, opens the file and streams it back.
-    int groups_size = 64;
-    std::vector<gid_t> groups(static_cast<std::size_t>(groups_size));
-    if (::getgrouplist(invoker->name.c_str(), invoker->gid, groups.data(), &groups_size) < 0) {
-        groups.resize(static_cast<std::size_t>(std::max(groups_size, 0)));  // the size it needs
-        if (::getgrouplist(invoker->name.c_str(), invoker->gid, groups.data(), &groups_size) < 0)
-            groups_size = 0;
-    }
-    groups.resize(static_cast<std::size_t>(std::max(groups_size, 0)));
+    const std::vector<gid_t> groups = groups_of(*invoker);
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
         throw fail(errno, "");
     const pid_t pid = ::fork();
     if (pid == 0) {
         ::close(fds[0]);
-        if (::setgroups(groups.size(), groups.data()) != 0 || ::setgid(invoker->gid) != 0 ||
-            ::setuid(invoker->uid) != 0)
+        if (!take_identity(*invoker, groups))
             ::_exit(EPERM);
         const int fd = open_regular(path.c_str());
         if (fd < 0)
@@ -236,6 +247,34 @@ std::string read_named_file(const std::string& path, std::string_view what) {
         throw fail(pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : EIO,
                    fmt::format(" as {} (vmctl runs under sudo and reads named files as you)", invoker->name));
     return text;
+}
+
+void write_named_file(const std::string& path, const std::string& text, std::string_view what) {
+    const auto invoker = sudo_invoker();
+    if (!invoker) {
+        write_file_atomically(path, text);
+        return;
+    }
+    // A child takes the user's identity and writes the file; nothing in it
+    // allocates (the parent may have threads).
+    const std::vector<gid_t> groups = groups_of(*invoker);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        if (!take_identity(*invoker, groups))
+            ::_exit(EPERM);
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0)
+            ::_exit(errno > 0 && errno < 256 ? errno : EIO);
+        ::_exit(write_all(fd, text) && ::fsync(fd) == 0 && ::close(fd) == 0 ? 0 : EIO);
+    }
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw Error(ErrorKind::OperationFailed,
+                    fmt::format("cannot write the {} '{}' as {} (vmctl runs under sudo and writes named files as "
+                                "you): {}",
+                                what, path, invoker->name,
+                                std::strerror(pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : EIO)),
+                    "name a file in a folder you can write without sudo");
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

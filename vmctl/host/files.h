@@ -40,6 +40,12 @@ InvokingUser invoking_user();
 std::string first_line(std::string_view text);
 std::string last_line(std::string_view text);
 
+// Writes a file the user named on the command line (a page to project).
+// Under sudo it is written as that user, so `sudo vmctl` writes nothing
+// they could not write themselves and the file is theirs; otherwise as
+// write_file_atomically. Throws Error(OperationFailed) naming it.
+void write_named_file(const std::string& path, const std::string& text, std::string_view what);
+
 // Creates `dir` and its parents; throws Error(OperationFailed) naming it on failure.
 void make_dirs(const std::string& dir);
 

@@ -7,13 +7,8 @@
 #include "vmctl/teach/collect.h"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
-
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -32,14 +27,6 @@ void check_html_target(const std::string& file) {
     if (!folder.empty() && !fs::is_directory(folder, ec))
         throw Error(ErrorKind::NotFound, fmt::format("the folder of --html {} does not exist", file),
                     fmt::format("make it first (mkdir -p {}) or name a page in a folder that exists", folder.string()));
-}
-
-// Under sudo the page goes to the instructor, not to root, so that their
-// browser can open it.
-void give_to_sudo_user(const std::string& file) {
-    const host::InvokingUser user = host::invoking_user();
-    if (user.via_sudo && ::chown(file.c_str(), user.uid, user.gid) != 0)
-        spdlog::warn("could not give {} to {}, who ran sudo: {}", file, user.name, std::strerror(errno));
 }
 
 }  // namespace
@@ -96,8 +83,9 @@ int lab_collect(Context& context, const Args& args) {
     if (html) {
         std::ostringstream page;
         teach::write_collection_html(page, collection, format_utc(std::time(nullptr)) + " UTC");
-        host::write_file_atomically(*html, page.str());
-        give_to_sudo_user(*html);
+        // Under sudo, as the user who ran it: the page is theirs, and sudo
+        // writes nowhere they could not.
+        host::write_named_file(*html, page.str(), "page");
     }
     if (cli.has("json"))
         teach::write_collection_json(out, collection);
