@@ -29,12 +29,17 @@
 #
 #   lab-host.sh up NAME INDEX STATE_DIR     prints the host's libvirt URI
 #   lab-host.sh down NAME INDEX STATE_DIR
+#   lab-host.sh fail NAME INDEX STATE_DIR   pulls the plug: kills its daemons
+#                                           and guests at once (SIGKILL), and
+#                                           keeps its links and its files
 set -euo pipefail
 action=$1 name=$2 index=$3 state=$4
 bridge=vmctl-lab0
 netns=vmctl-$name
-veth=vl-$name
-uplink=vn-$name     # this machine's end of the VMs' segment
+# Link names by the host's slot: a name may be longer than the 15 characters
+# Linux allows a link's name (a student's own host, alice-host).
+veth=vl-$index
+uplink=vn-$index    # this machine's end of the VMs' segment
 segment=vmctl0      # the vmctl network's bridge, here and in each host
 addr=10.213.0.$((10 + index))
 dir=$state/$name
@@ -57,9 +62,9 @@ host_pid() {
 }
 
 stop_pid() {  # stops the daemon ($2) whose pid file is $1, by PID, and waits
-  local pid
+  local pid  # $3: the signal, TERM unless told (KILL: a power cut)
   if pid=$(host_pid "$1" "$2"); then
-    kill "$pid"
+    kill -"${3:-TERM}" "$pid"
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   fi
@@ -177,6 +182,15 @@ CONF
   fi
   echo "$uri"
   ;;
+fail)
+  # The guests first, then the daemons, all at once and without warning:
+  # nothing is shut down or written back, as when a host loses its power.
+  for pidfile in "$dir"/run/qemu/*.pid; do
+    [ -f "$pidfile" ] && stop_pid "$pidfile" 'qemu-system-*' KILL
+  done
+  stop_pid "$pids/libvirtd.pid" libvirtd KILL
+  stop_pid "$pids/virtlogd.pid" virtlogd KILL
+  ;;
 down)
   stop_pid "$pids/libvirtd.pid" libvirtd
   stop_pid "$dir/libvirtd.pid" libvirtd  # where an older vmctl kept it
@@ -202,7 +216,7 @@ down)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: $0 up|down NAME INDEX STATE_DIR" >&2
+  echo "usage: $0 up|down|fail NAME INDEX STATE_DIR" >&2
   exit 2
   ;;
 esac

@@ -59,6 +59,8 @@ expect "vmctl help mig" "migrate"
 expect "vmctl create " ""
 expect "vmctl tear" "teardown"
 expect "vmctl teardown -" "--file --help --pets --yes"
+expect "vmctl hosts fail host-" "host-a host-b"
+expect "vmctl hosts up --" "--count --help --host --local-disks --name"  # --host: a global option, anywhere
 if ((failures)); then
     echo "$failures completion(s) wrong"
     exit 1

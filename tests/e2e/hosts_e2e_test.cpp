@@ -82,6 +82,50 @@ TEST(HostsE2E, DownListsTheVmsItWouldDeleteAndAPetStopsItAll) {
         << gone.out << gone.err;
 }
 
+// An unplanned failure: `hosts fail` kills a host's guests and daemon at
+// once; its VMs cannot be reached, and `hosts down` retires it, listing what
+// died with it and deleting it with --force. A host with local disks keeps
+// them in its own folder, which goes with it.
+TEST(HostsE2E, FailKillsTheGuestsAndDownRetiresTheDeadHost) {
+    require_environment();
+    const std::string own = "e2e-own-host";
+    struct Cleanup {  // whatever happens, the host goes
+        std::string name;
+        ~Cleanup() { vmctl({"hosts", "down", name, "--force"}); }
+    } cleanup{own};
+    const RunResult up = vmctl({"hosts", "up", "--name", own, "--local-disks"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    const std::string vm = vm_name("doomed");
+    ASSERT_EQ(vmctl({"--host", own, "create", vm, "--network", "none", "--no-wait"}).exit_code, 0);
+    const std::string disks = "/var/lib/vmctl/hosts/" + own + "/disks/";
+    EXPECT_NE(vmctl({"--host", own, "xml", vm}).out.find(disks), std::string::npos) << "its disk is the host's own";
+    const std::string qemu = shell("cat /var/lib/vmctl/hosts/" + own + "/run/qemu/" + vm + ".pid").out;
+    ASSERT_FALSE(qemu.empty());
+
+    const RunResult fail = vmctl({"hosts", "fail", own});
+    ASSERT_EQ(fail.exit_code, 0) << fail.err;
+    EXPECT_NE(fail.out.find("stopped dead with it: " + vm), std::string::npos) << fail.out;
+    EXPECT_NE(shell("kill -0 " + qemu).exit_code, 0) << "its guest was killed";
+    EXPECT_NE(vmctl({"--host", own, "list"}).exit_code, 0) << "a dead host does not answer";
+    const auto listed = nlohmann::json::parse(vmctl({"hosts", "list", "--json"}).out);
+    bool failed = false;
+    for (const auto& h : listed)
+        failed = failed || (h["name"] == own && h["failed"] == true);
+    EXPECT_TRUE(failed) << listed.dump();
+    EXPECT_EQ(vmctl({"hosts", "fail", own}).exit_code, 6) << "it failed already";
+
+    const RunResult refused = vmctl({"hosts", "down", own});
+    EXPECT_EQ(refused.exit_code, 6) << refused.err;
+    EXPECT_NE(refused.err.find(own + "/" + vm), std::string::npos) << refused.err;
+    EXPECT_NE(vmctl({"--host", own, "list"}).exit_code, 0) << "a refused retirement leaves it dead";
+
+    const RunResult retired = vmctl({"hosts", "down", own, "--force"});
+    EXPECT_EQ(retired.exit_code, 0) << retired.err;
+    EXPECT_NE(shell("test -e " + disks).exit_code, 0) << "its local disks went with it";
+    EXPECT_EQ(shell("ip netns list | grep -w vmctl-" + own).out, "");
+    EXPECT_EQ(vmctl({"hosts", "list", "--json"}).out.find(own), std::string::npos);
+}
+
 // After a reboot, a pid file may name whatever process got that number
 // next: a host's pid files are on /run, and `down` stops a process only
 // when it is that host's daemon (its program and its network namespace).
@@ -112,7 +156,7 @@ TEST(HostsE2E, UpFinishesWhatAnInterruptedUpLeft) {
                   "/scripts/lab-host.sh down host-a 1 /var/lib/vmctl/hosts");
         }
     } cleanup;
-    ASSERT_EQ(shell("ip netns add vmctl-host-a && ip link add vl-host-a type veth peer name eth0 netns vmctl-host-a")
+    ASSERT_EQ(shell("ip netns add vmctl-host-a && ip link add vl-1 type veth peer name eth0 netns vmctl-host-a")
                   .exit_code,
               0);
     const RunResult up = vmctl({"hosts", "up", "--count", "1"});

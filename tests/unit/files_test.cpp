@@ -248,6 +248,30 @@ TEST(StateFiles, FiftyHostsAddedAtOnceAreAllKeptAndRemoveForgetsOne) {
     EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 50u);
 }
 
+// A failed host and one with local disks stay so in the registry, and only
+// files inside a host's own disks folder count as its disks.
+TEST(Hosts, TheRegistryKeepsAFailedHostAndLocalDisks) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    host::HostEntry own{"alice-host", "qemu+unix:///system?socket=/x", true, 9, "10.213.0.19"};
+    own.failed = true;
+    own.local_disks = true;
+    host::save_hosts(env.paths.data_dir, {own});
+    const host::HostEntry back = host::find_host(env.paths.data_dir, "alice-host");
+    EXPECT_TRUE(back.failed);
+    EXPECT_TRUE(back.local_disks);
+    EXPECT_EQ(back.index, 9);
+
+    const std::string dir = host::local_disks_dir(env.paths.data_dir, "alice-host");
+    EXPECT_EQ(dir, env.paths.data_dir + "/hosts/alice-host/disks");
+    EXPECT_TRUE(host::is_local_disk(env.paths.data_dir, dir + "/web.qcow2"));
+    EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, dir + "/"));
+    EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, env.paths.data_dir + "/hosts/alice-host/etc/x.qcow2"));
+    EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, env.paths.data_dir + "/hosts//disks/x.qcow2"));
+    EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, dir + "/../../../pool/x.qcow2"));
+    EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, env.paths.pool_dir + "/x.qcow2"));
+}
+
 // Every command that looks at all hosts reaches them the same way: the one
 // connection already open is not opened twice, and a host that does not
 // answer is named and skipped while the others are still asked.

@@ -171,6 +171,24 @@ TEST_F(StashRecoveryTest, AMoveStillUnderWayOrAHostThatDoesNotAnswerIsLeftAlone)
     EXPECT_TRUE(host::has_snapshot_stash(env.paths.data_dir, "web"));
 }
 
+// A host whose disks are its own shares no storage: nothing moves to or
+// from it, whichever side it is on.
+TEST(OptionsBetween, AHostWithLocalDisksIsRefusedEitherWay) {
+    const host::HostEntry a{"host-a", "qemu+unix:///a", true, 1, "10.213.0.11"};
+    host::HostEntry own{"alice-host", "qemu+unix:///o", true, 9, "10.213.0.19"};
+    own.local_disks = true;
+    EXPECT_TRUE(ops::options_between("web", a, a, false).shared_storage);
+    for (const auto& [from, to] : {std::pair{own, a}, std::pair{a, own}}) {
+        try {
+            ops::options_between("web", from, to, false);
+            ADD_FAILURE() << "moved " << from.name << " to " << to.name;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Unsupported);
+            EXPECT_NE(std::string(e.what()).find("'alice-host' keeps its VMs' disks"), std::string::npos) << e.what();
+        }
+    }
+}
+
 TEST(PrecopyLosesWrites, OnlyTcgOnQemuBefore9) {
     EXPECT_TRUE(ops::precopy_loses_writes("qemu", "7.2.0"));
     EXPECT_TRUE(ops::precopy_loses_writes("qemu", "8.2.2"));

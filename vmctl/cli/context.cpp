@@ -40,7 +40,11 @@ Context::Context(std::ostream& out, std::ostream& err, std::string uri_override,
     if (!host.empty()) {
         if (!uri_override.empty())
             throw Error(ErrorKind::Usage, "--host and --connect both choose the host", "give only one of them");
-        m_uri = host::find_host(host::default_paths().data_dir, host).uri;
+        const std::string data_dir = host::default_paths().data_dir;
+        const host::HostEntry entry = host::find_host(data_dir, host);
+        m_uri = entry.uri;
+        if (entry.local_disks)
+            m_local_disks = host::local_disks_dir(data_dir, entry.name);
     }
 }
 
@@ -120,6 +124,8 @@ const ops::Environment& Context::env() {
         m_env = std::make_unique<ops::Environment>();
         m_env->uri = m_uri;
         m_env->paths = host::default_paths();
+        if (!m_local_disks.empty())
+            m_env->paths.pool_dir = m_local_disks;  // its VMs' disks are its own
         m_env->cpu = host::probe_cpu();
         m_env->firmware = host::fast_firmware();
         for (auto& label : teach::active_lab_labels(m_env->paths.data_dir))

@@ -70,6 +70,7 @@ private:
     std::ostream& m_err;
     std::string m_uri;
     std::string m_host;
+    std::string m_local_disks;  // the pool folder of a --host with local disks, else empty
     HypervisorFactory m_factory;
     std::unique_ptr<Hypervisor> m_hypervisor;
     std::vector<std::unique_ptr<Hypervisor>> m_others;  // other_hosts() and use_elsewhere()'s connections

@@ -17,6 +17,24 @@ std::string registry_path(const std::string& data_dir) { return data_dir + "/hos
 
 }  // namespace
 
+std::string host_state_dir(const std::string& data_dir, const std::string& name) {
+    return data_dir + "/hosts/" + name;
+}
+
+std::string local_disks_dir(const std::string& data_dir, const std::string& name) {
+    return host_state_dir(data_dir, name) + "/disks";
+}
+
+bool is_local_disk(const std::string& data_dir, const std::string& path) {
+    const std::string hosts = data_dir + "/hosts/";
+    if (!path.starts_with(hosts))
+        return false;
+    const auto slash = path.find('/', hosts.size());
+    return slash != std::string::npos && slash > hosts.size() &&
+           path.compare(slash, 7, "/disks/") == 0 && path.size() > slash + 7 &&
+           path.find("/..", hosts.size()) == std::string::npos;
+}
+
 std::vector<HostEntry> load_hosts(const std::string& data_dir) {
     const std::string text = read_file_or(registry_path(data_dir), "");
     if (text.empty())
@@ -28,7 +46,7 @@ std::vector<HostEntry> load_hosts(const std::string& data_dir) {
     std::vector<HostEntry> hosts;
     for (const auto& h : doc["hosts"])
         hosts.push_back({h.value("name", ""), h.value("uri", ""), h.value("simulated", false), h.value("index", 0),
-                         h.value("address", "")});
+                         h.value("address", ""), h.value("failed", false), h.value("local_disks", false)});
     return hosts;
 }
 
@@ -39,7 +57,9 @@ void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts
                                 {"uri", h.uri},
                                 {"simulated", h.simulated},
                                 {"index", h.index},
-                                {"address", h.address}});
+                                {"address", h.address},
+                                {"failed", h.failed},
+                                {"local_disks", h.local_disks}});
     write_file_atomically(registry_path(data_dir), doc.dump(2) + '\n');
 }
 

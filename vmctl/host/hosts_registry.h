@@ -15,7 +15,19 @@ struct HostEntry {
     bool simulated = false;
     int index = 0;            // simulated: its slot, which gives its address
     std::string address;      // simulated: its address on the lab bridge
+    bool failed = false;      // simulated: its plug was pulled (`vmctl hosts fail`)
+    bool local_disks = false; // simulated: its VMs' disks are its own, not on the shared storage
 };
+
+// Where a simulated host keeps its state (its daemon's files): <data_dir>/hosts/NAME.
+std::string host_state_dir(const std::string& data_dir, const std::string& name);
+
+// The folder of a host with local disks: inside its state, so its disks go
+// when the host goes (`vmctl hosts down`), as a server's own drives would.
+std::string local_disks_dir(const std::string& data_dir, const std::string& name);
+
+// Whether `path` is a disk in some simulated host's local disks folder.
+bool is_local_disk(const std::string& data_dir, const std::string& path);
 
 // The registry is a small JSON file, <data_dir>/hosts.json.
 std::vector<HostEntry> load_hosts(const std::string& data_dir);

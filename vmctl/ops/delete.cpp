@@ -3,6 +3,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/labels.h"
@@ -43,7 +44,10 @@ DeleteResult delete_vm(Hypervisor& hv, const Environment& env, const std::string
             continue;
         // Only volumes in vmctl's own pool belong to the VM; an ISO or a disk
         // someone attached by hand may be shared, so it stays.
-        if (!is_inside(disk.path, env.paths.pool_dir) || !hv.volume_by_path(disk.path)) {
+        // A simulated host's local disks are its own vmctl pool.
+        const bool ours = is_inside(disk.path, env.paths.pool_dir) ||
+                          host::is_local_disk(env.paths.data_dir, disk.path);
+        if (!ours || !hv.volume_by_path(disk.path)) {
             result.kept_disks.push_back(disk.path);
             continue;
         }

@@ -40,6 +40,39 @@ std::string run_lab_host(const std::string& action, const host::HostEntry& entry
     return newline == std::string::npos ? output : output.substr(newline + 1);
 }
 
+// The entry of a simulated host in slot `slot`: its address follows from it.
+host::HostEntry slot_entry(const std::string& name, int slot) {
+    host::HostEntry entry;
+    entry.name = name;
+    entry.index = slot;
+    entry.simulated = true;
+    entry.address = fmt::format("10.213.0.{}", 10 + slot);
+    return entry;
+}
+
+// host-a .. host-h keep their slots 1 to 8 whichever way they come up.
+int lettered_slot(const std::string& name) {
+    if (name.size() == 6 && name.starts_with("host-") && name[5] >= 'a' &&
+        name[5] < static_cast<char>('a' + kMaxLabHosts))
+        return name[5] - 'a' + 1;
+    return 0;
+}
+
+// Brings `entry` up and records it, keeping what the registry knew of it
+// (its local disks).
+host::HostEntry bring_up(const Environment& env, host::HostEntry entry, const Progress& progress) {
+    progress(fmt::format("bringing up {} at {}...", entry.name, entry.address));
+    entry.uri = run_lab_host("up", entry, env);
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+        for (const auto& h : hosts)
+            if (h.name == entry.name)
+                entry.local_disks = h.local_disks;
+        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
+        hosts.push_back(entry);
+    });
+    return entry;
+}
+
 void require_root() {
     if (!host::is_root())
         throw Error(ErrorKind::Unsupported,
@@ -55,74 +88,158 @@ std::vector<host::HostEntry> hosts_up(const Environment& env, unsigned count, co
         throw Error(ErrorKind::InvalidArgument, fmt::format("--count {} is out of range", count),
                     fmt::format("choose between 1 and {}", kMaxLabHosts));
     std::vector<host::HostEntry> up;
-    for (unsigned i = 1; i <= count; ++i) {
-        host::HostEntry entry;
-        entry.name = fmt::format("host-{}", static_cast<char>('a' + i - 1));
-        entry.index = static_cast<int>(i);
-        entry.simulated = true;
-        entry.address = fmt::format("10.213.0.{}", 10 + i);
-        progress(fmt::format("bringing up {} at {}...", entry.name, entry.address));
-        entry.uri = run_lab_host("up", entry, env);
-        host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
-            std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
-            hosts.push_back(entry);
-        });
-        up.push_back(entry);
-    }
+    for (unsigned i = 1; i <= count; ++i)
+        up.push_back(bring_up(env, slot_entry(fmt::format("host-{}", static_cast<char>('a' + i - 1)),
+                                              static_cast<int>(i)),
+                              progress));
     return up;
 }
 
-std::vector<std::string> hosts_down(const Environment& env, bool force, const Connector& connect,
+host::HostEntry hosts_up_named(const Environment& env, const std::string& name, bool local_disks,
+                               const Progress& progress) {
+    require_root();
+    validate_name("host", name);
+    std::optional<host::HostEntry> entry;
+    // The slot is chosen and the host brought up under the registry's lock:
+    // two students bringing up their own hosts at once never share a slot.
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+        const auto known = std::find_if(hosts.begin(), hosts.end(), [&](const auto& h) { return h.name == name; });
+        if (known != hosts.end() && !known->simulated)
+            throw Error(ErrorKind::AlreadyExists, fmt::format("'{}' is a real host vmctl knows", name),
+                        "choose another name for a simulated host");
+        if (known != hosts.end() && known->local_disks != local_disks)
+            throw Error(ErrorKind::InvalidState,
+                        fmt::format("'{}' was brought up {} --local-disks", name, known->local_disks ? "with" : "without"),
+                        fmt::format("give the same options, or retire it first with 'vmctl hosts down {}'", name));
+        int slot = known != hosts.end() ? known->index : lettered_slot(name);
+        if (slot == 0) {
+            slot = kMaxLabHosts + 1;
+            while (std::any_of(hosts.begin(), hosts.end(), [&](const auto& h) { return h.index == slot; }))
+                ++slot;
+            if (slot > kMaxNamedHostSlot)
+                throw Error(ErrorKind::InvalidState,
+                            fmt::format("no free slot for another simulated host ({} are up)", hosts.size()),
+                            "bring down the hosts no one uses with 'vmctl hosts down NAME'");
+        }
+        host::HostEntry wanted = slot_entry(name, slot);
+        wanted.local_disks = local_disks;
+        progress(fmt::format("bringing up {} at {}...", wanted.name, wanted.address));
+        wanted.uri = run_lab_host("up", wanted, env);
+        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == name; });
+        hosts.push_back(wanted);
+        entry = wanted;
+    });
+    return *entry;
+}
+
+std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Connector& connect,
                                     const Progress& progress) {
     require_root();
-    auto hosts = host::load_hosts(env.paths.data_dir);
+    const host::HostEntry entry = host::find_host(env.paths.data_dir, name);
+    if (!entry.simulated)
+        throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a real host", name),
+                    "vmctl pulls the plug only of a simulated one ('vmctl hosts up')");
+    if (entry.failed)
+        throw Error(ErrorKind::InvalidState, fmt::format("'{}' has failed already", name),
+                    fmt::format("repair it with 'vmctl hosts up --name {}', or retire it with 'vmctl hosts down {}'",
+                                name, name));
+    std::vector<std::string> lost;
+    try {
+        for (const auto& vm : connect(entry.uri)->list_domains())
+            if (vm.state == DomainState::Running || vm.state == DomainState::Paused)
+                lost.push_back(vm.name);
+    } catch (const Error&) {
+        // Its daemon is not answering: the plug is pulled all the same.
+    }
+    progress(fmt::format("pulling the plug of {}", name));
+    run_lab_host("fail", entry, env);
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
+        for (auto& h : hosts)
+            if (h.name == name)
+                h.failed = true;
+    });
+    return lost;
+}
+
+std::vector<std::string> hosts_down(const Environment& env, const std::vector<std::string>& names, bool force,
+                                    const Connector& connect, const Progress& progress) {
+    require_root();
+    std::vector<host::HostEntry> hosts;
+    if (names.empty()) {
+        for (const auto& h : host::load_hosts(env.paths.data_dir))
+            if (h.simulated)
+                hosts.push_back(h);
+    }
+    for (const auto& name : names) {
+        host::HostEntry h = host::find_host(env.paths.data_dir, name);
+        if (!h.simulated)
+            throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a real host", name),
+                        fmt::format("forget it with 'vmctl hosts remove {}'", name));
+        hosts.push_back(std::move(h));
+    }
+    // A failed host's daemon comes back, its guests dead, to say what it
+    // held; if nothing is stopped after all, it fails again as it was.
+    std::vector<host::HostEntry> revived;
+    for (auto& h : hosts)
+        if (h.failed) {
+            progress(fmt::format("starting {}'s daemon again to see what died with it", h.name));
+            h.uri = run_lab_host("up", h, env);
+            revived.push_back(h);
+        }
+    const auto fail_again = [&] {
+        for (const auto& h : revived)
+            run_lab_host("fail", h, env);
+    };
     // First make sure no VM would be left running without its daemon: every
     // host's VMs are listed before anything is deleted, and a pet anywhere
     // stops it all before the first deletion.
     std::vector<std::pair<std::unique_ptr<Hypervisor>, std::vector<std::string>>> doomed;
     std::vector<std::string> listed;
     std::vector<std::string> pets;
-    for (const auto& h : hosts) {
-        if (!h.simulated)
-            continue;
-        std::unique_ptr<Hypervisor> hv;
-        try {
-            hv = connect(h.uri);
-        } catch (const Error&) {
-            continue;  // its daemon is already gone
+    try {
+        for (const auto& h : hosts) {
+            std::unique_ptr<Hypervisor> hv;
+            try {
+                hv = connect(h.uri);
+            } catch (const Error&) {
+                continue;  // its daemon is already gone
+            }
+            std::vector<std::string> vms;
+            for (const auto& vm : hv->list_domains()) {
+                vms.push_back(vm.name);
+                listed.push_back(fmt::format("{}/{}", h.name, vm.name));
+                if (is_pet(vm.metadata))
+                    pets.push_back(listed.back());
+            }
+            if (!vms.empty())
+                doomed.emplace_back(std::move(hv), std::move(vms));
         }
-        std::vector<std::string> names;
-        for (const auto& vm : hv->list_domains()) {
-            names.push_back(vm.name);
-            listed.push_back(fmt::format("{}/{}", h.name, vm.name));
-            if (is_pet(vm.metadata))
-                pets.push_back(listed.back());
-        }
-        if (!names.empty())
-            doomed.emplace_back(std::move(hv), std::move(names));
+        if (!listed.empty() && !force)
+            throw Error(ErrorKind::InvalidState, fmt::format("the hosts still have VMs: {}", fmt::join(listed, ", ")),
+                        "move them with 'vmctl drain', or delete them all with --force");
+        if (!pets.empty())
+            throw Error(ErrorKind::InvalidState,
+                        fmt::format("the hosts have protected pets: {}; nothing was deleted", fmt::join(pets, ", ")),
+                        "unprotect them first ('vmctl --host HOST unprotect NAME') if they really must go");
+    } catch (const Error&) {
+        fail_again();
+        throw;
     }
-    if (!listed.empty() && !force)
-        throw Error(ErrorKind::InvalidState, fmt::format("the lab hosts still have VMs: {}", fmt::join(listed, ", ")),
-                    "move them with 'vmctl drain', or delete them all with --force");
-    if (!pets.empty())
-        throw Error(ErrorKind::InvalidState,
-                    fmt::format("the lab hosts have protected pets: {}; nothing was deleted", fmt::join(pets, ", ")),
-                    "unprotect them first ('vmctl --host HOST unprotect NAME') if they really must go");
     if (!listed.empty())
         progress(fmt::format("deleting {} VM(s): {}", listed.size(), fmt::join(listed, ", ")));
-    for (auto& [hv, names] : doomed)
-        for (const auto& name : names)
-            delete_vm(*hv, env, name, true);
+    for (auto& [hv, vms] : doomed)
+        for (const auto& vm : vms)
+            delete_vm(*hv, env, vm, true);
     std::vector<std::string> stopped;
     for (const auto& h : hosts) {
-        if (!h.simulated)
-            continue;
         progress(fmt::format("stopping {}", h.name));
         run_lab_host("down", h, env);
         stopped.push_back(h.name);
     }
-    host::update_hosts(env.paths.data_dir, [](std::vector<host::HostEntry>& now) {
-        std::erase_if(now, [](const host::HostEntry& h) { return h.simulated; });
+    host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& now) {
+        std::erase_if(now, [&](const host::HostEntry& h) {
+            return h.simulated && std::find(stopped.begin(), stopped.end(), h.name) != stopped.end();
+        });
     });
     return stopped;
 }
@@ -182,6 +299,11 @@ std::vector<HostStatus> hosts_status(const Environment& env, const Connector& co
     std::vector<HostStatus> result;
     for (const auto& h : host::load_hosts(env.paths.data_dir)) {
         HostStatus status{h};
+        if (h.failed) {  // its daemon is dead: nothing to ask
+            status.error = "it failed ('vmctl hosts fail')";
+            result.push_back(std::move(status));
+            continue;
+        }
         try {
             auto hv = connect(h.uri);
             status.node = hv->node_facts();

@@ -15,15 +15,33 @@ namespace vmctl::ops {
 
 using Connector = std::function<std::unique_ptr<Hypervisor>(const std::string& uri)>;
 
-inline constexpr unsigned kMaxLabHosts = 8;
+inline constexpr unsigned kMaxLabHosts = 8;     // host-a .. host-h, slots 1 to 8
+inline constexpr int kMaxNamedHostSlot = 200;    // named hosts take slots 9 to 200
 
 // Brings up `count` simulated hosts (host-a, host-b, ...) with scripts/lab-host.sh
 // and records them in the registry. Needs root. Hosts already up are kept.
 std::vector<host::HostEntry> hosts_up(const Environment& env, unsigned count, const Progress& progress);
 
-// Stops every simulated host: refuses while they run VMs unless `force`,
-// which deletes those VMs first. Leaves no daemon, namespace or link.
-std::vector<std::string> hosts_down(const Environment& env, bool force, const Connector& connect,
+// Brings up one simulated host with a name of its own (a student's own host,
+// `alice-host`), in the first free slot, or again in its slot after it
+// failed. With `local_disks`, its VMs' disks are its own (host::local_disks_dir),
+// not on the storage the hosts share: they cannot migrate, and they go with
+// the host. Needs root.
+host::HostEntry hosts_up_named(const Environment& env, const std::string& name, bool local_disks,
+                               const Progress& progress);
+
+// Stops the simulated hosts named (every one when `names` is empty): refuses
+// while they have VMs unless `force`, which deletes those VMs first; a
+// protected pet among them refuses it all. A failed host's daemon is started
+// again first, its guests dead, so that what died with it is listed and its
+// disks freed. Leaves no daemon, namespace or link of those hosts.
+std::vector<std::string> hosts_down(const Environment& env, const std::vector<std::string>& names, bool force,
+                                    const Connector& connect, const Progress& progress);
+
+// Pulls the plug of a simulated host: its guests and daemons are killed at
+// once, nothing is shut down or written back. Returns the VMs that were on
+// it. Its files stay; `hosts up` repairs it, `hosts down` retires it.
+std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Connector& connect,
                                     const Progress& progress);
 
 // Adds a real host (e.g. qemu+ssh://lab2/system) to the registry.

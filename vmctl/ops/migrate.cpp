@@ -43,6 +43,12 @@ bool precopy_loses_writes(const std::string& domain_type, const std::string& qem
 
 MigrateOptions options_between(const std::string& name, const host::HostEntry& source, const host::HostEntry& dest,
                                bool offline) {
+    for (const host::HostEntry* h : {&source, &dest})
+        if (h->local_disks)
+            throw Error(ErrorKind::Unsupported,
+                        fmt::format("'{}' keeps its VMs' disks on its own local storage, which no other host sees",
+                                    h->name),
+                        "live migration here is between hosts that share storage, as host-a and host-b do");
     MigrateOptions options;
     options.name = name;
     options.source_host = source.name;

@@ -22,6 +22,7 @@ int doctor(Context& context, const Args& args);
 int hosts(Context& context, const Args& args);  // the group; its verbs follow
 int hosts_up(Context& context, const Args& args);
 int hosts_down(Context& context, const Args& args);
+int hosts_fail(Context& context, const Args& args);
 int hosts_list(Context& context, const Args& args);
 int hosts_add(Context& context, const Args& args);
 int hosts_remove(Context& context, const Args& args);

@@ -6,9 +6,10 @@
 namespace vmctl::cli::commands {
 
 int hosts(Context& context, const Args& args) {
-    static constexpr std::array<Subcommand, 5> kVerbs{{
+    static constexpr std::array<Subcommand, 6> kVerbs{{
         {"up", "start simulated lab hosts on this machine (root)", hosts_up},
-        {"down", "stop every simulated host, leaving nothing running", hosts_down},
+        {"down", "stop simulated hosts (all, or those named), leaving nothing running", hosts_down},
+        {"fail", "pull the plug of a simulated host: an unplanned failure", hosts_fail},
         {"list", "hosts with their URI, VMs, vCPUs and memory in use", hosts_list},
         {"add", "add a real host by its libvirt URI", hosts_add},
         {"remove", "forget a real host (its VMs are not touched)", hosts_remove},

@@ -7,15 +7,19 @@
 namespace vmctl::cli::commands {
 
 int hosts_down(Context& context, const Args& args) {
-    CommandLine cli("hosts down [--force]",
-                    "Stops every simulated host and removes its namespaces and links. Refused while they have VMs\n"
-                    "(it lists them), unless --force, which lists and then deletes them all, whoever made them;\n"
-                    "a protected pet among them stops it before anything is deleted.");
+    CommandLine cli("hosts down [NAME...] [--force]",
+                    "Stops the simulated hosts named (every one without NAME) and removes their namespaces and\n"
+                    "links. Refused while they have VMs (it lists them), unless --force, which lists and then\n"
+                    "deletes them all, whoever made them; a protected pet among them stops it before anything is\n"
+                    "deleted. A failed host is retired: what died with it is listed, and deleted with --force.");
+    cli.positional("NAME", -1, "a simulated host in 'vmctl hosts list'");
     cli.add()("force", "delete every VM still on the hosts (listed first; pets refuse)");
-    cli.examples("  vmctl hosts down\n");
+    cli.examples("  vmctl hosts down\n  vmctl hosts down alice-host --force\n");
     if (!cli.parse(args, context.out()))
         return 0;
-    const auto stopped = ops::hosts_down(context.env(), cli.has("force"),
+    const auto stopped = ops::hosts_down(context.env(),
+                                         cli.get_optional<std::vector<std::string>>("NAME").value_or(Args{}),
+                                         cli.has("force"),
                                          [&](const std::string& uri) { return context.connect(uri); },
                                          context.progress());
     if (stopped.empty())

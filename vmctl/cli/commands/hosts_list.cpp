@@ -23,6 +23,8 @@ int hosts_list(Context& context, const Args& args) {
                             {"uri", h.entry.uri},
                             {"simulated", h.entry.simulated},
                             {"reachable", h.reachable},
+                            {"failed", h.entry.failed},
+                            {"local_disks", h.entry.local_disks},
                             {"vms", h.vms},
                             {"running", h.running},
                             {"vcpus_in_use", h.vcpus_in_use},
@@ -37,7 +39,7 @@ int hosts_list(Context& context, const Args& args) {
     }
     Table table({"HOST", "URI", "STATE", "VMS", "VCPUS USED", "MEMORY USED", "FREE MEMORY"});
     for (const auto& h : hosts)
-        table.add_row({h.entry.name, h.entry.uri, h.reachable ? "up" : "unreachable",
+        table.add_row({h.entry.name, h.entry.uri, h.entry.failed ? "failed" : h.reachable ? "up" : "unreachable",
                        fmt::format("{} ({} running)", h.vms, h.running), std::to_string(h.vcpus_in_use),
                        format_size(h.memory_in_use), h.reachable ? format_size(h.node.free_memory_bytes) : "-"});
     table.print(context.out());
