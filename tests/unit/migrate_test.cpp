@@ -6,6 +6,7 @@
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/drain.h"
+#include "vmctl/ops/labels.h"
 #include "vmctl/ops/migrate.h"
 #include "vmctl/ops/snapshot.h"
 #include "vmctl/host/files.h"
@@ -92,6 +93,24 @@ TEST_F(MigrateTest, MovesTheVmAndCarriesItsSnapshots) {
     ASSERT_TRUE(report.job);
     EXPECT_EQ(report.job->downtime_ms, 120u);
     EXPECT_TRUE(report.kept_running);
+}
+
+// On a host a class shares, a student drains only their own VMs: the
+// others' stay where they are.
+TEST_F(MigrateTest, ADrainWithLabelsMovesOnlyThoseVms) {
+    ops::CreateOptions other;
+    other.name = "bobs";
+    other.labels = {{"student", "bob"}};
+    ops::create_vm(a, env, other, [](std::string_view) {});
+    ops::set_labels(a, "web", {{"student", "alice"}}, {});
+    const host::HostEntry from{"host-a", "fake://a", true, 1, "127.0.0.1"};
+    const host::HostEntry to{"host-b", "fake://b", true, 2, "127.0.0.1"};
+    ops::DrainObserver observer;
+    const auto moves = ops::drain_host(a, b, env, from, to, {{"student", "alice"}}, observer);
+    ASSERT_EQ(moves.size(), 1u);
+    EXPECT_EQ(moves[0].vm, "web");
+    EXPECT_EQ(b.domains.count("web"), 1u);
+    EXPECT_EQ(a.domains.count("bobs"), 1u) << "bob's VM stays on host-a";
 }
 
 // The snapshot metadata leaves libvirt during a move; it is on disk first.

@@ -1,6 +1,10 @@
 #include "vmctl/ops/drain.h"
 
+#include "vmctl/ops/labels.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace vmctl::ops {
 
@@ -17,13 +21,16 @@ host::HostEntry choose_drain_target(const std::vector<HostStatus>& hosts, const 
 }
 
 std::vector<DrainMove> drain_host(Hypervisor& source, Hypervisor& dest, const Environment& env,
-                                  const host::HostEntry& from, const host::HostEntry& to,
+                                  const host::HostEntry& from, const host::HostEntry& to, const Labels& only,
                                   const DrainObserver& observer) {
     if (to.name == from.name)
         throw Error(ErrorKind::InvalidArgument, "a host cannot be drained onto itself", "choose another --to");
     const auto progress = observer.progress ? observer.progress : [](const MigrationJob&) { return true; };
     std::vector<DrainMove> moves;
     for (const auto& vm : source.list_domains()) {
+        if (!std::all_of(only.begin(), only.end(),
+                         [&](const auto& label) { return has_label(vm.metadata.labels, label.first, label.second); }))
+            continue;
         DrainMove move;
         move.vm = vm.name;
         move.state = vm.state;
@@ -33,7 +40,11 @@ std::vector<DrainMove> drain_host(Hypervisor& source, Hypervisor& dest, const En
         try {
             move.report = migrate_vm(source, dest, env, move.options, progress);
         } catch (const Error& e) {
-            move.error = e;  // this VM stays on the source; the others still move
+            // Someone else's drain or delete got there first: nothing of it is left here to move.
+            if (e.kind() == ErrorKind::NotFound && !source.domain_exists(vm.name))
+                move.gone = true;
+            else
+                move.error = e;  // this VM stays on the source; the others still move
         }
         if (observer.finished)
             observer.finished(move);

@@ -26,6 +26,7 @@ struct DrainMove {
     MigrateOptions options;
     std::optional<MigrationReport> report;
     std::optional<Error> error;
+    bool gone = false;  // it left the source before its turn (moved or deleted by someone else)
 };
 
 // What a drain tells whoever watches it, VM by VM.
@@ -36,10 +37,13 @@ struct DrainObserver {
 };
 
 // Moves every VM of `from` (running: live; stopped: its definition) to `to`,
-// one after another. A VM that fails to move stays on the source and the
-// drain goes on with the next; the result lists every move.
+// one after another; with `only`, just the VMs that have all those labels
+// (a student's own on a shared host: student=alice). A VM that fails to
+// move stays on the source and the drain goes on with the next; one that is
+// no longer there when its turn comes is marked gone. The result lists
+// every VM.
 std::vector<DrainMove> drain_host(Hypervisor& source, Hypervisor& dest, const Environment& env,
-                                  const host::HostEntry& from, const host::HostEntry& to,
+                                  const host::HostEntry& from, const host::HostEntry& to, const Labels& only,
                                   const DrainObserver& observer);
 
 }  // namespace vmctl::ops

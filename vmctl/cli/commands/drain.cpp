@@ -3,6 +3,7 @@
 #include "vmctl/cli/migration_view.h"
 #include "vmctl/cli/table.h"
 #include "vmctl/core/error.h"
+#include "vmctl/core/names.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/drain.h"
 #include "vmctl/ops/hosts.h"
@@ -15,14 +16,18 @@
 namespace vmctl::cli::commands {
 
 int drain(Context& context, const Args& args) {
-    CommandLine cli("drain HOST [--to HOST]",
+    CommandLine cli("drain HOST [--to HOST] [--label KEY=VALUE]...",
                     "Empties a host for maintenance: moves every VM on it, one after another (live if running,\n"
-                    "its definition if stopped), to --to or to the host with the most free memory.");
+                    "its definition if stopped), to --to or to the host with the most free memory. With --label,\n"
+                    "only the VMs that have those labels move: your own, on a host a class shares.");
     cli.positional("HOST", 1, "the host to empty");
-    cli.add()("to", po::value<std::string>(), "the destination for all of them");
-    cli.examples("  vmctl drain host-a\n  vmctl drain host-a --to host-b\n");
+    cli.add()("to", po::value<std::string>(), "the destination for all of them")(
+        "label", po::value<std::vector<std::string>>(), "move only the VMs with this label (repeatable)");
+    cli.examples("  vmctl drain host-a\n  vmctl drain host-a --to host-b\n"
+                 "  vmctl drain host-b --to host-a --label student=alice\n");
     if (!cli.parse(args, context.out()))
         return 0;
+    const Labels only = parse_labels(cli.get_optional<std::vector<std::string>>("label").value_or(Args{}));
     const auto& env = context.env();
     const host::HostEntry from = host::find_host(env.paths.data_dir, cli.required("HOST"));
     const auto connect = [&](const std::string& uri) { return context.connect(uri); };
@@ -41,6 +46,13 @@ int drain(Context& context, const Args& args) {
     };
     observer.progress = [&](const MigrationJob& job) { return view->progress(job); };
     observer.finished = [&](const ops::DrainMove& move) {
+        if (move.gone) {
+            view->finish();
+            context.out() << fmt::format("'{}' left {} before its turn (moved or deleted by someone else)\n", move.vm,
+                                         from.name);
+            summary.add_row({move.vm, from.name, "-", "gone before its turn", "-", "-", "-", "-", "-"});
+            return;
+        }
         if (move.error) {
             context.err() << "error: " << move.error->line() << std::endl;
             summary.add_row({move.vm, from.name, to.name, "FAILED: stays on " + from.name, "-", "-", "-", "-", "-"});
@@ -60,14 +72,22 @@ int drain(Context& context, const Args& args) {
                          net ? fmt::format("{:.0f} ms", net->probes.longest_gap_ms) : "-",
                          !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
     };
-    const auto moves = ops::drain_host(*source, *dest, env, from, to, observer);
+    const auto moves = ops::drain_host(*source, *dest, env, from, to, only, observer);
     const auto failures = std::count_if(moves.begin(), moves.end(), [](const ops::DrainMove& m) { return m.error.has_value(); });
     context.out() << '\n';
     summary.print(context.out());
     if (failures > 0)
         throw Error(ErrorKind::OperationFailed, fmt::format("{} VM(s) could not be moved off '{}'", failures, from.name),
                     "read the errors above; the VMs that failed are still running there");
-    context.out() << fmt::format("host '{}' is empty: it can go down for maintenance\n", from.name);
+    if (only.empty()) {
+        context.out() << fmt::format("host '{}' is empty: it can go down for maintenance\n", from.name);
+        return 0;
+    }
+    std::vector<std::string> wanted;
+    for (const auto& [key, value] : only)
+        wanted.push_back(key + "=" + value);
+    context.out() << fmt::format("{} on '{}' with {}\n", moves.empty() ? "there was no VM" : "no VM is left",
+                                 from.name, fmt::join(wanted, ", "));
     return 0;
 }
 
