@@ -107,6 +107,25 @@ out=$(as_student vmctl-e2e-alice lab check 2>&1)
 echo "$out" | grep -q "started with sudo" && ok "without sudo, alice is told to use sudo" ||
   fail "alice without sudo was told: $out"
 
+# The class's progress is for instructors: a student with sudo is refused,
+# until an instructor adds them to vmctl-instructors; root reads it all.
+out=$(with_sudo vmctl-e2e-alice lab collect 2>&1); rc=$?
+if [ "$rc" = 10 ] && grep -q "is not in the group vmctl-instructors" <<<"$out"; then
+  ok "a student under sudo does not read the class's progress"
+else
+  fail "alice under sudo was not refused the class's progress (exit $rc): $out"
+fi
+out=$(env VMCTL_LABS="$work/labs" "$work/vmctl" lab collect 2>&1)
+grep -q vmctl-e2e-alice <<<"$out" && grep -q vmctl-e2e-bob <<<"$out" && ok "root collects both students" ||
+  fail "root's 'lab collect' does not show both students: $out"
+if getent group vmctl-instructors >/dev/null; then
+  usermod -a -G vmctl-instructors vmctl-e2e-bob
+  with_sudo vmctl-e2e-bob lab collect 2>&1 | grep -q vmctl-e2e-alice && ok "an instructor under sudo collects the class" ||
+    fail "bob, in vmctl-instructors, could not collect under sudo"
+else
+  fail "the group vmctl-instructors is missing: scripts/prepare-host.sh makes it"
+fi
+
 # Alice cleans up: her VM goes, Bob's stays and his lab goes on.
 with_sudo vmctl-e2e-alice lab reset 01 --clean-only --yes >/dev/null 2>&1 || fail "alice's reset failed"
 virsh domstate vmctl-e2e-alice-lab1-web >/dev/null 2>&1 && fail "alice's reset left her VM" || ok "alice's reset removed her VM"

@@ -156,19 +156,34 @@ InvokingUser invoking_user() {
 
 namespace {
 
-// The groups of the user behind sudo, found before a fork (the user
-// database is not safe to ask in the child of a process with threads).
-std::vector<gid_t> groups_of(const Invoker& invoker) {
+// The groups of a user, primary and supplementary.
+std::vector<gid_t> group_list(const std::string& name, gid_t gid) {
     int size = 64;
     std::vector<gid_t> groups(static_cast<std::size_t>(size));
-    if (::getgrouplist(invoker.name.c_str(), invoker.gid, groups.data(), &size) < 0) {
+    if (::getgrouplist(name.c_str(), gid, groups.data(), &size) < 0) {
         groups.resize(static_cast<std::size_t>(std::max(size, 0)));  // the size it needs
-        if (::getgrouplist(invoker.name.c_str(), invoker.gid, groups.data(), &size) < 0)
+        if (::getgrouplist(name.c_str(), gid, groups.data(), &size) < 0)
             size = 0;
     }
     groups.resize(static_cast<std::size_t>(std::max(size, 0)));
     return groups;
 }
+
+// The groups of the user behind sudo, found before a fork (the user
+// database is not safe to ask in the child of a process with threads).
+std::vector<gid_t> groups_of(const Invoker& invoker) { return group_list(invoker.name, invoker.gid); }
+
+}  // namespace
+
+bool in_group(const InvokingUser& user, const std::string& group) {
+    const struct group* entry = ::getgrnam(group.c_str());
+    if (entry == nullptr)
+        return false;
+    const auto groups = group_list(user.name, user.gid);
+    return user.gid == entry->gr_gid || std::find(groups.begin(), groups.end(), entry->gr_gid) != groups.end();
+}
+
+namespace {
 
 // In a child: becomes the user behind sudo, for good.
 bool take_identity(const Invoker& invoker, const std::vector<gid_t>& groups) {

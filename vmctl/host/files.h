@@ -35,6 +35,10 @@ struct InvokingUser {
 };
 InvokingUser invoking_user();
 
+// Whether `user` is a member of the group named `group` (its primary group
+// or a supplementary one); false when the group does not exist.
+bool in_group(const InvokingUser& user, const std::string& group);
+
 // The first and the last line of a text, trimmed: what a script or a command
 // said first, and what it said last (usually why it failed).
 std::string first_line(std::string_view text);
