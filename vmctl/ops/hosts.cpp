@@ -73,6 +73,15 @@ host::HostEntry bring_up(const Environment& env, host::HostEntry entry, const Pr
     return entry;
 }
 
+// The registry's entry of simulated host `name`: Error(NotFound) for an
+// unknown one, Error(InvalidState) with `hint` for a real one.
+host::HostEntry simulated_host(const Environment& env, const std::string& name, const std::string& hint) {
+    host::HostEntry entry = host::find_host(env.paths.data_dir, name);
+    if (!entry.simulated)
+        throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a real host", name), hint);
+    return entry;
+}
+
 void require_root() {
     if (!host::is_root())
         throw Error(ErrorKind::Unsupported,
@@ -135,10 +144,8 @@ host::HostEntry hosts_up_named(const Environment& env, const std::string& name, 
 std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Connector& connect,
                                     const Progress& progress) {
     require_root();
-    const host::HostEntry entry = host::find_host(env.paths.data_dir, name);
-    if (!entry.simulated)
-        throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a real host", name),
-                    "vmctl pulls the plug only of a simulated one ('vmctl hosts up')");
+    const host::HostEntry entry =
+        simulated_host(env, name, "vmctl pulls the plug only of a simulated one ('vmctl hosts up')");
     if (entry.failed)
         throw Error(ErrorKind::InvalidState, fmt::format("'{}' has failed already", name),
                     fmt::format("repair it with 'vmctl hosts up --name {}', or retire it with 'vmctl hosts down {}'",
@@ -170,13 +177,8 @@ std::vector<std::string> hosts_down(const Environment& env, const std::vector<st
             if (h.simulated)
                 hosts.push_back(h);
     }
-    for (const auto& name : names) {
-        host::HostEntry h = host::find_host(env.paths.data_dir, name);
-        if (!h.simulated)
-            throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a real host", name),
-                        fmt::format("forget it with 'vmctl hosts remove {}'", name));
-        hosts.push_back(std::move(h));
-    }
+    for (const auto& name : names)
+        hosts.push_back(simulated_host(env, name, fmt::format("forget it with 'vmctl hosts remove {}'", name)));
     // A failed host's daemon comes back, its guests dead, to say what it
     // held; if nothing is stopped after all, it fails again as it was.
     std::vector<host::HostEntry> revived;
