@@ -101,6 +101,23 @@ TEST_F(LabChecksTest, LabelsAndHerds) {
     EXPECT_NE(herd.reason.find("there is 1"), std::string::npos);
 }
 
+// Under sudo a class shares one libvirt: a count of VMs leaves out the ones
+// labelled as a classmate's (lab 05's "3 VMs labelled kind=cattle" counted 12
+// with 4 students), and keeps the student's own and those of no student.
+TEST_F(LabChecksTest, ACountNeverIncludesAClassmatesVms) {
+    ops::set_labels(hv, "lab1-web", {{"student", "alice"}}, {});
+    ops::CreateOptions bobs;
+    bobs.name = "bob-web";
+    bobs.labels = {{"group", "web"}, {"student", "bob"}};
+    ops::create_vm(hv, env, bobs, [](std::string_view) {});
+    checks.student = "alice";
+    EXPECT_TRUE(check("vms_with_label: {label: group=web, count: 1}").passed);
+    checks.student = "bob";
+    EXPECT_TRUE(check("vms_with_label: {label: group=web, count: 1}").passed);
+    checks.student = "";
+    EXPECT_TRUE(check("vms_with_label: {label: group=web, count: 2}").passed) << "outside a lab, every VM counts";
+}
+
 TEST_F(LabChecksTest, SnapshotsExistAndAreCurrent) {
     EXPECT_FALSE(check("snapshot_exists: {vm: lab1-web, snapshot: s1}").passed);
     ops::create_snapshot(hv, "lab1-web", "s1", "");
@@ -206,6 +223,26 @@ TEST_F(LabChecksTest, NumbersAreRightWithinTheirToleranceAndSayWhichWayTheyAreOf
     progress.answers["cost"] = "3";
     EXPECT_TRUE(check("number: {key: cost, equals_command: \"vmctl cost --json\", tolerance: 0.05}").passed);
     EXPECT_FALSE(check("number: {key: cost, equals_command: \"vmctl cost --json\"}").passed);  // exact
+}
+
+// A value the lab measures is measured at another moment than the student's:
+// on a busy machine its band widens by the slowness, both ways; a value
+// written in the file does not.
+TEST_F(LabChecksTest, AMeasuredNumberOnABusyMachineGetsAWiderBand) {
+    const std::string measured = "number: {key: slowdown, equals_command: \"measure\", tolerance: 50%}";
+    script_result.output = "15\n";
+    progress.answers["slowdown"] = "29.8";
+    EXPECT_FALSE(check(measured).passed) << "an idle machine keeps the band";
+    checks.slowness = 2;
+    EXPECT_TRUE(check(measured).passed);
+    progress.answers["slowdown"] = "3.9";
+    EXPECT_TRUE(check(measured).passed) << "(15 - 7.5) / 2 = 3.75";
+    progress.answers["slowdown"] = "3.5";
+    EXPECT_FALSE(check(measured).passed);
+    progress.answers["slowdown"] = "46";
+    EXPECT_FALSE(check(measured).passed) << "(15 + 7.5) * 2 = 45";
+    progress.answers["slowdown"] = "29.8";
+    EXPECT_FALSE(check("number: {key: slowdown, equals: 15, tolerance: 50%}").passed);
 }
 
 // A prediction is asked in one step and compared in a later one, where it

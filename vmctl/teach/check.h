@@ -38,6 +38,9 @@ struct CheckEnvironment {
     // least 1, at most 8): a class of 30 on one machine makes everything
     // slower, and a check must not fail a student's right work for that.
     double slowness = 1.0;
+    // The student whose lab this is: checks that count VMs leave out those
+    // labelled as another student's (a class shares one libvirt under sudo).
+    std::string student;
 };
 
 // How long a patient check waits for what takes `usual` on an idle machine:

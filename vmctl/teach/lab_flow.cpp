@@ -50,6 +50,7 @@ CheckEnvironment checks_for(const LabWorld& world, const Lab& lab, const LabProg
     env.progress = &progress;
     env.patient = patient;
     env.slowness = std::clamp(host::load_per_cpu(), 1.0, 8.0);
+    env.student = lab.student;
     env.run_script = [&lab, limit = std::chrono::seconds(static_cast<long>(120 * env.slowness))](
                          const std::string& script) { return run_lab_script(lab, script, nullptr, limit); };
     return env;

@@ -31,9 +31,11 @@ std::optional<double> number_in(std::string_view text) {
     return value;
 }
 
-bool Tolerance::within(double mine, double right) const {
+bool Tolerance::within(double mine, double right, double slack) const {
     const double allowed = relative ? std::abs(right) * amount / 100 : amount;
-    return std::abs(mine - right) <= allowed;
+    if (slack <= 1.0 || right <= 0)
+        return std::abs(mine - right) <= allowed * std::max(slack, 1.0);
+    return mine >= (right - allowed) / slack && mine <= (right + allowed) * slack;
 }
 
 std::string Tolerance::text() const { return fmt::format("{:g}{}", amount, relative ? "%" : ""); }

@@ -1,8 +1,10 @@
 // vms_with_label: {label: KEY=VALUE, count: N, host: HOST}
+// Counts the student's VMs and those of no student, never a classmate's.
 #include "vmctl/teach/checks/check_kinds.h"
 #include "vmctl/teach/checks/vm_check.h"
 
 #include "vmctl/ops/labels.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 
@@ -27,8 +29,12 @@ public:
 
     std::optional<std::string> failure(const CheckEnvironment& env) const override {
         unsigned count = 0;
-        for (const auto& d : env.hypervisor(m_host).list_domains())
+        for (const auto& d : env.hypervisor(m_host).list_domains()) {
+            const auto owner = d.metadata.labels.find(kStudentLabelKey);
+            if (!env.student.empty() && owner != d.metadata.labels.end() && owner->second != env.student)
+                continue;  // a classmate's
             count += ops::has_label(d.metadata.labels, m_key, m_value) ? 1 : 0;
+        }
         if (count == m_count)
             return std::nullopt;
         return fmt::format("there {} {} (see 'vmctl list{}')", count == 1 ? "is" : "are", count, host_flag(m_host));
