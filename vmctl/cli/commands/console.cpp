@@ -53,7 +53,21 @@ int console(Context& context, const Args& args) {
         RawTerminal raw(STDIN_FILENO);
         hv.attach_console(name, STDIN_FILENO, STDOUT_FILENO, 0x1d);
     }
-    context.err() << "\nLeft the console; the VM keeps running." << std::endl;
+    // The guest may have powered itself off from the console (poweroff), or
+    // someone deleted it meanwhile.
+    DomainState state = DomainState::Other;
+    try {
+        state = hv.domain_state(name);
+    } catch (const Error&) {
+        context.err() << fmt::format("\nThe console closed: '{}' is gone.", name) << std::endl;
+        return 0;
+    }
+    if (state == DomainState::Running)
+        context.err() << "\nLeft the console; the VM keeps running." << std::endl;
+    else
+        context.err() << fmt::format("\nThe console closed: '{}' is {} now; 'vmctl start {}' starts it again.", name,
+                                     state_name(state), name)
+                      << std::endl;
     return 0;
 }
 
