@@ -58,17 +58,28 @@ int lettered_slot(const std::string& name) {
     return 0;
 }
 
-// Brings `entry` up and records it, keeping what the registry knew of it
-// (its local disks).
-host::HostEntry bring_up(const Environment& env, host::HostEntry entry, const Progress& progress) {
+// Starts `entry`'s daemons (or finds them up) and returns it with its URI.
+host::HostEntry start_host(host::HostEntry entry, const Environment& env, const Progress& progress) {
     progress(fmt::format("bringing up {} at {}...", entry.name, entry.address));
     entry.uri = run_lab_host("up", entry, env);
+    return entry;
+}
+
+// Puts `entry` in the registry's list in place of any entry of its name.
+void replace_entry(std::vector<host::HostEntry>& hosts, const host::HostEntry& entry) {
+    std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
+    hosts.push_back(entry);
+}
+
+// Brings `entry` up and records it, keeping what the registry knew of it
+// (its local disks).
+host::HostEntry bring_up(const Environment& env, const host::HostEntry& wanted, const Progress& progress) {
+    host::HostEntry entry = start_host(wanted, env, progress);
     host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {
         for (const auto& h : hosts)
             if (h.name == entry.name)
                 entry.local_disks = h.local_disks;
-        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == entry.name; });
-        hosts.push_back(entry);
+        replace_entry(hosts, entry);
     });
     return entry;
 }
@@ -132,11 +143,8 @@ host::HostEntry hosts_up_named(const Environment& env, const std::string& name, 
         }
         host::HostEntry wanted = slot_entry(name, slot);
         wanted.local_disks = local_disks;
-        progress(fmt::format("bringing up {} at {}...", wanted.name, wanted.address));
-        wanted.uri = run_lab_host("up", wanted, env);
-        std::erase_if(hosts, [&](const host::HostEntry& h) { return h.name == name; });
-        hosts.push_back(wanted);
-        entry = wanted;
+        entry = start_host(wanted, env, progress);
+        replace_entry(hosts, *entry);
     });
     return *entry;
 }
