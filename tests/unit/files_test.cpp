@@ -8,8 +8,10 @@
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/host/images.h"
 #include "vmctl/host/migration_journal.h"
+#include "vmctl/host/paths.h"
 #include "vmctl/teach/lab_state.h"
 #include "vmctl/host/usage_journal.h"
+#include "vmctl/ops/create.h"
 #include "vmctl/ops/hosts.h"
 
 #include <gtest/gtest.h>
@@ -270,6 +272,34 @@ TEST(Hosts, TheRegistryKeepsAFailedHostAndLocalDisks) {
     EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, env.paths.data_dir + "/hosts//disks/x.qcow2"));
     EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, dir + "/../../../pool/x.qcow2"));
     EXPECT_FALSE(host::is_local_disk(env.paths.data_dir, env.paths.pool_dir + "/x.qcow2"));
+}
+
+// A student under sudo may pull the plug of their own host, never of one
+// that runs a classmate's VM: refused before anything dies.
+TEST(Hosts, AStudentCannotFailAHostWithAClassmatesVm) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    host::save_hosts(env.paths.data_dir, {host::HostEntry{"host-a", "fake://a", true, 1, "10.213.0.11"}});
+    const ops::Connector connect = [&](const std::string&) -> std::unique_ptr<Hypervisor> {
+        auto hv = std::make_unique<testing::FakeHypervisor>();
+        ops::CreateOptions bobs;
+        bobs.name = "bob-web";
+        bobs.labels = {{"student", "bob"}};
+        ops::create_vm(*hv, env, bobs, [](std::string_view) {});
+        return hv;
+    };
+    try {
+        ops::hosts_fail(env, "host-a", {{"student", "alice"}}, connect, [](std::string_view) {});
+        ADD_FAILURE() << "alice failed a host with bob's VM on it";
+    } catch (const Error& e) {
+        if (host::is_root()) {
+            EXPECT_EQ(e.kind(), ErrorKind::InvalidState);
+            EXPECT_NE(std::string(e.what()).find("bob-web (student=bob)"), std::string::npos) << e.what();
+        } else {
+            EXPECT_EQ(e.kind(), ErrorKind::Unsupported) << "only root fails a host at all";
+        }
+    }
+    EXPECT_FALSE(host::find_host(env.paths.data_dir, "host-a").failed);
 }
 
 // Every command that looks at all hosts reaches them the same way: the one

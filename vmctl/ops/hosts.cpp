@@ -149,8 +149,8 @@ host::HostEntry hosts_up_named(const Environment& env, const std::string& name, 
     return *entry;
 }
 
-std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Connector& connect,
-                                    const Progress& progress) {
+std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Labels& owner,
+                                    const Connector& connect, const Progress& progress) {
     require_root();
     const host::HostEntry entry =
         simulated_host(env, name, "vmctl pulls the plug only of a simulated one ('vmctl hosts up')");
@@ -158,14 +158,27 @@ std::vector<std::string> hosts_fail(const Environment& env, const std::string& n
         throw Error(ErrorKind::InvalidState, fmt::format("'{}' has failed already", name),
                     fmt::format("repair it with 'vmctl hosts up --name {}', or retire it with 'vmctl hosts down {}'",
                                 name, name));
-    std::vector<std::string> lost;
+    std::vector<DomainSummary> vms;
     try {
-        for (const auto& vm : connect(entry.uri)->list_domains())
-            if (vm.state == DomainState::Running || vm.state == DomainState::Paused)
-                lost.push_back(vm.name);
+        vms = connect(entry.uri)->list_domains();
     } catch (const Error&) {
         // Its daemon is not answering: the plug is pulled all the same.
     }
+    std::vector<std::string> lost;
+    std::vector<std::string> others;
+    for (const auto& vm : vms) {
+        if (vm.state == DomainState::Running || vm.state == DomainState::Paused)
+            lost.push_back(vm.name);
+        for (const auto& [key, value] : owner)
+            if (const auto found = vm.metadata.labels.find(key);
+                found != vm.metadata.labels.end() && found->second != value)
+                others.push_back(fmt::format("{} ({}={})", vm.name, key, found->second));
+    }
+    if (!others.empty())
+        throw Error(ErrorKind::InvalidState,
+                    fmt::format("'{}' runs VMs that are not yours: {}; nothing was stopped", name,
+                                fmt::join(others, ", ")),
+                    "fail a host of your own ('vmctl hosts up --name NAME'); only root fails a shared one");
     progress(fmt::format("pulling the plug of {}", name));
     run_lab_host("fail", entry, env);
     host::update_hosts(env.paths.data_dir, [&](std::vector<host::HostEntry>& hosts) {

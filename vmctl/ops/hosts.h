@@ -2,6 +2,7 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/core/hypervisor.h"
+#include "vmctl/core/names.h"
 #include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/environment.h"
 
@@ -41,8 +42,10 @@ std::vector<std::string> hosts_down(const Environment& env, const std::vector<st
 // Pulls the plug of a simulated host: its guests and daemons are killed at
 // once, nothing is shut down or written back. Returns the VMs that were on
 // it. Its files stay; `hosts up` repairs it, `hosts down` retires it.
-std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Connector& connect,
-                                    const Progress& progress);
+// `owner` (a student under sudo: {student: alice}) refuses, before anything
+// dies, a host where a VM carries one of its keys with another value.
+std::vector<std::string> hosts_fail(const Environment& env, const std::string& name, const Labels& owner,
+                                    const Connector& connect, const Progress& progress);
 
 // Adds a real host (e.g. qemu+ssh://lab2/system) to the registry.
 host::HostEntry hosts_add(const Environment& env, const std::string& name, const std::string& uri);

@@ -1,6 +1,8 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
+#include "vmctl/host/files.h"
 #include "vmctl/ops/hosts.h"
+#include "vmctl/teach/student.h"
 
 #include <fmt/format.h>
 
@@ -16,7 +18,12 @@ int hosts_fail(Context& context, const Args& args) {
     if (!cli.parse(args, context.out()))
         return 0;
     const std::string name = cli.required("NAME");
-    const auto lost = ops::hosts_fail(context.env(), name,
+    // A student given sudo for the labs may kill their own host, never one
+    // that runs a classmate's VMs; root itself may kill any.
+    const host::InvokingUser user = host::invoking_user();
+    const Labels owner = user.via_sudo && user.uid != 0 ? Labels{{teach::kStudentLabelKey, teach::student_name()}}
+                                                         : Labels{};
+    const auto lost = ops::hosts_fail(context.env(), name, owner,
                                       [&](const std::string& uri) { return context.connect(uri); },
                                       context.progress());
     context.out() << fmt::format("{} failed", name);
