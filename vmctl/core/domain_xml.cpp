@@ -206,12 +206,18 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
         loader.append_attribute("type") = "rom";
         loader.text().set(files.firmware.c_str());
     }
-    append_text(os, "kernel", files.kernel);
-    append_text(os, "initrd", files.initrd);
-    std::string cmdline = kConsoleArg;
-    if (!files.kernel_args.empty())
-        cmdline += " " + files.kernel_args;
-    append_text(os, "cmdline", cmdline);
+    if (files.kernel.empty()) {
+        // An imported cloud image: the firmware boots the disk's own boot
+        // loader, with the image's own kernel and arguments.
+        os.append_child("boot").append_attribute("dev") = "hd";
+    } else {
+        append_text(os, "kernel", files.kernel);
+        append_text(os, "initrd", files.initrd);
+        std::string cmdline = kConsoleArg;
+        if (!files.kernel_args.empty())
+            cmdline += " " + files.kernel_args;
+        append_text(os, "cmdline", cmdline);
+    }
 
     // ACPI stays on: `vmctl stop` presses the virtual power button.
     domain.append_child("features").append_child("acpi");
@@ -226,6 +232,8 @@ std::string build_domain_xml(const VmSpec& spec, const DomainFiles& files) {
 
     pugi::xml_node devices = domain.append_child("devices");
     append_qcow2_disk(devices, files.disk, "vda");
+    if (!files.seed.empty())
+        append_qcow2_disk(devices, files.seed, "vdb");
 
     // No USB controller (libvirt adds one unless told): the guest has no USB
     // devices, and every PCI device costs boot time under TCG.

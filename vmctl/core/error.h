@@ -25,6 +25,7 @@ enum class ErrorKind {
     CheckFailed,      // a lab check ran and did not pass
     NetworkUnavailable,  // the VM network is missing or down, or a VM has no address
     Interrupted,         // Ctrl-C or SIGTERM: the operation stopped and undid its work
+    StartupFailed,       // the VM runs, but its startup script or cloud-init failed; it stays for a look
 };
 
 // The process exit code for each kind; documented in the README.

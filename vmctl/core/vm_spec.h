@@ -48,7 +48,7 @@ struct VmSpec {
 
 // Where the host keeps the files a domain refers to.
 struct DomainFiles {
-    std::string kernel;       // uncompressed ELF vmlinux (PVH boot)
+    std::string kernel;       // the image's kernel; "" boots the disk through the firmware
     std::string initrd;
     std::string kernel_args;  // the image's recommended args; console= is added
     std::string disk;         // the VM's qcow2 volume
@@ -58,6 +58,9 @@ struct DomainFiles {
     // a user's session lies under their home and can pass the 108 bytes a
     // socket's path may have (a long home and a long VM name).
     std::string agent_socket = {};
+    // cloud-init's NoCloud seed (a small qcow2 volume, FAT labelled "cidata"),
+    // the second disk; "" for images without cloud-init.
+    std::string seed = {};
 };
 
 // The virtio-serial port the QEMU guest agent listens on.

@@ -20,6 +20,7 @@ namespace vmctl::host {
 namespace {
 
 constexpr const char* kGoldenFile = "golden";
+constexpr const char* kImportedFile = "imported";
 
 bool exists(const std::string& path) {
     std::error_code ec;
@@ -28,11 +29,20 @@ bool exists(const std::string& path) {
 
 // A built recipe image in `dir`, or nothing.
 std::optional<ImageFiles> read_recipe_image(const std::string& name, const std::string& dir) {
-    ImageFiles files{name, dir, dir + "/vmlinux", dir + "/initrd.img"};
+    const std::string manifest = read_file_or(dir + "/manifest", "");
+    const std::string kernel_file = manifest_value(manifest, "kernel_file");
+    ImageFiles files{name, dir, dir + "/" + (kernel_file.empty() ? "vmlinux" : kernel_file), dir + "/initrd.img"};
     if (!exists(files.kernel) || !exists(files.initrd))
         return std::nullopt;
     files.kernel_args = trim(read_file_or(dir + "/cmdline", ""));
-    const std::string manifest = read_file_or(dir + "/manifest", "");
+    // debian-12: VMs are overlays on its root disk, set up by cloud-init.
+    const std::string root_disk = manifest_value(manifest, "root_disk");
+    if (!root_disk.empty()) {
+        if (!exists(dir + "/" + root_disk))
+            return std::nullopt;
+        files.base_disk = dir + "/" + root_disk;
+    }
+    files.cloud_init = manifest_value(manifest, "cloud_init") == "1";
     files.kernel_release = manifest_value(manifest, "kernel_release");
     files.base_image = name;
     const std::string data_disk = manifest_value(manifest, "data_disk");
@@ -58,7 +68,7 @@ std::optional<ImageFiles> read_golden_image(const std::string& name, const std::
         throw Error(ErrorKind::ImageMissing,
                     fmt::format("golden image '{}' boots the '{}' image, which is not built", name, base),
                     fmt::format("build it with: {}", build_command(base)));
-    ImageFiles files = *boot;
+    ImageFiles files = *boot;  // its kernel, and cloud-init if the recipe image has it
     files.name = name;
     files.dir = dir;
     files.golden = true;
@@ -68,9 +78,36 @@ std::optional<ImageFiles> read_golden_image(const std::string& name, const std::
     return files;
 }
 
+std::optional<ImageFiles> read_imported_image(const std::string& name, const std::string& dir) {
+    const std::string text = read_file_or(dir + "/" + kImportedFile, "");
+    const std::string disk = manifest_value(text, "disk");
+    if (text.empty() || disk.empty() || !exists(disk))
+        return std::nullopt;
+    ImageFiles files;
+    files.name = name;
+    files.dir = dir;
+    files.imported = true;
+    files.base_image = name;
+    files.base_disk = disk;
+    files.cloud_init = manifest_value(text, "cloud_init") != "0";
+    files.source_file = manifest_value(text, "source");
+    files.created_at = manifest_value(text, "imported");
+    return files;
+}
+
+// The image in `dir`, whatever its kind; nothing when none is there.
+std::optional<ImageFiles> read_any_image(const std::string& name, const std::string& dir,
+                                         const std::vector<std::string>& image_dirs) {
+    if (auto image = read_recipe_image(name, dir))
+        return image;
+    if (auto image = read_imported_image(name, dir))
+        return image;
+    return read_golden_image(name, dir, image_dirs);
+}
+
 }  // namespace
 
-std::vector<std::string> recipe_images() { return {"tiny", "tiny-debian-kernel"}; }
+std::vector<std::string> recipe_images() { return {"tiny", "tiny-debian-kernel", "debian-12"}; }
 
 std::string build_command(const std::string& name) {
     return fmt::format("{}/images/{}/build.sh", source_dir(), name);
@@ -85,7 +122,7 @@ ImageFiles find_image(const std::string& name, const std::vector<std::string>& i
         if (recipe) {
             if (auto files = read_recipe_image(name, dir))
                 return *files;
-        } else if (auto files = read_golden_image(name, dir, image_dirs)) {
+        } else if (auto files = read_any_image(name, dir, image_dirs)) {
             return *files;
         }
     }
@@ -111,13 +148,11 @@ std::vector<ImageFiles> list_images(const std::vector<std::string>& image_dirs) 
             const std::string name = entry.path().filename();
             if (!entry.is_directory() || seen.count(name) != 0)
                 continue;
-            std::optional<ImageFiles> image = read_recipe_image(name, entry.path());
-            if (!image) {
-                try {
-                    image = read_golden_image(name, entry.path(), image_dirs);
-                } catch (const Error&) {
-                    continue;  // a golden image whose kernel is gone is not usable
-                }
+            std::optional<ImageFiles> image;
+            try {
+                image = read_any_image(name, entry.path(), image_dirs);
+            } catch (const Error&) {
+                continue;  // a golden image whose kernel is gone is not usable
             }
             if (image) {
                 seen.insert(name);
@@ -139,6 +174,19 @@ void write_golden_descriptor(const std::string& images_dir, const ImageFiles& im
         << "created=" << image.created_at << "\n";
     if (!out)
         throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, kGoldenFile),
+                    "check that the disk is not full");
+}
+
+void write_imported_descriptor(const std::string& images_dir, const ImageFiles& image) {
+    const std::string dir = images_dir + "/" + image.name;
+    make_dirs(dir);
+    std::ofstream out(dir + "/" + kImportedFile);
+    out << "disk=" << image.base_disk << "\n"
+        << "source=" << image.source_file << "\n"
+        << "imported=" << image.created_at << "\n"
+        << "cloud_init=" << (image.cloud_init ? 1 : 0) << "\n";
+    if (!out)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, kImportedFile),
                     "check that the disk is not full");
 }
 

@@ -8,17 +8,15 @@
 #include <array>
 #include <cstdio>
 
-namespace vmctl::host {
-namespace {
+#include <sys/wait.h>
 
+namespace vmctl::host {
 std::string shell_quote(const std::string& word) {
     std::string quoted = "'";
     for (char c : word)
         quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return quoted + "'";
 }
-
-}  // namespace
 
 std::vector<DiskLayer> parse_backing_chain(const std::string& json) {
     const auto doc = nlohmann::json::parse(json, nullptr, false);
@@ -41,19 +39,23 @@ std::vector<DiskLayer> parse_backing_chain(const std::string& json) {
 }
 
 std::vector<DiskLayer> backing_chain(const std::string& path) {
-    const std::string command =
-        fmt::format("qemu-img info -U --backing-chain --output=json {} 2>&1", shell_quote(path));
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr)
-        throw Error(ErrorKind::OperationFailed, "could not run qemu-img", "install qemu-utils");
     std::string output;
-    std::array<char, 4096> buffer{};
-    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
-        output.append(buffer.data(), n);
-    if (::pclose(pipe) != 0)
+    if (run_qemu_img(fmt::format("info -U --backing-chain --output=json {}", shell_quote(path)), output) != 0)
         throw Error(ErrorKind::OperationFailed, fmt::format("qemu-img could not read {}: {}", path, output),
                     "check that the file exists and that you may read it (root for qemu:///system)");
     return parse_backing_chain(output);
+}
+
+int run_qemu_img(const std::string& arguments, std::string& output) {
+    const std::string command = fmt::format("qemu-img {} 2>&1", arguments);
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr)
+        throw Error(ErrorKind::OperationFailed, "could not run qemu-img", "install qemu-utils");
+    std::array<char, 4096> buffer{};
+    for (std::size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0;)
+        output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 }  // namespace vmctl::host

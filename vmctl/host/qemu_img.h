@@ -28,4 +28,13 @@ std::vector<DiskLayer> parse_backing_chain(const std::string& json);
 // parses its answer; throws Error(OperationFailed) with qemu-img's message.
 std::vector<DiskLayer> backing_chain(const std::string& path);
 
+// Runs `qemu-img ARGUMENTS` (a shell word list: quote paths with
+// shell_quote) and collects what it prints; returns its exit status (128
+// when a signal ended it).
+// Throws Error(OperationFailed) when qemu-img cannot be started.
+int run_qemu_img(const std::string& arguments, std::string& output);
+
+// `word` in single quotes for /bin/sh.
+std::string shell_quote(const std::string& word);
+
 }  // namespace vmctl::host

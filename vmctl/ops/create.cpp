@@ -10,6 +10,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/images.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/seed_disk.h"
 #include "vmctl/host/ssh_keys.h"
 #include "vmctl/ops/network.h"
 #include "vmctl/ops/rollback.h"
@@ -72,6 +73,75 @@ VolumeFacts new_data_volume(Hypervisor& hv, const host::ImageFiles& image, const
     return hv.create_volume(host::kPoolName, volume_name, bytes);
 }
 
+// What cloud-init can and cannot do for this image with these options;
+// throws Error(InvalidArgument) before anything is made.
+void check_cloud_init_options(const host::ImageFiles& image, const CreateOptions& options) {
+    if (!options.cloud_init.empty() && !options.startup_script.empty())
+        throw Error(ErrorKind::InvalidArgument, "--cloud-init and --startup-script were both given",
+                    "give one: put the script in the user-data file's runcmd, or use --startup-script alone");
+    if (image.cloud_init)
+        return;
+    if (!options.cloud_init.empty())
+        throw Error(ErrorKind::InvalidArgument, fmt::format("the image '{}' has no cloud-init to read --cloud-init",
+                                                            image.name),
+                    image.imported ? "give it a --startup-script only if the image has cloud-init (import it again "
+                                     "without --no-cloud-init)"
+                                   : "use --image debian-12, or --startup-script for a shell script");
+    if (image.imported && !options.startup_script.empty())
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("the image '{}' was imported without cloud-init: nothing in it would run a "
+                                "startup script",
+                                image.name),
+                    "leave out --startup-script, or import an image that has cloud-init");
+}
+
+// The VM is up: when what cloud-init was to set up failed, say so, and where
+// to look. The VM stays (a student fixes the script with it at hand).
+void check_cloud_init_result(const CreateResult& result) {
+    if (!result.cloud_init)
+        return;
+    const CloudInitReport& report = result.cloud_init_report;
+    const std::string& name = result.name;
+    if (report.startup_exit && *report.startup_exit != 0)
+        throw Error(ErrorKind::StartupFailed,
+                    fmt::format("VM '{}' is up, but its startup script failed (exit {}); the VM stays for you to "
+                                "look",
+                                name, *report.startup_exit),
+                    fmt::format("its output is in 'vmctl logs {0}' (lines 'startup: ...'); 'vmctl ssh {0}' logs "
+                                "you in; once fixed, 'vmctl delete {0}' and create it again",
+                                name));
+    if (report.status == "error")
+        throw Error(ErrorKind::StartupFailed,
+                    fmt::format("VM '{}' is up, but cloud-init reported an error; the VM stays for you to look", name),
+                    fmt::format("see 'vmctl exec {0} -- cloud-init status --long' and 'vmctl logs {0}'", name));
+}
+
+// The VM's NoCloud seed disk, in the pool beside its disk.
+std::string make_seed_disk(Hypervisor& hv, const Environment& env, const VmSpec& spec,
+                           const CreateOptions& options, Rollback& rollback) {
+    const std::string path = env.paths.pool_dir + "/" + spec.name + "-seed.qcow2";
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec))
+        throw Error(ErrorKind::AlreadyExists, fmt::format("a seed disk '{}' is left with no VM using it", path),
+                    fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}-seed.qcow2'",
+                                host::kPoolName, spec.name));
+    CloudInitRequest request;
+    request.vm_name = spec.name;
+    request.instance_id = fmt::format("{}-{}", spec.name, std::time(nullptr));
+    request.ssh_keys = host::ssh_key(env.paths).public_key;
+    request.startup_script = options.startup_script;
+    request.user_data = options.cloud_init;
+    host::write_seed_disk(build_cloud_init_seed(request), path);
+    rollback.add("remove the seed disk", [&hv, path] {
+        if (hv.volume_by_path(path))
+            hv.delete_volume(path);
+        std::error_code ignored;
+        std::filesystem::remove(path, ignored);
+    });
+    hv.ensure_pool(host::kPoolName, env.paths.pool_dir);  // a refresh: libvirt knows it as the VM's volume
+    return path;
+}
+
 }  // namespace
 
 std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
@@ -132,6 +202,9 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     resolved.spec.metadata.labels.insert(env.session_labels.begin(), env.session_labels.end());
     const VmSpec& spec = resolved.spec;
     const host::ImageFiles image = host::find_image(options.image, env.paths.image_dirs);
+    check_cloud_init_options(image, options);
+    if (!options.cloud_init.empty())
+        check_user_data(options.cloud_init, "--cloud-init");
     if (hv.domain_exists(spec.name))
         throw Error(ErrorKind::AlreadyExists, fmt::format("a VM named '{}' already exists", spec.name),
                     fmt::format("choose another name, or remove it first with 'vmctl delete {} --force'", spec.name));
@@ -146,6 +219,8 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     result.name = spec.name;
     result.accel = resolved.accel;
     result.nic = spec.nic;
+    result.cloud_init = image.cloud_init;
+    result.imported_image = image.imported;
     progress(fmt::format("accelerator: {}", resolved.accel.reason));
 
     Rollback rollback;
@@ -158,6 +233,12 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
                                 host::kPoolName),
                     fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}'",
                                 host::kPoolName, volume_name));
+    if (!image.base_disk.empty() && !image.golden) {  // its disk, as a volume libvirt knows
+        if (image.imported)
+            hv.ensure_pool(host::kImagePoolName, env.paths.golden_dir);
+        else
+            hv.ensure_pool(host::image_pool_name(image.name), image.dir);
+    }
     const VolumeFacts volume = image.base_disk.empty()
                                    ? new_data_volume(hv, image, volume_name, spec.disk_bytes)
                                    : hv.create_overlay_volume(host::kPoolName, volume_name,
@@ -173,11 +254,14 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.initrd = host::boot_file_path(image.initrd);
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
+    if (image.cloud_init)
+        files.seed = make_seed_disk(hv, env, spec, options, rollback);
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
     files.agent_socket = agent_socket_path(env, spec.name);
     // The fast firmware goes with the fast board; --chipset pc keeps the
     // SeaBIOS it always had, so that it still shows the boot from before.
-    if (spec.chipset == Chipset::Q35)
+    // An imported image boots its own loader: SeaBIOS, which reads disks.
+    if (spec.chipset == Chipset::Q35 && !image.kernel.empty())
         files.firmware = env.firmware;
     const std::string failed_boot_log = env.paths.logs_dir + "/" + spec.name + ".failed-boot.log";
     result.serial_log = files.serial_log;
@@ -199,13 +283,22 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     });
     result.start_seconds = seconds_since(started_at);
 
-    if (options.wait) {
+    const bool can_wait = !image.imported || image.cloud_init;
+    if (options.wait && !can_wait)
+        progress(fmt::format("the image '{}' has no cloud-init: not waiting for '{}' to boot; no SSH key or "
+                             "startup script is applied (see 'vmctl console {}')",
+                             image.name, spec.name, spec.name));
+    if (options.wait && can_wait) {
         progress(fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
                              accel_name(resolved.accel.accel)));
         started_at = Clock::now();
         ReadyWait ready;
         try {
-            ready = wait_for_ready(hv, spec.name, files.serial_log, options.ready_timeout);
+            const auto timeout = image.cloud_init ? std::max(options.ready_timeout, kCloudInitReadyTimeout)
+                                                  : options.ready_timeout;
+            // debian-12 prints the ready line once cloud-init is done; an
+            // imported image only cloud-init's final message.
+            ready = wait_for_ready(hv, spec.name, files.serial_log, timeout, {}, image.imported);
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::Interrupted)
                 throw Error(e.kind(), fmt::format("interrupted while '{}' booted; it was removed again, nothing of it "
@@ -225,11 +318,15 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         result.boot_seconds = seconds_since(started_at);
         result.ready_line = ready.line;
         result.ready = ready.parsed;
+        if (image.cloud_init) {
+            result.cloud_init_report = read_cloud_init_report(host::read_file_or(files.serial_log, ""));
+        }
     }
     rollback.commit();
     record_usage(hv, env, spec.name, "create");
     std::error_code ec;
     std::filesystem::remove(failed_boot_log, ec);  // an earlier try's, now answered
+    check_cloud_init_result(result);
     return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "vmctl/core/accel.h"
+#include "vmctl/core/cloud_init.h"
 #include "vmctl/core/guest_protocol.h"
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/core/network.h"
@@ -27,6 +28,7 @@ struct CreateOptions {
     std::uint64_t disk_bytes = 0;               // 0: the default
     std::string image = "tiny";
     std::string startup_script;  // contents
+    std::string cloud_init;      // contents of a whole user-data file (--cloud-init), for cloud-init images
     NetworkRequest network;      // default: the vmctl network where the host has one
     AccelRequest accel = AccelRequest::Auto;
     Chipset chipset = kDefaultChipset;
@@ -43,6 +45,9 @@ inline constexpr std::uint64_t kMaxMemoryBytes = 64ULL << 30;
 inline constexpr std::uint64_t kMinDiskBytes = 16ULL << 20;
 inline constexpr std::uint64_t kMaxDiskBytes = 2ULL << 40;
 inline constexpr std::size_t kMaxStartupScriptBytes = 32 * 1024;
+// A real OS under emulation boots in about two minutes, and a startup script
+// may install packages: cloud-init images get at least this long.
+inline constexpr std::chrono::seconds kCloudInitReadyTimeout{900};
 
 struct ResolvedSpec {
     VmSpec spec;
@@ -59,7 +64,10 @@ struct CreateResult {
     std::string disk_path;
     std::string serial_log;
     NicSpec nic;  // no network: no NIC
-    std::optional<ReadyLine> ready;  // empty with --no-wait
+    std::optional<ReadyLine> ready;  // empty with --no-wait, and for an imported image (no vmctl line)
+    bool cloud_init = false;           // set up by cloud-init: `cloud_init_report` says how it went once waited for
+    CloudInitReport cloud_init_report;
+    bool imported_image = false;  // no ready line: cloud-init's final message says it is up
     std::string ready_line;
     double define_seconds = 0;
     double start_seconds = 0;
@@ -68,6 +76,9 @@ struct CreateResult {
 
 // Creates and starts the VM and waits for the guest's ready line. On any
 // failure it removes what it made (domain, volume, log) before rethrowing.
+// An image with cloud-init gets a seed disk and is waited for until
+// cloud-init is done; when the startup script or cloud-init failed, the VM
+// stays and Error(StartupFailed) says where to look.
 CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
                        const Progress& progress);
 

@@ -3,15 +3,20 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/names.h"
+#include "vmctl/core/size.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
+#include "vmctl/host/qemu_img.h"
+#include "vmctl/host/spawn.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/rollback.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
+#include <fstream>
 
 namespace vmctl::ops {
 namespace {
@@ -24,10 +29,8 @@ std::vector<std::string> users_of(Hypervisor& hv, const std::string& image) {
     return users;
 }
 
-}  // namespace
-
-host::ImageFiles create_image(Hypervisor& hv, const Environment& env, const std::string& image,
-                              const std::string& from_vm) {
+// Refuses a name an image has, or a built-in image will have once built.
+void check_new_image_name(const Environment& env, const std::string& image) {
     validate_name("image", image);  // image names follow the same rule as VM names
     for (const auto& existing : host::list_images(env.paths.image_dirs))
         if (existing.name == image)
@@ -37,6 +40,146 @@ host::ImageFiles create_image(Hypervisor& hv, const Environment& env, const std:
     if (std::find(recipes.begin(), recipes.end(), image) != recipes.end())
         throw Error(ErrorKind::AlreadyExists, fmt::format("'{}' is the name of a built-in image", image),
                     "choose another name");
+}
+
+// What qemu-img makes of a file a user wants to import: a qcow2 or raw image
+// standing alone, else Error(InvalidArgument) naming the problem.
+host::DiskLayer read_import_format(const std::string& file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec))
+        throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a file", file),
+                    "give the path of a cloud image, e.g. debian-12-genericcloud-amd64.qcow2");
+    std::string output;
+    if (host::run_qemu_img(fmt::format("info --output=json {}", host::shell_quote(file)), output) != 0)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' is not a disk image qemu-img can read: {}", file,
+                                output.substr(0, output.find('\n'))),
+                    "check that the download finished and the file is a qcow2 or raw image");
+    const auto layers = host::parse_backing_chain(output);
+    const host::DiskLayer info = layers.empty() ? host::DiskLayer{} : layers.front();
+    if (info.format != "qcow2" && info.format != "raw")
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' is a {} image; vmctl imports qcow2 and raw", file, info.format),
+                    fmt::format("convert it first: qemu-img convert -O qcow2 {} image.qcow2", file));
+    if (!info.backing.empty())
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' is an overlay on another file ({})", file, info.backing),
+                    fmt::format("make it whole first: qemu-img convert -O qcow2 {} image.qcow2", file));
+    return info;
+}
+
+void require_boot_sector(const std::string& file) {
+    // qemu-img calls any file raw: a disk a PC firmware boots starts with a
+    // boot sector (an MBR, or GPT's protective MBR) ending in 55 AA.
+    std::ifstream in(file, std::ios::binary);
+    std::array<char, 512> sector{};
+    in.read(sector.data(), sector.size());
+    if (in.gcount() != 512 || static_cast<unsigned char>(sector[510]) != 0x55 ||
+        static_cast<unsigned char>(sector[511]) != 0xAA)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' is not a bootable disk image: it has no boot sector (qemu-img reads any file "
+                                "as raw)",
+                                file),
+                    "give a cloud image (.qcow2, or .raw/.img with a partition table)");
+}
+
+void inspect_import(const std::string& file) {
+    const host::DiskLayer info = read_import_format(file);
+    if (info.format == "raw")
+        require_boot_sector(file);
+    if (info.virtual_bytes < kMinDiskBytes || info.virtual_bytes > kMaxDiskBytes)
+        throw Error(ErrorKind::InvalidArgument,
+                    fmt::format("'{}' is a disk of {}; an image must be between {} and {}", file,
+                                format_size(info.virtual_bytes), format_size(kMinDiskBytes),
+                                format_size(kMaxDiskBytes)),
+                    "check that it is the whole image");
+    if (info.format == "qcow2") {
+        std::string output;
+        // 3: only leaked clusters, harmless space; 2: corrupt; 1: not checkable
+        if (const int status = host::run_qemu_img(fmt::format("check -q {}", host::shell_quote(file)), output);
+            status != 0 && status != 3)
+            throw Error(ErrorKind::InvalidArgument,
+                        fmt::format("'{}' is damaged or truncated (qemu-img check: {})", file,
+                                    output.substr(0, output.find('\n'))),
+                        "download it again and compare its checksum");
+    }
+}
+
+}  // namespace
+
+host::ImageFiles import_image(Hypervisor& hv, const Environment& env, const std::string& image,
+                              const std::string& file, bool cloud_init) {
+    check_new_image_name(env, image);
+    inspect_import(file);
+    host::make_dirs(env.paths.golden_dir);
+    hv.ensure_pool(host::kImagePoolName, env.paths.golden_dir);
+    const std::string disk = env.paths.golden_dir + "/" + image + ".qcow2";
+    std::error_code ec;
+    if (hv.volume_by_path(disk) || std::filesystem::exists(disk, ec))
+        throw Error(ErrorKind::AlreadyExists, fmt::format("a disk named '{}' is left in the image pool", disk),
+                    fmt::format("if no image uses it, remove it with 'virsh vol-delete --pool {} {}.qcow2'",
+                                host::kImagePoolName, image));
+    Rollback rollback;
+    const std::string part = disk + ".part";
+    rollback.add("remove the copy", [disk, part] {
+        std::error_code ignored;
+        std::filesystem::remove(part, ignored);
+        std::filesystem::remove(disk, ignored);
+    });
+    std::string output;
+    if (host::run_qemu_img(
+            fmt::format("convert -q -O qcow2 {} {}", host::shell_quote(file), host::shell_quote(part)), output) != 0)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not copy '{}': {}", file, output),
+                    "check that the disk has room for it");
+    // Read-only on the host too: VMs are overlays on it.
+    std::filesystem::permissions(part,
+                                 std::filesystem::perms::owner_read | std::filesystem::perms::group_read |
+                                     std::filesystem::perms::others_read,
+                                 ec);
+    std::filesystem::rename(part, disk, ec);
+    if (ec)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not move the copy to {}: {}", disk, ec.message()),
+                    "check that the disk is not full");
+    hv.ensure_pool(host::kImagePoolName, env.paths.golden_dir);  // a refresh: the new volume is known
+
+    host::ImageFiles imported;
+    imported.name = image;
+    imported.dir = env.paths.image_dirs.front() + "/" + image;
+    imported.imported = true;
+    imported.cloud_init = cloud_init;
+    imported.base_image = image;
+    imported.base_disk = disk;
+    imported.source_file = std::filesystem::absolute(file).string();
+    imported.created_at = now_iso8601();
+    rollback.add("remove the image's record", [&env, dir = imported.dir] {
+        std::error_code ignored;
+        if (std::filesystem::exists(dir, ignored))
+            host::remove_image_dir(dir, env.paths.image_dirs);
+    });
+    host::write_imported_descriptor(env.paths.image_dirs.front(), imported);
+    rollback.commit();
+    return imported;
+}
+
+int build_image(const std::string& image, const Progress& progress) {
+    const auto recipes = host::recipe_images();
+    if (std::find(recipes.begin(), recipes.end(), image) == recipes.end())
+        throw Error(ErrorKind::ImageMissing, fmt::format("there is no recipe for an image '{}'", image),
+                    fmt::format("the built-in images are: {}; golden images come from 'vmctl image create', "
+                                "cloud images from 'vmctl image import'",
+                                fmt::join(recipes, ", ")));
+    const std::string script = host::build_command(image);
+    progress(fmt::format("building '{}' with {}", image, script));
+    const int status = host::run_program({script}, host::Stdio::Inherit);
+    if (status != 0)
+        throw Error(ErrorKind::OperationFailed, fmt::format("building the image '{}' failed (exit {})", image, status),
+                    "its own messages are above; run it again once fixed (what was done is cached)");
+    return 0;
+}
+
+host::ImageFiles create_image(Hypervisor& hv, const Environment& env, const std::string& image,
+                              const std::string& from_vm) {
+    check_new_image_name(env, image);
 
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(from_vm));
     if (hv.domain_state(from_vm) != DomainState::ShutOff)
@@ -132,9 +275,10 @@ UseElsewhere use_on(const std::vector<std::pair<std::string, Hypervisor*>>& host
 
 void delete_image(Hypervisor& hv, const Environment& env, const std::string& image, const UseElsewhere& elsewhere) {
     const host::ImageFiles files = host::find_image(image, env.paths.image_dirs);
-    if (!files.golden)
+    if (!files.golden && !files.imported)
         throw Error(ErrorKind::InvalidState, fmt::format("'{}' is a built-in image made from a recipe", image),
-                    fmt::format("it is rebuilt by {}; only golden images are deleted", host::build_command(image)));
+                    fmt::format("it is rebuilt by {}; only golden and imported images are deleted",
+                                host::build_command(image)));
     auto users = users_of(hv, image);
     if (const auto there = elsewhere.image_users.find(image); there != elsewhere.image_users.end())
         users.insert(users.end(), there->second.begin(), there->second.end());
@@ -151,6 +295,8 @@ void delete_image(Hypervisor& hv, const Environment& env, const std::string& ima
     host::require_inside(files.base_disk, {env.paths.golden_dir});
     if (hv.volume_by_path(files.base_disk))
         hv.delete_volume(files.base_disk);
+    std::error_code ec;
+    std::filesystem::remove(files.base_disk, ec);  // a pool not refreshed since the import does not list it
     host::remove_image_dir(files.dir, env.paths.image_dirs);
 }
 

@@ -17,6 +17,20 @@ namespace vmctl::ops {
 host::ImageFiles create_image(Hypervisor& hv, const Environment& env, const std::string& image,
                               const std::string& from_vm);
 
+// Imports the cloud image in `file` (qcow2 or raw, e.g. a distribution's
+// generic cloud image) as image `image`: checked with qemu-img (format, size,
+// damage), copied read-only into the 'vmctl-images' pool. VMs made from it
+// boot through the firmware, and, when `cloud_init`, get a seed disk and are
+// waited for until cloud-init is done. A file that is not a disk image, is
+// damaged or truncated, or of another format is refused with nothing left.
+host::ImageFiles import_image(Hypervisor& hv, const Environment& env, const std::string& image,
+                              const std::string& file, bool cloud_init);
+
+// Runs the recipe of built-in image `image` (images/IMAGE/build.sh), its
+// output on the terminal; returns 0, or throws Error(ImageMissing) for an
+// unknown recipe and Error(OperationFailed) when the build fails.
+int build_image(const std::string& image, const Progress& progress);
+
 struct ImageUse {
     host::ImageFiles image;
     std::uint64_t disk_bytes = 0;  // space the golden disk takes (0 for recipe images)
@@ -42,7 +56,7 @@ UseElsewhere use_on(const std::vector<std::pair<std::string, Hypervisor*>>& host
 // already read the running definition passes it as `live_xml`.
 std::set<std::string> defined_disks(Hypervisor& hv, const std::string& name, const std::string& live_xml = "");
 
-// Deletes a golden image; refuses (naming them) while VMs use it here or
+// Deletes a golden or imported image; refuses (naming them) while VMs use it here or
 // elsewhere, and while a host that may use it does not answer.
 void delete_image(Hypervisor& hv, const Environment& env, const std::string& image,
                   const UseElsewhere& elsewhere = {});

@@ -1,5 +1,6 @@
 #include "vmctl/ops/wait.h"
 
+#include "vmctl/core/cloud_init.h"
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
 #include "vmctl/host/serial_log.h"
@@ -13,13 +14,16 @@
 namespace vmctl::ops {
 
 ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
-                         std::chrono::seconds timeout, const std::string& not_boot_id) {
+                         std::chrono::seconds timeout, const std::string& not_boot_id,
+                         bool cloud_init_done_counts) {
     if (serial_log.empty())
         throw Error(ErrorKind::Unsupported,
                     fmt::format("VM '{}' has no serial console log, so vmctl cannot see it boot", name),
                     "create VMs with 'vmctl create', or use --no-wait");
     bool stopped = false;
     const auto is_new_ready = [&](const std::string& text) {
+        if (cloud_init_done_counts && is_cloud_init_finished(text))
+            return true;
         const auto ready = parse_ready_line(text);
         return ready && (not_boot_id.empty() || ready->boot_id != not_boot_id);
     };

@@ -18,9 +18,12 @@ struct ReadyWait {
 // after `timeout`, or Error(InvalidState) at once if the VM stops meanwhile,
 // each with the command that shows the console log.
 // A ready line whose boot id is `not_boot_id` (an earlier boot, still in the
-// log after a reboot) does not count.
+// log after a reboot) does not count. With `cloud_init_done_counts`,
+// cloud-init's final message counts too (an imported image prints no vmctl
+// line); only for a fresh log, since that message carries no boot id.
 ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
-                         std::chrono::seconds timeout, const std::string& not_boot_id = {});
+                         std::chrono::seconds timeout, const std::string& not_boot_id = {},
+                         bool cloud_init_done_counts = false);
 
 // The boot id of the last ready line in the log, or "".
 std::string last_boot_id(const std::string& serial_log);

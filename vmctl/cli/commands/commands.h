@@ -54,6 +54,8 @@ int protect(Context& context, const Args& args);
 int unprotect(Context& context, const Args& args);
 int image(Context& context, const Args& args);  // the group; its verbs follow
 int image_create(Context& context, const Args& args);
+int image_import(Context& context, const Args& args);
+int image_build(Context& context, const Args& args);
 int image_list(Context& context, const Args& args);
 int image_delete(Context& context, const Args& args);
 int disk(Context& context, const Args& args);  // the group; its verbs follow

@@ -93,6 +93,8 @@ int create(Context& context, const Args& args) {
         "disk-size", po::value<std::string>(), "size of the VM's disk, e.g. 2G (default 1G)")(
         "image", po::value<std::string>()->default_value("tiny"), "guest image to boot")(
         "startup-script", po::value<std::string>(), "shell script the guest runs after it boots")(
+        "cloud-init", po::value<std::string>(),
+        "a whole cloud-init user-data file (#cloud-config), for images with cloud-init (debian-12)")(
         "network", po::value<std::string>(),
         "libvirt network for the VM's NIC (default: vmctl, where the host has it); none: no NIC")(
         "accel", po::value<std::string>()->default_value("auto"),
@@ -103,11 +105,12 @@ int create(Context& context, const Args& args) {
         "count", po::value<int>(), "cattle: make NAME-1..NAME-N, labelled group=NAME kind=cattle, booted in parallel")(
         "protect", "a pet: label kind=pet, and 'vmctl delete' refuses it until 'vmctl unprotect'")(
         "no-wait", "return once the VM is started, without waiting for it to be ready")(
-        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line");
+        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line (at least 900 for an image with cloud-init)");
     cli.examples("  vmctl create hello\n"
                  "  vmctl create web --machine-type e2-small --label tier=frontend\n"
                  "  vmctl create db --cpus 2 --memory 512M --disk-size 4G --startup-script ./setup.sh --protect\n"
-                 "  vmctl create web --count 3 --image web-golden\n");
+                 "  vmctl create web --count 3 --image web-golden\n"
+                 "  vmctl create web --image debian-12 --startup-script ./web.sh\n");
     if (!cli.parse(args, context.out()))
         return 0;
 
@@ -136,6 +139,8 @@ int create(Context& context, const Args& args) {
     options.image = cli.get<std::string>("image");
     if (auto script = cli.get_optional<std::string>("startup-script"))
         options.startup_script = read_startup_script(*script);
+    if (auto file = cli.get_optional<std::string>("cloud-init"))
+        options.cloud_init = host::read_named_file(*file, "cloud-init user-data file");
     options.network = parse_network_request(cli.get_optional<std::string>("network").value_or(""));
     options.accel = parse_accel_request(cli.get<std::string>("accel"));
     options.chipset = parse_chipset(cli.get<std::string>("chipset"));
@@ -160,11 +165,17 @@ int create(Context& context, const Args& args) {
         result = ops::create_vm(context.hypervisor(), context.env(), options, context.progress());
     }
     auto& out = context.out();
-    if (result.ready) {
+    if (result.ready || result.cloud_init) {
         out << result.ready_line << '\n';
         out << fmt::format("VM '{}' is running under {}: define {:.2f} s, start {:.2f} s, boot to ready {:.2f} s\n",
                            result.name, accel_name(result.accel.accel), result.define_seconds, result.start_seconds,
                            result.boot_seconds);
+        if (result.cloud_init)
+            out << fmt::format("cloud-init finished{}{}\n",
+                               result.cloud_init_report.status.empty()
+                                   ? ""
+                                   : fmt::format(" ({})", result.cloud_init_report.status),
+                               result.cloud_init_report.startup_exit ? "; the startup script succeeded" : "");
         print_address(context, result);
     } else {
         out << fmt::format("VM '{}' is starting under {} (define {:.2f} s, start {:.2f} s); "
