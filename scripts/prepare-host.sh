@@ -17,6 +17,9 @@ PACKAGES=(
   qemu-system-x86 qemu-utils
   # the tiny guest image recipe
   busybox-static cpio xz-utils gzip
+  # the debian-12 image recipe (mmdebstrap), and the cloud-init seed disk
+  # each of its VMs gets (a FAT filesystem: mkfs.vfat, mcopy)
+  mmdebstrap e2fsprogs dosfstools mtools
   # the VM network (libvirt runs dnsmasq and sets NAT rules with iptables)
   # and `vmctl ssh`
   dnsmasq-base iptables openssh-client curl

@@ -33,6 +33,8 @@ cmake --build build -j"$(nproc)" | { grep -Ev '^\[|^(Consolidate|Scanning)' || t
 say "building the guest images (the vmctl kernel takes about 9 minutes of 2 cores when not cached)"
 images/tiny/build.sh
 images/tiny-debian-kernel/build.sh
+say "building the debian-12 image (about 10 minutes when not cached)"
+images/debian-12/build.sh
 
 say "the browser the page tests run in (Debian's chromium, headless)"
 ensure_packages chromium
