@@ -1,6 +1,7 @@
 #include "vmctl/core/deployment.h"
 
 #include "vmctl/core/chipset.h"
+#include "vmctl/core/cloud_init.h"
 #include "vmctl/core/error.h"
 #include "vmctl/core/machine_type.h"
 #include "vmctl/core/network.h"
@@ -56,11 +57,11 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
     if (group)
         file.require_map(props, "a group's properties",
                          {"count", "machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript",
-                          "network", "chipset"});
+                          "cloudInit", "network", "chipset"});
     else
         file.require_map(props, "an instance's properties",
-                         {"machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript", "protect",
-                          "network", "chipset"});
+                         {"machineType", "cpus", "memory", "diskSize", "image", "labels", "startupScript", "cloudInit",
+                          "protect", "network", "chipset"});
     if (const auto node = props["machineType"]) {
         vm.machine_type = file.text(node, "machineType");
         try {
@@ -81,6 +82,14 @@ WantedVm read_properties(const YamlFile& file, const YAML::Node& props, bool gro
         vm.image = file.text(node, "image");
     if (const auto node = props["startupScript"])
         vm.startup_script = file.text(node, "startupScript");
+    if (const auto node = props["cloudInit"]) {
+        vm.cloud_init = file.text(node, "cloudInit");
+        try {
+            check_user_data(vm.cloud_init, "cloudInit");
+        } catch (const Error& e) {
+            file.fail_with(node, e);
+        }
+    }
     if (const auto node = props["network"]) {
         vm.network = file.text(node, "network");
         try {

@@ -23,6 +23,9 @@ struct WantedVm {
     std::uint64_t disk_bytes = 0;
     std::string image = "tiny";
     std::string startup_script;  // contents
+    // cloud-init user-data for images with cloud-init, used when the VM is
+    // made; like a cloud's, it is not read back, so changing it replaces nothing.
+    std::string cloud_init;
     std::string network;         // "vmctl", "none", or "" for the default (the vmctl network)
     std::string chipset;         // "q35", "pc", or "" for the default (q35)
     bool protect = false;

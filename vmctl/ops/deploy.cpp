@@ -31,6 +31,7 @@ CreateOptions create_options(const WantedVm& want, std::chrono::seconds timeout)
     options.disk_bytes = want.disk_bytes;
     options.image = want.image;
     options.startup_script = want.startup_script;
+    options.cloud_init = want.cloud_init;
     options.network = parse_network_request(want.network);
     if (!want.chipset.empty())
         options.chipset = parse_chipset(want.chipset);
@@ -105,13 +106,14 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
         std::string name;
         std::string log;
         std::chrono::steady_clock::time_point at;
+        CreateResult made;
     };
     std::vector<Started> started;
     for (const PlanStep* step : steps) {
         const auto outcome = attempt(step->name, [&] {
-            create_vm(hv, env, create_options(*step->wanted, timeout), [](std::string_view) {});
+            auto made = create_vm(hv, env, create_options(*step->wanted, timeout), [](std::string_view) {});
             started.push_back({step->name, parse_domain_xml(hv.domain_xml(step->name)).serial_log,
-                               std::chrono::steady_clock::now()});
+                               std::chrono::steady_clock::now(), std::move(made)});
             progress(fmt::format("started {}", step->name));
             return std::string("created");
         }, report);
@@ -124,7 +126,9 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
     std::vector<std::future<ReadyWait>> waits;
     for (const auto& vm : started)
         waits.push_back(std::async(std::launch::async, [&hv, vm, timeout] {
-            return wait_for_ready(hv, vm.name, vm.log, timeout);
+            // A real OS with cloud-init boots in minutes under emulation.
+            const auto wait = vm.made.cloud_init ? std::max(timeout, kCloudInitReadyTimeout) : timeout;
+            return wait_for_ready(hv, vm.name, vm.log, wait, {}, vm.made.imported_image);
         }));
     for (std::size_t i = 0; i < waits.size(); ++i) {
         auto outcome = std::find_if(report.outcomes.begin(), report.outcomes.end(),
