@@ -128,6 +128,30 @@ TEST(DeploymentFile, SmallMistakesAreRefused) {
     EXPECT_NO_THROW(parse_deployment("deployment: empty\nresources: []\n", "f.yaml"));
 }
 
+// cloudInit is a whole user-data file, checked like --cloud-init's.
+TEST(DeploymentFile, CloudInitIsUserDataWithItsPlaceWhenItIsNot) {
+    const auto deployment = parse_deployment("deployment: s\n"
+                                             "resources:\n"
+                                             "- name: site\n"
+                                             "  type: vmctl.v1.instance\n"
+                                             "  properties:\n"
+                                             "    image: debian-12\n"
+                                             "    cloudInit: |\n"
+                                             "      #cloud-config\n"
+                                             "      packages: [nginx-light]\n",
+                                             "f.yaml");
+    ASSERT_EQ(deployment.vms.size(), 1u);
+    EXPECT_EQ(deployment.vms[0].cloud_init, "#cloud-config\npackages: [nginx-light]\n");
+    const std::string error = error_in("deployment: s\n"
+                                       "resources:\n"
+                                       "- name: site\n"
+                                       "  type: vmctl.v1.instance\n"
+                                       "  properties: {image: debian-12, cloudInit: 'packages: [nginx]'}\n",
+                                       "f.yaml");
+    EXPECT_NE(error.find("f.yaml:5:"), std::string::npos) << error;
+    EXPECT_NE(error.find("#cloud-config"), std::string::npos) << error;
+}
+
 // yaml-cpp keeps the first of two equal keys; a second 'memory:' the student
 // added to change the size would be silently ignored.
 TEST(DeploymentFile, ARepeatedKeyIsRefusedWhereItIsRepeated) {

@@ -17,7 +17,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
@@ -206,7 +208,12 @@ int open_regular(const char* path) {
 
 }  // namespace
 
-std::string read_named_file(const std::string& path, std::string_view what) {
+namespace {
+
+// Streams the named file to `sink`, read as the user behind sudo when there
+// is one (see read_named_file).
+void stream_named_file(const std::string& path, std::string_view what,
+                       const std::function<void(std::string_view)>& sink) {
     const auto fail = [&](int error, const std::string& as) -> Error {
         if (error == ENOENT)
             return Error(ErrorKind::NotFound, fmt::format("the {} '{}' does not exist", what, path),
@@ -221,8 +228,19 @@ std::string read_named_file(const std::string& path, std::string_view what) {
         const int fd = open_regular(path.c_str());
         if (fd < 0)
             throw fail(errno, "");
+        char buffer[65536];
+        for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) != 0;) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                const int error = errno;
+                ::close(fd);
+                throw fail(error, "");
+            }
+            sink(std::string_view(buffer, static_cast<std::size_t>(n)));
+        }
         ::close(fd);
-        return read_file_or(path, "");
+        return;
     }
     // A child takes the user's identity, opens the file and streams it back.
     const std::vector<gid_t> groups = groups_of(*invoker);
@@ -247,21 +265,57 @@ std::string read_named_file(const std::string& path, std::string_view what) {
         ::_exit(0);
     }
     ::close(fds[1]);
-    std::string text;
-    char buffer[8192];
+    char buffer[65536];
+    std::exception_ptr failed;
     for (ssize_t n; pid > 0 && (n = ::read(fds[0], buffer, sizeof buffer)) != 0;) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             break;
-        text.append(buffer, static_cast<std::size_t>(n));
+        try {
+            sink(std::string_view(buffer, static_cast<std::size_t>(n)));
+        } catch (...) {
+            failed = std::current_exception();
+            break;  // closing the pipe ends the child
+        }
     }
     ::close(fds[0]);
     int status = 0;
-    if (pid < 0 || ::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw fail(pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : EIO,
+    const bool reaped = pid > 0 && ::waitpid(pid, &status, 0) == pid;
+    if (failed)
+        std::rethrow_exception(failed);
+    if (!reaped || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw fail(reaped && WIFEXITED(status) ? WEXITSTATUS(status) : EIO,
                    fmt::format(" as {} (vmctl runs under sudo and reads named files as you)", invoker->name));
+}
+
+}  // namespace
+
+std::string read_named_file(const std::string& path, std::string_view what) {
+    std::string text;
+    stream_named_file(path, what, [&text](std::string_view chunk) { text.append(chunk); });
     return text;
+}
+
+void copy_named_file(const std::string& path, std::string_view what, const std::string& destination) {
+    const int out = ::open(destination.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (out < 0)
+        throw Error(ErrorKind::OperationFailed,
+                    fmt::format("could not create {}: {}", destination, std::strerror(errno)),
+                    "check that the disk is not full");
+    try {
+        stream_named_file(path, what, [&](std::string_view chunk) {
+            if (!write_all(out, chunk))
+                throw Error(ErrorKind::OperationFailed,
+                            fmt::format("could not write {}: {}", destination, std::strerror(errno)),
+                            "check that the disk has room for it");
+        });
+    } catch (...) {
+        ::close(out);
+        ::unlink(destination.c_str());
+        throw;
+    }
+    ::close(out);
 }
 
 void write_named_file(const std::string& path, const std::string& text, std::string_view what) {

@@ -24,6 +24,11 @@ std::string trim(std::string_view text);
 // Error(InvalidArgument) with the reason.
 std::string read_named_file(const std::string& path, std::string_view what);
 
+// The same, copied to `destination` (a new file, mode 0600) instead of read
+// into memory: for large files such as a cloud image. On failure nothing is
+// left at `destination`.
+void copy_named_file(const std::string& path, std::string_view what, const std::string& destination);
+
 // Who runs vmctl: the user behind `sudo` (SUDO_UID naming another user while
 // running as root), else the effective user. `name` is the login name (the
 // uid in digits when the user database does not know it).

@@ -289,8 +289,12 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
                              "startup script is applied (see 'vmctl console {}')",
                              image.name, spec.name, spec.name));
     if (options.wait && can_wait) {
-        progress(fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
-                             accel_name(resolved.accel.accel)));
+        progress(image.cloud_init
+                     ? fmt::format("waiting for '{}' to boot and for cloud-init to finish (a whole OS under {}: a "
+                                   "minute or more; 'vmctl logs {} -f' shows it)...",
+                                   spec.name, accel_name(resolved.accel.accel), spec.name)
+                     : fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
+                                   accel_name(resolved.accel.accel)));
         started_at = Clock::now();
         ReadyWait ready;
         try {

@@ -44,13 +44,14 @@ void check_new_image_name(const Environment& env, const std::string& image) {
 
 // What qemu-img makes of a file a user wants to import: a qcow2 or raw image
 // standing alone, else Error(InvalidArgument) naming the problem.
-host::DiskLayer read_import_format(const std::string& file) {
+// `path` is read; `file` is the name the user gave, for messages.
+host::DiskLayer read_import_format(const std::string& path, const std::string& file) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
+    if (!std::filesystem::is_regular_file(path, ec))
         throw Error(ErrorKind::InvalidArgument, fmt::format("'{}' is not a file", file),
                     "give the path of a cloud image, e.g. debian-12-genericcloud-amd64.qcow2");
     std::string output;
-    if (host::run_qemu_img(fmt::format("info --output=json {}", host::shell_quote(file)), output) != 0)
+    if (host::run_qemu_img(fmt::format("info --output=json {}", host::shell_quote(path)), output) != 0)
         throw Error(ErrorKind::InvalidArgument,
                     fmt::format("'{}' is not a disk image qemu-img can read: {}", file,
                                 output.substr(0, output.find('\n'))),
@@ -68,10 +69,10 @@ host::DiskLayer read_import_format(const std::string& file) {
     return info;
 }
 
-void require_boot_sector(const std::string& file) {
+void require_boot_sector(const std::string& path, const std::string& file) {
     // qemu-img calls any file raw: a disk a PC firmware boots starts with a
     // boot sector (an MBR, or GPT's protective MBR) ending in 55 AA.
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(path, std::ios::binary);
     std::array<char, 512> sector{};
     in.read(sector.data(), sector.size());
     if (in.gcount() != 512 || static_cast<unsigned char>(sector[510]) != 0x55 ||
@@ -83,10 +84,10 @@ void require_boot_sector(const std::string& file) {
                     "give a cloud image (.qcow2, or .raw/.img with a partition table)");
 }
 
-void inspect_import(const std::string& file) {
-    const host::DiskLayer info = read_import_format(file);
+void inspect_import(const std::string& path, const std::string& file) {
+    const host::DiskLayer info = read_import_format(path, file);
     if (info.format == "raw")
-        require_boot_sector(file);
+        require_boot_sector(path, file);
     if (info.virtual_bytes < kMinDiskBytes || info.virtual_bytes > kMaxDiskBytes)
         throw Error(ErrorKind::InvalidArgument,
                     fmt::format("'{}' is a disk of {}; an image must be between {} and {}", file,
@@ -96,7 +97,7 @@ void inspect_import(const std::string& file) {
     if (info.format == "qcow2") {
         std::string output;
         // 3: only leaked clusters, harmless space; 2: corrupt; 1: not checkable
-        if (const int status = host::run_qemu_img(fmt::format("check -q {}", host::shell_quote(file)), output);
+        if (const int status = host::run_qemu_img(fmt::format("check -q {}", host::shell_quote(path)), output);
             status != 0 && status != 3)
             throw Error(ErrorKind::InvalidArgument,
                         fmt::format("'{}' is damaged or truncated (qemu-img check: {})", file,
@@ -110,7 +111,6 @@ void inspect_import(const std::string& file) {
 host::ImageFiles import_image(Hypervisor& hv, const Environment& env, const std::string& image,
                               const std::string& file, bool cloud_init) {
     check_new_image_name(env, image);
-    inspect_import(file);
     host::make_dirs(env.paths.golden_dir);
     hv.ensure_pool(host::kImagePoolName, env.paths.golden_dir);
     const std::string disk = env.paths.golden_dir + "/" + image + ".qcow2";
@@ -121,15 +121,26 @@ host::ImageFiles import_image(Hypervisor& hv, const Environment& env, const std:
                                 host::kImagePoolName, image));
     Rollback rollback;
     const std::string part = disk + ".part";
-    rollback.add("remove the copy", [disk, part] {
+    const std::string fetched = disk + ".import";
+    rollback.add("remove the copies", [disk, part, fetched] {
         std::error_code ignored;
         std::filesystem::remove(part, ignored);
+        std::filesystem::remove(fetched, ignored);
         std::filesystem::remove(disk, ignored);
     });
+    // Under sudo, root reads only what the student could: the file is first
+    // copied as the student (a classmate's VM disk or root's files are refused
+    // there), and only that copy is inspected and imported.
+    std::string source = file;
+    if (host::invoking_user().via_sudo) {
+        host::copy_named_file(file, "image file", fetched);
+        source = fetched;
+    }
+    inspect_import(source, file);
     std::string output;
     if (host::run_qemu_img(
-            fmt::format("convert -q -O qcow2 {} {}", host::shell_quote(file), host::shell_quote(part)), output) != 0)
-        throw Error(ErrorKind::OperationFailed, fmt::format("could not copy '{}': {}", file, output),
+            fmt::format("convert -q -O qcow2 {} {}", host::shell_quote(source), host::shell_quote(part)), output) != 0)
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not copy '{}': {}", file, host::first_line(output)),
                     "check that the disk has room for it");
     // Read-only on the host too: VMs are overlays on it.
     std::filesystem::permissions(part,
@@ -140,6 +151,7 @@ host::ImageFiles import_image(Hypervisor& hv, const Environment& env, const std:
     if (ec)
         throw Error(ErrorKind::OperationFailed, fmt::format("could not move the copy to {}: {}", disk, ec.message()),
                     "check that the disk is not full");
+    std::filesystem::remove(fetched, ec);
     hv.ensure_pool(host::kImagePoolName, env.paths.golden_dir);  // a refresh: the new volume is known
 
     host::ImageFiles imported;
@@ -223,9 +235,13 @@ std::vector<ImageUse> list_images(Hypervisor& hv, const Environment& env) {
     const auto domains = hv.list_domains();
     for (const auto& image : host::list_images(env.paths.image_dirs)) {
         ImageUse use{image, 0, {}};
-        if (image.golden)
+        if (!image.base_disk.empty()) {  // golden, imported, and debian-12's root disk
+            std::error_code ec;
             if (auto volume = hv.volume_by_path(image.base_disk))
                 use.disk_bytes = volume->allocation_bytes;
+            else if (const auto bytes = std::filesystem::file_size(image.base_disk, ec); !ec)
+                use.disk_bytes = bytes;
+        }
         for (const auto& vm : domains)
             if (vm.metadata.image == image.name)
                 use.used_by.push_back(vm.name);
