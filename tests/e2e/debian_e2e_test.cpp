@@ -9,7 +9,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <regex>
 
 namespace vmctl::e2e {
 namespace {
@@ -32,13 +31,6 @@ protected:
 private:
     std::vector<std::string> m_files;
 };
-
-std::string printed_address(const std::string& out) {
-    std::smatch match;
-    if (std::regex_search(out, match, std::regex("address: ([0-9.]+) on network 'vmctl'")))
-        return match[1];
-    return "";
-}
 
 TEST_F(DebianE2E, AStartupScriptServesAPageThatSshExecAndASnapshotSee) {
     const std::string name = vm_name("deb");

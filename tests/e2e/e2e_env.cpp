@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -206,6 +207,13 @@ bool wait_for_exec(const std::string& name, const std::vector<std::string>& comm
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     return false;
+}
+
+std::string printed_address(const std::string& create_output) {
+    std::smatch match;
+    if (std::regex_search(create_output, match, std::regex("address: ([0-9.]+) on network 'vmctl'")))
+        return match[1];
+    return "";
 }
 
 }  // namespace vmctl::e2e

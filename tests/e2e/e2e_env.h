@@ -29,6 +29,10 @@ RunResult shell(const std::string& command);
 // Single-quotes a word for /bin/sh.
 std::string quote(const std::string& word);
 
+// The address `vmctl create` printed ("address: 10.215.0.57 on network
+// 'vmctl'; ..."), or "" when it printed none.
+std::string printed_address(const std::string& create_output);
+
 // kPrefix + suffix: a VM name the cleanup will find.
 std::string vm_name(const std::string& suffix);
 

@@ -14,14 +14,6 @@ namespace {
 
 class NetworkE2E : public E2ETest {};
 
-// The address create printed: "address: 10.215.0.57 on network 'vmctl'; ...".
-std::string printed_address(const std::string& out) {
-    std::smatch match;
-    if (std::regex_search(out, match, std::regex("address: ([0-9.]+) on network 'vmctl'")))
-        return match[1];
-    return "";
-}
-
 TEST_F(NetworkE2E, AVmGetsAnAddressServesItsPageAndAnswersSsh) {
     const std::string name = vm_name("net");
     const RunResult created = vmctl({"create", name});

@@ -164,30 +164,32 @@ std::vector<ImageFiles> list_images(const std::vector<std::string>& image_dirs) 
     return images;
 }
 
-void write_golden_descriptor(const std::string& images_dir, const ImageFiles& image) {
-    const std::string dir = images_dir + "/" + image.name;
+namespace {
+
+// An image's descriptor, `images_dir`/NAME/FILE: a few key=value lines.
+void write_descriptor(const std::string& images_dir, const std::string& name, const char* file,
+                      const std::string& text) {
+    const std::string dir = images_dir + "/" + name;
     make_dirs(dir);
-    std::ofstream out(dir + "/" + kGoldenFile);
-    out << "base_image=" << image.base_image << "\n"
-        << "disk=" << image.base_disk << "\n"
-        << "from_vm=" << image.from_vm << "\n"
-        << "created=" << image.created_at << "\n";
+    std::ofstream out(dir + "/" + file);
+    out << text;
     if (!out)
-        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, kGoldenFile),
+        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, file),
                     "check that the disk is not full");
 }
 
+}  // namespace
+
+void write_golden_descriptor(const std::string& images_dir, const ImageFiles& image) {
+    write_descriptor(images_dir, image.name, kGoldenFile,
+                     fmt::format("base_image={}\ndisk={}\nfrom_vm={}\ncreated={}\n", image.base_image,
+                                 image.base_disk, image.from_vm, image.created_at));
+}
+
 void write_imported_descriptor(const std::string& images_dir, const ImageFiles& image) {
-    const std::string dir = images_dir + "/" + image.name;
-    make_dirs(dir);
-    std::ofstream out(dir + "/" + kImportedFile);
-    out << "disk=" << image.base_disk << "\n"
-        << "source=" << image.source_file << "\n"
-        << "imported=" << image.created_at << "\n"
-        << "cloud_init=" << (image.cloud_init ? 1 : 0) << "\n";
-    if (!out)
-        throw Error(ErrorKind::OperationFailed, fmt::format("could not write {}/{}", dir, kImportedFile),
-                    "check that the disk is not full");
+    write_descriptor(images_dir, image.name, kImportedFile,
+                     fmt::format("disk={}\nsource={}\nimported={}\ncloud_init={}\n", image.base_disk,
+                                 image.source_file, image.created_at, image.cloud_init ? 1 : 0));
 }
 
 void remove_image_dir(const std::string& dir, const std::vector<std::string>& image_dirs) {
