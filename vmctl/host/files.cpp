@@ -397,4 +397,14 @@ FileLock::~FileLock() {
         ::close(m_fd);
 }
 
+void require_instructor(std::string_view what, std::string_view otherwise) {
+    const InvokingUser user = invoking_user();
+    if (!user.via_sudo || user.uid == 0 || in_group(user, kInstructorsGroup))
+        return;
+    throw Error(ErrorKind::Unsupported,
+                fmt::format("{} is for instructors, and {} is not in the group {}", what, user.name, kInstructorsGroup),
+                fmt::format("an instructor adds them with 'sudo adduser {} {}'; {}", user.name, kInstructorsGroup,
+                            otherwise));
+}
+
 }  // namespace vmctl::host

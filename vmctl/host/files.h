@@ -44,6 +44,15 @@ InvokingUser invoking_user();
 // or a supplementary one); false when the group does not exist.
 bool in_group(const InvokingUser& user, const std::string& group);
 
+// The group of instructors: under sudo, what is for them alone (the class's
+// progress, building the shared images) asks for membership.
+inline constexpr const char* kInstructorsGroup = "vmctl-instructors";
+
+// Under sudo, throws Error(Unsupported) unless the user behind it is root or
+// in kInstructorsGroup: "`what` is for instructors", with how an instructor
+// adds them and `otherwise`, what a student can do instead.
+void require_instructor(std::string_view what, std::string_view otherwise);
+
 // The first and the last line of a text, trimmed: what a script or a command
 // said first, and what it said last (usually why it failed).
 std::string first_line(std::string_view text);

@@ -180,6 +180,10 @@ int build_image(const std::string& image, const Progress& progress) {
                     fmt::format("the built-in images are: {}; golden images come from 'vmctl image create', "
                                 "cloud images from 'vmctl image import'",
                                 fmt::join(recipes, ", ")));
+    // Root builds the class's shared images; a student with sudo for the labs
+    // would spend minutes of everyone's CPU.
+    host::require_instructor(fmt::format("building the shared image '{}'", image),
+                             "ask your instructor, or build your own without sudo when the recipe allows it (tiny)");
     const std::string script = host::build_command(image);
     progress(fmt::format("building '{}' with {}", image, script));
     const int status = host::run_program({script}, host::Stdio::Inherit);
