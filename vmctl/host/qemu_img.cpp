@@ -1,6 +1,7 @@
 #include "vmctl/host/qemu_img.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/host/shell.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,12 +12,6 @@
 #include <sys/wait.h>
 
 namespace vmctl::host {
-std::string shell_quote(const std::string& word) {
-    std::string quoted = "'";
-    for (char c : word)
-        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return quoted + "'";
-}
 
 std::vector<DiskLayer> parse_backing_chain(const std::string& json) {
     const auto doc = nlohmann::json::parse(json, nullptr, false);

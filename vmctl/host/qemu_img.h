@@ -34,7 +34,4 @@ std::vector<DiskLayer> backing_chain(const std::string& path);
 // Throws Error(OperationFailed) when qemu-img cannot be started.
 int run_qemu_img(const std::string& arguments, std::string& output);
 
-// `word` in single quotes for /bin/sh.
-std::string shell_quote(const std::string& word);
-
 }  // namespace vmctl::host

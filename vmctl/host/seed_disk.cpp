@@ -2,7 +2,6 @@
 
 #include "vmctl/core/error.h"
 #include "vmctl/host/files.h"
-#include "vmctl/host/qemu_img.h"
 #include "vmctl/host/shell.h"
 
 #include <fmt/format.h>

@@ -129,4 +129,11 @@ std::string path_with_own_binary() {
     return own_binary_dir() + ":" + (path != nullptr && *path != '\0' ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
+std::string shell_quote(const std::string& word) {
+    std::string quoted = "'";
+    for (char c : word)
+        quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return quoted + "'";
+}
+
 }  // namespace vmctl::host

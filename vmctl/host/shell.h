@@ -33,6 +33,9 @@ struct ShellResult {
 // Error(OperationFailed) only when the shell cannot be started.
 ShellResult run_shell(const std::string& script, const ShellOptions& options);
 
+// `word` in single quotes for /bin/sh, for a script that names a path.
+std::string shell_quote(const std::string& word);
+
 // The directory holding the running vmctl binary, so that lab solutions and
 // demos that say `vmctl` run this same build.
 std::string own_binary_dir();

@@ -7,6 +7,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/paths.h"
 #include "vmctl/host/qemu_img.h"
+#include "vmctl/host/shell.h"
 #include "vmctl/host/spawn.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/rollback.h"
