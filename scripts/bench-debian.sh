@@ -4,7 +4,8 @@
 #     debian-12 --startup-script` against the same image made by hand with
 #     virsh (an overlay on the same root disk, a seed disk made with mkfs.vfat
 #     and mcopy holding the same kind of user-data, the same kernel, initrd
-#     and arguments, the same board and network), what `virt-install --import
+#     and arguments, the same board, network and sizes: 256 MiB that may grow
+#     to 512, 1 vCPU of 2, as vmctl's default), what `virt-install --import
 #     --cloud-init`) does. Both from the command to port 22 answering. Target:
 #     vmctl at most 1.0 times the virsh way. ROUNDS rounds (default 2), the
 #     order alternating (virsh first in odd rounds), so neither side always
@@ -76,8 +77,8 @@ virsh_once() {
 cat > "$work/hand.xml" <<EOF
 <domain type='qemu'>
   <name>$hand</name>
-  <memory unit='MiB'>256</memory>
-  <vcpu>1</vcpu>
+  <memory unit='MiB'>512</memory><currentMemory unit='MiB'>256</currentMemory>
+  <vcpu current='1'>2</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type>
     <kernel>$image/vmlinuz</kernel><initrd>$image/initrd.img</initrd>
     <cmdline>console=ttyS0 $(cat "$image/cmdline")</cmdline></os>

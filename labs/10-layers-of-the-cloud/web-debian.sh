@@ -1,6 +1,6 @@
 #!/bin/sh
 # web-debian.sh: the same app on a rented server with a real OS (Debian 12).
-# cloud-init runs it once, at the first boot; every line it prints reaches the
+# cloud-init runs it at every boot; every line it prints reaches the
 # VM's serial console as "startup: ...".
 echo "installing on $(hostname): $(. /etc/os-release; echo "$PRETTY_NAME"), kernel $(uname -r)"
 # The runtime. On a server with the internet you would install one with the

@@ -124,6 +124,15 @@ std::vector<std::string> remove_test_vms_on_lab_hosts() {
 
 }  // namespace
 
+void remove_test_images() {
+    const auto images = nlohmann::json::parse(vmctl({"image", "list", "--json"}).out, nullptr, false);
+    if (!images.is_array())
+        return;
+    for (const auto& image : images)
+        if (image.value("name", "").rfind(kPrefix, 0) == 0)
+            vmctl({"image", "delete", image["name"]});
+}
+
 void remove_test_vms() {
     std::vector<std::string> left = remove_test_vms_on_lab_hosts();
     const RunResult list = shell("virsh -q list --all --name");

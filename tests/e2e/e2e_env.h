@@ -40,6 +40,9 @@ std::string vm_name(const std::string& suffix);
 // program is built with), with its volumes and logs.
 void remove_test_vms();
 
+// Removes every image named with kPrefix (golden images of test VMs'
+// linked clones, images a test imported) that no VM uses any more.
+void remove_test_images();
 // Fails the test loudly (never skips) when the e2e environment is missing.
 void require_environment();
 
@@ -69,7 +72,10 @@ Beat last_heartbeat(const std::string& name);
 class E2ETest : public ::testing::Test {
 protected:
     void SetUp() override { require_environment(); }
-    void TearDown() override { remove_test_vms(); }
+    void TearDown() override {
+        remove_test_vms();
+        remove_test_images();
+    }
 };
 
 }  // namespace vmctl::e2e

@@ -176,6 +176,33 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
     EXPECT_EQ(vmctl({"--host", "host-a", "delete", name, "--force"}).exit_code, 0);
 }
 
+// A real OS moves too: the debian-12 VM's overlay and its cloud-init seed
+// disk, while it keeps answering on its address.
+TEST_F(MigrateE2E, ADebianVmMovesWhileItKeepsAnswering) {
+    const std::string name = vm_name("migdeb");
+    Leftovers leftovers{name, ""};
+    const RunResult created = vmctl({"--host", "host-a", "create", name, "--image", "debian-12"});
+    ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
+    const std::string ip = ip_on("host-a", name);
+    ASSERT_NE(ip, "") << created.out;
+
+    const RunResult moved = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b", "--json"});
+    ASSERT_EQ(moved.exit_code, 0) << moved.err;
+    const auto report = nlohmann::json::parse(moved.out);
+    EXPECT_TRUE(report["kept_running"].get<bool>()) << moved.out;
+    EXPECT_GT(report["heartbeat_after"].get<long>(), report["heartbeat_before"].get<long>());
+    expect_network_kept(report, ip);
+    EXPECT_FALSE(has_vm("host-a", name));
+    EXPECT_EQ(state_on("host-b", name), "running");
+    // On its new host: the guest agent, SSH with the user's key, both disks.
+    EXPECT_EQ(vmctl({"--host", "host-b", "exec", name, "--", "cloud-init", "status"}).out, "status: done\n");
+    const RunResult ssh = vmctl({"--host", "host-b", "ssh", name, "--", "cat", "/etc/hostname"});
+    EXPECT_EQ(ssh.out, name + "\n") << ssh.err;
+    const auto info = nlohmann::json::parse(vmctl({"--host", "host-b", "info", name, "--json"}).out);
+    EXPECT_EQ(info["disks"].size(), 2u) << info.dump();
+    EXPECT_EQ(vmctl({"--host", "host-b", "delete", name, "--force"}).exit_code, 0);
+}
+
 TEST_F(MigrateE2E, SnapshotsSurviveTheMove) {
     const std::string name = vm_name("migsnap");
     // Without a NIC: what moves here is the snapshot metadata (see issue 11's

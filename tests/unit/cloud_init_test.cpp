@@ -32,7 +32,7 @@ TEST(CloudInitSeed, MetaDataNamesTheVmAndCarriesTheKeys) {
     EXPECT_EQ(meta["public-keys"][1].as<std::string>(), "ssh-ed25519 BBBB two");
 }
 
-TEST(CloudInitSeed, TheStartupScriptIsWrittenAsItIsAndRunOnce) {
+TEST(CloudInitSeed, TheStartupScriptIsWrittenAsItIsAndRunAtEveryBoot) {
     const std::string script = "#!/bin/sh\necho 'hello: \"world\"' > /tmp/x\nexit 3\n";
     const auto seed = build_cloud_init_seed({"web", "id", "", script, ""});
     ASSERT_EQ(seed.user_data.rfind("#cloud-config\n", 0), 0U) << seed.user_data;
@@ -41,7 +41,9 @@ TEST(CloudInitSeed, TheStartupScriptIsWrittenAsItIsAndRunOnce) {
     EXPECT_EQ(user["write_files"][0]["path"].as<std::string>(), "/var/lib/vmctl/startup-script");
     EXPECT_EQ(user["write_files"][0]["content"].as<std::string>(), script);
     EXPECT_NE(user["write_files"][1]["content"].as<std::string>().find("startup-script exit="), std::string::npos);
-    EXPECT_EQ(user["runcmd"][0].as<std::string>(), "/var/lib/vmctl/run-startup");
+    EXPECT_EQ(user["write_files"][1]["path"].as<std::string>(), "/var/lib/cloud/scripts/per-boot/vmctl-startup");
+    EXPECT_EQ(user["write_files"][1]["permissions"].as<std::string>(), "0755");
+    EXPECT_FALSE(user["runcmd"]) << "runcmd runs once per instance";
     EXPECT_NE(user["final_message"].as<std::string>().find("vmctl-guest: cloud-init finished"), std::string::npos);
 }
 

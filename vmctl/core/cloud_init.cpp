@@ -11,6 +11,8 @@
 namespace vmctl {
 namespace {
 
+constexpr const char* kRunStartupPath = "/var/lib/cloud/scripts/per-boot/vmctl-startup";
+
 // Runs the startup script once cloud-init's own modules are done, as the tiny
 // image's /etc/vmctl/run-startup does: each output line as "startup: ..." on
 // the serial console, then its exit code, which is also this script's (so
@@ -69,10 +71,10 @@ CloudInitSeed build_cloud_init_seed(const CloudInitRequest& request) {
         };
         user << YAML::Key << "write_files" << YAML::Value << YAML::BeginSeq;
         file("/var/lib/vmctl/startup-script", request.startup_script);
-        file("/var/lib/vmctl/run-startup", kRunStartup);
+        // cloud-init's scripts-per-boot runs it at every boot, as the tiny
+        // image runs its startup script (and a cloud's startup-script runs).
+        file(kRunStartupPath, kRunStartup);
         user << YAML::EndSeq;
-        user << YAML::Key << "runcmd" << YAML::Value << YAML::BeginSeq << "/var/lib/vmctl/run-startup"
-             << YAML::EndSeq;
     }
     user << YAML::EndMap;
     seed.user_data = "#cloud-config\n" + emit(user);

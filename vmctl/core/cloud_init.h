@@ -17,13 +17,14 @@ struct CloudInitRequest {
     std::string vm_name;      // the hostname
     std::string instance_id;  // new for every VM made, so a clone's cloud-init runs again
     std::string ssh_keys;     // authorized_keys lines: for the image's default user and root
-    std::string startup_script;  // run once, at first boot, its output on the serial console
+    std::string startup_script;  // run at every boot, its output on the serial console
     std::string user_data;       // --cloud-init FILE: passed through as it is, instead of the above
 };
 
 // meta-data (instance-id, local-hostname, public-keys) and user-data: the
 // user's own file when given, else a #cloud-config that writes the startup
-// script to /var/lib/vmctl/startup-script and runs it from `runcmd`, printing
+// script to /var/lib/vmctl/startup-script and runs it at every boot (from
+// cloud-init's /var/lib/cloud/scripts/per-boot, in its final stage), printing
 // "startup: <line>" and "vmctl-guest: startup-script exit=<code>" on the
 // serial console as the tiny image does.
 CloudInitSeed build_cloud_init_seed(const CloudInitRequest& request);

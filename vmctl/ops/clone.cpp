@@ -81,8 +81,12 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
         throw Error(ErrorKind::InvalidState,
                     fmt::format("VM '{}' is running; a running VM's disk changes while it is copied", options.source),
                     fmt::format("stop it first with 'vmctl stop {}', then clone it", options.source));
-    const auto disk = std::find_if(source.disks.begin(), source.disks.end(),
-                                   [](const DiskFacts& d) { return d.device == "disk" && !d.path.empty(); });
+    const auto disk = std::find_if(source.disks.begin(), source.disks.end(), [](const DiskFacts& d) {
+        return d.device == "disk" && !d.path.empty() && !is_seed_disk(d);
+    });
+    // Set up by cloud-init: the clone gets a seed of its own, so that its
+    // cloud-init runs again (its hostname, new SSH host keys, the startup script).
+    const bool cloud_init = std::any_of(source.disks.begin(), source.disks.end(), is_seed_disk);
     if (disk == source.disks.end())
         throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' has no disk to clone", options.source), {});
 
@@ -135,15 +139,26 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
                       env.paths.logs_dir + "/" + options.target + ".serial.log",
                       source.firmware,
                       agent_socket_path(env, options.target)};
+    if (cloud_init)
+        files.seed = make_seed_disk(hv, env, {options.target, source.startup_script, {}}, rollback);
     hv.define_domain(build_domain_xml(spec, files));
     rollback.add("remove the clone's definition", [&hv, name = options.target] { hv.undefine_domain(name); });
     if (options.start) {
         hv.start_domain(options.target);
         rollback.add("stop the clone", [&hv, name = options.target] { hv.destroy_domain(name); });
-        result.ready = wait_for_ready(hv, options.target, files.serial_log, options.ready_timeout);
+        const auto timeout =
+            cloud_init ? std::max(options.ready_timeout, kCloudInitReadyTimeout) : options.ready_timeout;
+        // An imported image prints no vmctl ready line: cloud-init's final message says it is up.
+        const auto images = host::list_images(env.paths.image_dirs);
+        const bool imported = std::any_of(images.begin(), images.end(), [&](const host::ImageFiles& image) {
+            return image.imported && image.name == source.metadata.image;
+        });
+        result.ready = wait_for_ready(hv, options.target, files.serial_log, timeout, {}, cloud_init && imported);
     }
     rollback.commit();
     record_usage(hv, env, options.target, "create");
+    if (cloud_init && result.ready)
+        check_cloud_init_result(options.target, read_cloud_init_report(host::read_file_or(files.serial_log, "")));
     return result;
 }
 

@@ -95,13 +95,10 @@ void check_cloud_init_options(const host::ImageFiles& image, const CreateOptions
                     "leave out --startup-script, or import an image that has cloud-init");
 }
 
-// The VM is up: when what cloud-init was to set up failed, say so, and where
-// to look. The VM stays (a student fixes the script with it at hand).
-void check_cloud_init_result(const CreateResult& result) {
-    if (!result.cloud_init)
-        return;
-    const CloudInitReport& report = result.cloud_init_report;
-    const std::string& name = result.name;
+}  // namespace
+
+// The VM stays: a student fixes the script with it at hand.
+void check_cloud_init_result(const std::string& name, const CloudInitReport& report) {
     if (report.startup_exit && *report.startup_exit != 0)
         throw Error(ErrorKind::StartupFailed,
                     fmt::format("VM '{}' is up, but its startup script failed (exit {}); the VM stays for you to "
@@ -116,21 +113,21 @@ void check_cloud_init_result(const CreateResult& result) {
                     fmt::format("see 'vmctl exec {0} -- cloud-init status --long' and 'vmctl logs {0}'", name));
 }
 
-// The VM's NoCloud seed disk, in the pool beside its disk.
-std::string make_seed_disk(Hypervisor& hv, const Environment& env, const VmSpec& spec,
-                           const CreateOptions& options, Rollback& rollback) {
-    const std::string path = env.paths.pool_dir + "/" + spec.name + "-seed.qcow2";
+std::string make_seed_disk(Hypervisor& hv, const Environment& env, const SeedDiskRequest& seed,
+                           Rollback& rollback) {
+    const std::string volume = seed.vm_name + "-seed.qcow2";
+    const std::string path = env.paths.pool_dir + "/" + volume;
     std::error_code ec;
     if (std::filesystem::exists(path, ec))
         throw Error(ErrorKind::AlreadyExists, fmt::format("a seed disk '{}' is left with no VM using it", path),
-                    fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}-seed.qcow2'",
-                                host::kPoolName, spec.name));
+                    fmt::format("if you do not need it, remove it with 'virsh vol-delete --pool {} {}'",
+                                host::kPoolName, volume));
     CloudInitRequest request;
-    request.vm_name = spec.name;
-    request.instance_id = fmt::format("{}-{}", spec.name, std::time(nullptr));
+    request.vm_name = seed.vm_name;
+    request.instance_id = fmt::format("{}-{}", seed.vm_name, std::time(nullptr));
     request.ssh_keys = host::ssh_key(env.paths).public_key;
-    request.startup_script = options.startup_script;
-    request.user_data = options.cloud_init;
+    request.startup_script = seed.startup_script;
+    request.user_data = seed.user_data;
     host::write_seed_disk(build_cloud_init_seed(request), path);
     rollback.add("remove the seed disk", [&hv, path] {
         if (hv.volume_by_path(path))
@@ -142,7 +139,10 @@ std::string make_seed_disk(Hypervisor& hv, const Environment& env, const VmSpec&
     return path;
 }
 
-}  // namespace
+bool is_seed_disk(const DiskFacts& disk) {
+    constexpr std::string_view suffix = "-seed.qcow2";
+    return disk.path.size() > suffix.size() && disk.path.ends_with(suffix);
+}
 
 std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
@@ -255,7 +255,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     files.kernel_args = image.kernel_args;
     files.disk = volume.path;
     if (image.cloud_init)
-        files.seed = make_seed_disk(hv, env, spec, options, rollback);
+        files.seed = make_seed_disk(hv, env, {spec.name, options.startup_script, options.cloud_init}, rollback);
     files.serial_log = env.paths.logs_dir + "/" + spec.name + ".serial.log";
     files.agent_socket = agent_socket_path(env, spec.name);
     // The fast firmware goes with the fast board; --chipset pc keeps the
@@ -330,7 +330,8 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     record_usage(hv, env, spec.name, "create");
     std::error_code ec;
     std::filesystem::remove(failed_boot_log, ec);  // an earlier try's, now answered
-    check_cloud_init_result(result);
+    if (result.cloud_init)
+        check_cloud_init_result(result.name, result.cloud_init_report);
     return result;
 }
 

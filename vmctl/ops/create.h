@@ -2,6 +2,7 @@
 
 #include "vmctl/core/accel.h"
 #include "vmctl/core/cloud_init.h"
+#include "vmctl/core/domain_xml.h"
 #include "vmctl/core/guest_protocol.h"
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/core/network.h"
@@ -81,6 +82,28 @@ struct CreateResult {
 // stays and Error(StartupFailed) says where to look.
 CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptions& options,
                        const Progress& progress);
+
+class Rollback;
+
+// What a VM's NoCloud seed disk says (see core/cloud_init.h).
+struct SeedDiskRequest {
+    std::string vm_name;         // its hostname; the seed is NAME-seed.qcow2 in the pool
+    std::string startup_script;  // contents, run once per instance
+    std::string user_data;       // a whole user-data file instead of the above
+};
+
+// Writes the seed disk with a new instance id (so cloud-init sets the VM up
+// again, as for a clone) and the user's SSH key; `rollback` removes it.
+// Error(AlreadyExists) when a seed of that name is left in the pool.
+std::string make_seed_disk(Hypervisor& hv, const Environment& env, const SeedDiskRequest& seed,
+                           Rollback& rollback);
+
+// True for a disk make_seed_disk made ("NAME-seed.qcow2").
+bool is_seed_disk(const DiskFacts& disk);
+
+// Throws Error(StartupFailed), saying where to look, when the startup script
+// or cloud-init of VM `name` failed; the VM stays.
+void check_cloud_init_result(const std::string& name, const CloudInitReport& report);
 
 // The current time as ISO 8601 UTC ("2026-11-27T21:05:00Z").
 std::string now_iso8601();
