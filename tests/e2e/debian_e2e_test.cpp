@@ -68,6 +68,10 @@ TEST_F(DebianE2E, AStartupScriptServesAPageThatSshExecAndASnapshotSee) {
     // cloud-init grew the root filesystem to the VM's disk (2 GiB image).
     EXPECT_EQ(vmctl({"exec", name, "--", "test", "-s", "/var/lib/vmctl/startup-script"}).exit_code, 0);
 
+    // The bill and the hygiene check see it like any VM (it has no owner label).
+    EXPECT_NE(vmctl({"cost"}).out.find(name), std::string::npos);
+    EXPECT_NE(vmctl({"hygiene"}).out.find("vmctl label " + name + " owner="), std::string::npos);
+
     // A snapshot brings back a file deleted after it.
     ASSERT_EQ(vmctl({"snapshot", "create", name, "before"}).exit_code, 0);
     ASSERT_EQ(vmctl({"exec", name, "--", "rm", "/srv/www/index.html"}).exit_code, 0);

@@ -9,6 +9,7 @@
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/host/images.h"
 #include "vmctl/ops/create.h"
+#include "vmctl/ops/delete.h"
 #include "vmctl/ops/image.h"
 
 #include <gtest/gtest.h>
@@ -198,6 +199,23 @@ TEST_F(RealImageTest, AnImportedImageIsAReadOnlyCopyThatListsAndDeletes) {
     EXPECT_EQ(perms & std::filesystem::perms::owner_write, std::filesystem::perms::none);
     EXPECT_EQ(failure_kind([&] { ops::import_image(hv, env, "mycloud", file("cloud.raw"), false); }),
               ErrorKind::AlreadyExists);
+
+    // A VM of it, frozen as a golden image for a class: that image boots the
+    // same way, by its own loader, with no vmctl ready line to wait for.
+    // (libvirt finds the imported disk in its pool; the fake is told)
+    hv.volumes[image.base_disk] = {"mycloud.qcow2", image.base_disk, 32ULL << 20, 0};
+    ops::CreateOptions base;
+    base.name = "base";
+    base.image = "mycloud";
+    ops::create_vm(hv, env, base, [](std::string_view) {});
+    hv.destroy_domain("base");
+    ops::create_image(hv, env, "mycloud-class", "base");
+    const auto golden = host::find_image("mycloud-class", env.paths.image_dirs);
+    EXPECT_TRUE(golden.golden);
+    EXPECT_TRUE(golden.imported) << "no vmctl ready line: create must not wait for one";
+    EXPECT_TRUE(golden.kernel.empty());
+    ops::delete_vm(hv, env, "base", true);
+    ops::delete_image(hv, env, "mycloud-class");
 
     ops::CreateOptions options;
     options.name = "web";

@@ -54,30 +54,6 @@ std::optional<ImageFiles> read_recipe_image(const std::string& name, const std::
     return files;
 }
 
-std::optional<ImageFiles> read_golden_image(const std::string& name, const std::string& dir,
-                                            const std::vector<std::string>& image_dirs) {
-    const std::string text = read_file_or(dir + "/" + kGoldenFile, "");
-    if (text.empty())
-        return std::nullopt;
-    const std::string base = manifest_value(text, "base_image");
-    std::optional<ImageFiles> boot;
-    for (const auto& images : image_dirs)
-        if ((boot = read_recipe_image(base, images + "/" + base)))
-            break;
-    if (!boot)
-        throw Error(ErrorKind::ImageMissing,
-                    fmt::format("golden image '{}' boots the '{}' image, which is not built", name, base),
-                    fmt::format("build it with: {}", build_command(base)));
-    ImageFiles files = *boot;  // its kernel, and cloud-init if the recipe image has it
-    files.name = name;
-    files.dir = dir;
-    files.golden = true;
-    files.base_disk = manifest_value(text, "disk");
-    files.from_vm = manifest_value(text, "from_vm");
-    files.created_at = manifest_value(text, "created");
-    return files;
-}
-
 std::optional<ImageFiles> read_imported_image(const std::string& name, const std::string& dir) {
     const std::string text = read_file_or(dir + "/" + kImportedFile, "");
     const std::string disk = manifest_value(text, "disk");
@@ -92,6 +68,31 @@ std::optional<ImageFiles> read_imported_image(const std::string& name, const std
     files.cloud_init = manifest_value(text, "cloud_init") != "0";
     files.source_file = manifest_value(text, "source");
     files.created_at = manifest_value(text, "imported");
+    return files;
+}
+
+std::optional<ImageFiles> read_golden_image(const std::string& name, const std::string& dir,
+                                            const std::vector<std::string>& image_dirs) {
+    const std::string text = read_file_or(dir + "/" + kGoldenFile, "");
+    if (text.empty())
+        return std::nullopt;
+    const std::string base = manifest_value(text, "base_image");
+    std::optional<ImageFiles> boot;  // the image the VM was made from: built-in or imported
+    for (const auto& images : image_dirs)
+        if ((boot = read_recipe_image(base, images + "/" + base)) ||
+            (boot = read_imported_image(base, images + "/" + base)))
+            break;
+    if (!boot)
+        throw Error(ErrorKind::ImageMissing,
+                    fmt::format("golden image '{}' boots the '{}' image, which is not built", name, base),
+                    fmt::format("build it with: {}", build_command(base)));
+    ImageFiles files = *boot;  // its kernel (or its own boot loader: imported), and cloud-init if it has it
+    files.name = name;
+    files.dir = dir;
+    files.golden = true;
+    files.base_disk = manifest_value(text, "disk");
+    files.from_vm = manifest_value(text, "from_vm");
+    files.created_at = manifest_value(text, "created");
     return files;
 }
 
