@@ -181,10 +181,20 @@ TEST_F(MigrateE2E, ThereAndBackWhileTheHeartbeatContinues) {
 TEST_F(MigrateE2E, ADebianVmMovesWhileItKeepsAnswering) {
     const std::string name = vm_name("migdeb");
     Leftovers leftovers{name, ""};
-    const RunResult created = vmctl({"--host", "host-a", "create", name, "--image", "debian-12"});
+    // A web server whose page names the VM as the tiny image's does, so that
+    // the move is watched over TCP as well as by ping.
+    const std::string script = "/tmp/" + name + ".sh";
+    shell("printf 'mkdir -p /srv && echo \"vm=$(hostname) boot=$(cat /proc/sys/kernel/random/boot_id)\" > "
+          "/srv/index.html\\ncd /srv && nohup python3 -m http.server 80 >/dev/null 2>&1 &\\n' > " + script);
+    const RunResult created =
+        vmctl({"--host", "host-a", "create", name, "--image", "debian-12", "--startup-script", script});
+    shell("rm -f " + script);
     ASSERT_EQ(created.exit_code, 0) << created.out << created.err;
     const std::string ip = ip_on("host-a", name);
     ASSERT_NE(ip, "") << created.out;
+    for (int i = 0; i < 60 && page_of(ip).empty(); ++i)  // python takes a moment to listen under TCG
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    ASSERT_NE(page_of(ip), "") << "the startup script's web server never answered";
 
     const RunResult moved = vmctl({"--host", "host-a", "migrate", name, "--to", "host-b", "--json"});
     ASSERT_EQ(moved.exit_code, 0) << moved.err;
