@@ -68,6 +68,9 @@ TEST_F(DebianE2E, AStartupScriptServesAPageThatSshExecAndASnapshotSee) {
     // cloud-init grew the root filesystem to the VM's disk (2 GiB image).
     EXPECT_EQ(vmctl({"exec", name, "--", "test", "-s", "/var/lib/vmctl/startup-script"}).exit_code, 0);
 
+    // The serial console is a root shell, as on tiny (root has no password).
+    EXPECT_NE(console_run(name, "echo console-$((6*7))").find("console-42"), std::string::npos);
+
     // The bill and the hygiene check see it like any VM (it has no owner label).
     EXPECT_NE(vmctl({"cost"}).out.find(name), std::string::npos);
     EXPECT_NE(vmctl({"hygiene"}).out.find("vmctl label " + name + " owner="), std::string::npos);
