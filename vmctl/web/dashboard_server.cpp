@@ -162,7 +162,7 @@ void DashboardServer::serve(int fd) {
         res.set(http::field::content_type, type);
         res.set(http::field::cache_control, "no-store");
         res.set("X-Content-Type-Options", "nosniff");
-        res.set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+        res.set("Content-Security-Policy", "default-src 'self'; img-src data:; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
         res.keep_alive(false);
         res.body() = std::move(body);
         res.prepare_payload();
