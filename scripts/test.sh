@@ -37,7 +37,7 @@ say "building the debian-12 image (about 10 minutes when not cached)"
 images/debian-12/build.sh
 
 say "the browser the page tests run in (Debian's chromium, headless)"
-ensure_packages chromium
+ensure_packages chromium chromium-driver python3-selenium
 
 say "running every test tier"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600
