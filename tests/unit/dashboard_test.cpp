@@ -170,6 +170,21 @@ TEST(DashboardHub, AStreamGetsEachHostOnceThenWaits) {
     EXPECT_EQ(hub.state_json(), R"({"hosts":[{"name":"host-a"},{"name":"local","x":1}]})");
 }
 
+TEST(DashboardHub, AHostRemovedIsSentAsGoneAndLeavesTheState) {
+    web::DashboardHub hub;
+    hub.publish("local", R"({"name":"local"})");
+    hub.publish("host-a", R"({"name":"host-a"})");
+    web::DashboardHub::Seen seen;
+    EXPECT_EQ(hub.wait_for_changes(seen, 10ms).size(), 2u);
+    hub.remove("host-a");
+    const auto changes = hub.wait_for_changes(seen, 10ms);
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(changes[0], R"({"gone":true,"name":"host-a"})");
+    EXPECT_EQ(hub.state_json(), R"({"hosts":[{"name":"local"}]})");
+    hub.publish("host-a", R"({"name":"host-a"})");  // up again
+    EXPECT_EQ(hub.state_json(), R"({"hosts":[{"name":"host-a"},{"name":"local"}]})");
+}
+
 // A plain HTTP/1.1 client on loopback: sends `request`, reads until the
 // server closes or `until` appears.
 std::string http_exchange(unsigned short port, const std::string& request, const std::string& until = "") {

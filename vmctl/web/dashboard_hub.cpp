@@ -1,11 +1,22 @@
 #include "vmctl/web/dashboard_hub.h"
 
+#include <nlohmann/json.hpp>
+
 namespace vmctl::web {
 
 void DashboardHub::publish(const std::string& host, const std::string& json) {
     {
         const std::lock_guard lock(m_mutex);
-        m_hosts[host] = Entry{json, ++m_version};
+        m_hosts[host] = Entry{json, ++m_version, false};
+    }
+    m_changed.notify_all();
+}
+
+void DashboardHub::remove(const std::string& host) {
+    {
+        const std::lock_guard lock(m_mutex);
+        // Kept as a tombstone with a new version, so every stream tells its page.
+        m_hosts[host] = Entry{nlohmann::json{{"name", host}, {"gone", true}}.dump(), ++m_version, true};
     }
     m_changed.notify_all();
 }
@@ -35,6 +46,8 @@ std::string DashboardHub::state_json() {
     std::string out = "{\"hosts\":[";
     bool first = true;
     for (const auto& [name, entry] : m_hosts) {
+        if (entry.gone)
+            continue;
         if (!first)
             out += ',';
         first = false;

@@ -22,6 +22,9 @@ public:
     // What a stream has sent: the version of each host.
     using Seen = std::map<std::string, std::uint64_t>;
 
+    // Drops a host (no longer registered); streams send {"name":...,"gone":true}.
+    void remove(const std::string& host);
+
     // The hosts whose JSON is newer than `seen` (and marks them seen), after
     // waiting up to `timeout` for one; empty on timeout or after close().
     std::vector<std::string> wait_for_changes(Seen& seen, std::chrono::milliseconds timeout);
@@ -36,6 +39,7 @@ private:
     struct Entry {
         std::string json;
         std::uint64_t version = 0;
+        bool gone = false;  // removed: json is the tombstone the streams send
     };
     std::mutex m_mutex;
     std::condition_variable m_changed;

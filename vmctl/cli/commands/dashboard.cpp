@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
-#include <list>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <thread>
 
 namespace vmctl::cli::commands {
 
@@ -39,23 +42,33 @@ int dashboard(Context& context, const Args& args) {
     web::DashboardHub hub;
     web::DashboardServer server(options, hub, std::string(web::dashboard_page()));
 
-    // This user's libvirt first, then every registered host, each on a thread of its own.
-    std::vector<std::pair<std::string, std::string>> hosts{{context.host_name(), context.uri()}};
-    for (const auto& h : ops::registered_hosts(context.env(), {context.uri()}))
-        hosts.emplace_back(h.name, h.uri);
-    std::list<ops::HostWatcher> watchers;
-    for (const auto& [name, uri] : hosts)
-        watchers.emplace_back(
+    // This user's libvirt first, then every registered host, each watched on a
+    // thread of its own; the registry is read again every few seconds, so lab
+    // hosts brought up (or down) while the page is open come and go on it.
+    const auto watch = [&context, &hub](const std::string& name, const std::string& uri) {
+        return std::make_unique<ops::HostWatcher>(
             name, uri, [&context](const std::string& u) { return context.connect(u); },
             [&hub](const std::string& host, const std::string& json) { hub.publish(host, json); },
             std::chrono::milliseconds(1500));
+    };
+    const auto registered = [&context] {
+        std::map<std::string, std::string> uris;  // name -> URI
+        for (const auto& h : ops::registered_hosts(context.env(), {context.uri()}))
+            uris[h.name] = h.uri;
+        return uris;
+    };
+    const auto local = watch(context.host_name(), context.uri());
+    std::map<std::string, std::string> known = registered();
+    std::map<std::string, std::unique_ptr<ops::HostWatcher>> watchers;
+    for (const auto& [name, uri] : known)
+        watchers[name] = watch(name, uri);
 
     const std::string shown = options.address == "0.0.0.0" ? "HOSTNAME-OR-ADDRESS" : options.address;
     std::string url = fmt::format("http://{}:{}/", shown, server.port());
     if (!options.token.empty())
         url += "?token=" + options.token;
-    context.out() << "vmctl dashboard: " << url << " (" << hosts.size() << " host"
-                  << (hosts.size() == 1 ? "" : "s") << "; Ctrl-C stops it)\n";
+    context.out() << "vmctl dashboard: " << url << " (" << known.size() + 1 << " host"
+                  << (known.empty() ? "" : "s") << "; Ctrl-C stops it)\n";
     if (cli.has("open")) {
         try {
             if (host::run_program({"xdg-open", url}, host::Stdio::Quiet) != 0)
@@ -65,8 +78,30 @@ int dashboard(Context& context, const Args& args) {
         }
     }
     context.out() << std::flush;
-    server.run();
-    return 0;
+    std::jthread serving([&server] { server.run(); });
+    for (;;) {  // until Ctrl-C or SIGTERM ends the process
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        std::map<std::string, std::string> now;
+        try {
+            now = registered();
+        } catch (const Error&) {
+            continue;  // the registry in the middle of a rewrite: next time
+        }
+        for (auto it = watchers.begin(); it != watchers.end();) {
+            const auto found = now.find(it->first);
+            if (found == now.end() || found->second != known[it->first]) {
+                const std::string name = it->first;
+                it = watchers.erase(it);  // joins its thread before the page hears it is gone
+                hub.remove(name);
+            } else {
+                ++it;
+            }
+        }
+        for (const auto& [name, uri] : now)
+            if (!watchers.count(name))
+                watchers[name] = watch(name, uri);
+        known = std::move(now);
+    }
 }
 
 }  // namespace vmctl::cli::commands
