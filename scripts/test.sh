@@ -36,8 +36,8 @@ images/tiny-debian-kernel/build.sh
 say "building the debian-12 image (about 10 minutes when not cached)"
 images/debian-12/build.sh
 
-say "the browser the page tests run in (Debian's chromium, headless), and the boot loader of a test image"
-ensure_packages chromium syslinux
+say "the browser the page tests run in (Debian's chromium, headless, driven by chromedriver and selenium), and the boot loader of a test image"
+ensure_packages chromium chromium-driver python3-selenium syslinux
 
 say "running every test tier"
 ctest --test-dir build --output-on-failure -j"$(nproc)" --timeout 600

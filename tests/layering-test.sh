@@ -19,7 +19,8 @@ check host host core
 check virt virt core
 check ops ops host core
 check teach teach ops host core
-check cli cli teach ops host core
+check web web core
+check cli cli teach web ops host core
 bad=$(grep -rlE '#include <libvirt/' . | grep -v '^\./virt/')
 if [ -n "$bad" ]; then
     echo "libvirt.h included outside vmctl/virt (the one libvirt seam):"

@@ -12,7 +12,7 @@
 namespace vmctl::cli {
 namespace {
 
-constexpr std::array<Command, 36> kCommands{{
+constexpr std::array<Command, 37> kCommands{{
     {"create", "create and start a VM, and wait until it is ready", commands::create},
     {"list", "list VMs with their state, size and labels", commands::list},
     {"info", "show one VM: state, accelerator, size, disks, QEMU process", commands::info},
@@ -29,6 +29,7 @@ constexpr std::array<Command, 36> kCommands{{
     {"resize", "change vCPUs, memory or disk size, live where possible", commands::resize},
     {"limit", "cap a VM's CPU or weigh its CPU and disk I/O (cgroups)", commands::limit},
     {"top", "a live table of what every VM uses", commands::top},
+    {"dashboard", "a live web page of every host and its VMs, for the classroom screen", commands::dashboard},
     {"snapshot", "create, list, revert and delete snapshots of a VM", commands::snapshot},
     {"clone", "copy a stopped VM, fully or as a linked clone", commands::clone},
     {"image", "make, list and delete golden images", commands::image},

@@ -25,6 +25,7 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::CheckFailed: return 14;
     case ErrorKind::NetworkUnavailable: return 15;
     case ErrorKind::StartupFailed: return 16;
+    case ErrorKind::AddressInUse: return 17;
     case ErrorKind::Interrupted: return 130;  // 128 + SIGINT, as shells report it
     }
     return 1;
@@ -48,6 +49,7 @@ const char* kind_name(ErrorKind kind) {
     case ErrorKind::CheckFailed: return "check-failed";
     case ErrorKind::NetworkUnavailable: return "network-unavailable";
     case ErrorKind::StartupFailed: return "startup-failed";
+    case ErrorKind::AddressInUse: return "address-in-use";
     case ErrorKind::Interrupted: return "interrupted";
     }
     return "internal";

@@ -26,6 +26,7 @@ enum class ErrorKind {
     NetworkUnavailable,  // the VM network is missing or down, or a VM has no address
     Interrupted,         // Ctrl-C or SIGTERM: the operation stopped and undid its work
     StartupFailed,       // the VM runs, but its startup script or cloud-init failed; it stays for a look
+    AddressInUse,        // a server's port is taken by another program (`vmctl dashboard --port`)
 };
 
 // The process exit code for each kind; documented in the README.

@@ -202,6 +202,14 @@ public:
     // The statistics of the last finished job (on a destination: the incoming migration).
     virtual std::optional<MigrationJob> completed_job(const std::string& name) = 0;
 
+    // The progress of the job the VM runs now (on a migration's source: its
+    // pass, data left, dirty rate), or nothing when it runs none. A
+    // hypervisor that cannot tell reports nothing.
+    virtual std::optional<MigrationJob> active_job(const std::string& name) {
+        (void)name;
+        return std::nullopt;
+    }
+
     // Snapshot metadata, parents first; forgetting keeps the data in the disk.
     virtual std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) = 0;
     virtual void forget_snapshot(const std::string& name, const std::string& snapshot) = 0;
@@ -211,6 +219,17 @@ public:
     // change, a reboot, a resize, a label change, a device added) or until
     // `timeout` passes; returns whether something happened.
     virtual bool wait_for_event(std::chrono::milliseconds timeout) = 0;
+
+    // Calls `on_change` whenever something happens to a domain of this host
+    // (the events wait_for_event waits for), from an event thread the adapter
+    // runs for the whole process, until this Hypervisor is destroyed. Returns
+    // false when this hypervisor sends no events (the caller then polls). A
+    // process uses either this or wait_for_event, never both: libvirt has one
+    // event loop per process.
+    virtual bool subscribe_events(std::function<void()> on_change) {
+        (void)on_change;
+        return false;
+    }
 
     // Connects in_fd/out_fd to the VM's serial console until `escape` is typed.
     virtual void attach_console(const std::string& name, int in_fd, int out_fd, char escape) = 0;

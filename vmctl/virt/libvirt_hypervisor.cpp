@@ -20,6 +20,8 @@
 #include <string_view>
 #include <thread>
 #include <cstring>
+#include <functional>
+#include <mutex>
 #include <vector>
 
 namespace vmctl::virt {
@@ -745,6 +747,11 @@ public:
         return job_stats(dom.get(), VIR_DOMAIN_JOB_STATS_COMPLETED);
     }
 
+    std::optional<MigrationJob> active_job(const std::string& name) override {
+        const DomainHandle dom = lookup(name);
+        return job_stats(dom.get(), 0);
+    }
+
     std::vector<SnapshotDefinition> snapshot_definitions(const std::string& name) override {
         std::vector<SnapshotDefinition> result;
         for (const auto& snap : all_snapshots(name, VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL)) {
@@ -801,6 +808,14 @@ public:
         return m_event_seen;
     }
 
+    bool subscribe_events(std::function<void()> on_change) override {
+        m_event_conn = open_event_connection(m_uri);  // registers the default event loop first
+        start_event_thread();
+        m_on_event = std::move(on_change);
+        register_event_callbacks();
+        return true;
+    }
+
     ~LibvirtHypervisor() override {
         for (int id : m_event_callbacks)
             virConnectDomainEventDeregisterAny(m_event_conn.get(), id);
@@ -808,6 +823,25 @@ public:
 
 private:
     static LibvirtHypervisor* self(void* opaque) { return static_cast<LibvirtHypervisor*>(opaque); }
+
+    void note_event() {
+        m_event_seen = true;
+        if (m_on_event)
+            m_on_event();
+    }
+
+    // subscribe_events' callers get their events from one thread per process
+    // that runs libvirt's default event loop for every connection.
+    static void start_event_thread() {
+        static std::once_flag started;
+        std::call_once(started, [] {
+            std::thread([] {
+                for (;;)
+                    if (virEventRunDefaultImpl() < 0)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }).detach();
+        });
+    }
 
     // Each event has its own callback signature; all of them only note that
     // something happened, and the caller looks again.
@@ -819,26 +853,26 @@ private:
             m_event_callbacks.push_back(handle);
         };
         add(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int, int, void* o) { self(o)->m_event_seen = true; }));
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int, int, void* o) { self(o)->note_event(); }));
         add(VIR_DOMAIN_EVENT_ID_REBOOT,
-            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void* o) { self(o)->m_event_seen = true; }));
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void* o) { self(o)->note_event(); }));
         add(VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                                unsigned long long, void* o) {
-                self(o)->m_event_seen = true;
+                self(o)->note_event();
             }));
         add(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int,
                                                                                 const char*, void* o) {
-                self(o)->m_event_seen = true;
+                self(o)->note_event();
             }));
         add(VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                         virTypedParameterPtr, int, void* o) {
-                self(o)->m_event_seen = true;
+                self(o)->note_event();
             }));
         add(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, const char*,
-                                                                             void* o) { self(o)->m_event_seen = true; }));
+                                                                             void* o) { self(o)->note_event(); }));
         add(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                                const char*, void* o) {
-                self(o)->m_event_seen = true;
+                self(o)->note_event();
             }));
     }
 
@@ -982,6 +1016,7 @@ private:
     ConnectHandle m_event_conn;  // opened by the first wait_for_event
     std::vector<int> m_event_callbacks;
     bool m_event_seen = false;
+    std::function<void()> m_on_event;  // subscribe_events' callback, called on the event thread
     bool m_event_timer_fired = false;
 };
 

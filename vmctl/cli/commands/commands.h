@@ -49,6 +49,7 @@ int ssh(Context& context, const Args& args);
 int resize(Context& context, const Args& args);
 int limit(Context& context, const Args& args);
 int top(Context& context, const Args& args);
+int dashboard(Context& context, const Args& args);
 int clone(Context& context, const Args& args);
 int protect(Context& context, const Args& args);
 int unprotect(Context& context, const Args& args);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# `vmctl dashboard` in a real browser (tests/dashboard_browser.py): start the
+# dashboard on a free port, open it in headless Chromium, create, stop and
+# delete a VM with vmctl, and check what the page shows after each. Needs
+# root with libvirtd and the tiny image, as the e2e tier; it removes its VM
+# and stops its dashboard whatever happens.
+# Usage: dashboard-browser-test.sh VMCTL_BINARY [SCREENSHOT]
+set -u
+vmctl=$1
+here=$(cd "$(dirname "$0")" && pwd)
+screenshot=${2:-$here/../docs/dashboard.png}
+command -v chromium >/dev/null && [ -x /usr/bin/chromedriver ] && /usr/bin/python3 -c "import selenium" 2>/dev/null ||
+  { echo "✗ chromium, chromium-driver and python3-selenium are needed (scripts/test.sh installs them)"; exit 1; }
+name=dash-browser-$$
+work=$(mktemp -d)
+dashboard_pid=
+cleanup() {
+  # Only what this test started: its dashboard by PID, its VM by name.
+  if [ -n "$dashboard_pid" ] && kill -0 "$dashboard_pid" 2>/dev/null; then kill "$dashboard_pid"; wait "$dashboard_pid" 2>/dev/null; fi
+  "$vmctl" delete "$name" --force >/dev/null 2>&1
+  # The markup-named definition dashboard_browser.py makes (and normally removes).
+  virsh -q -c qemu:///system list --all --name | grep -F "$name-<" | while IFS= read -r d; do
+    virsh -q -c qemu:///system undefine "$d" >/dev/null 2>&1; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$vmctl" dashboard --port "$port" >"$work/dashboard.log" 2>&1 &
+dashboard_pid=$!
+for _ in $(seq 50); do
+  grep -q "^vmctl dashboard: http" "$work/dashboard.log" && break
+  kill -0 "$dashboard_pid" 2>/dev/null || { echo "✗ vmctl dashboard exited:"; cat "$work/dashboard.log"; exit 1; }
+  sleep 0.1
+done
+grep -q "^vmctl dashboard: http://127.0.0.1:$port/" "$work/dashboard.log" ||
+  { echo "✗ vmctl dashboard printed no URL:"; cat "$work/dashboard.log"; exit 1; }
+echo "✓ vmctl dashboard serves http://127.0.0.1:$port/"
+/usr/bin/python3 "$here/dashboard_browser.py" "$vmctl" "http://127.0.0.1:$port/" "$name" "$screenshot"
+status=$?
+kill -0 "$dashboard_pid" 2>/dev/null && echo "✓ the dashboard still runs" || { echo "✗ the dashboard died:"; cat "$work/dashboard.log"; status=1; }
+exit $status

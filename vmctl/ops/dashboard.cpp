@@ -1,0 +1,214 @@
+#include "vmctl/ops/dashboard.h"
+
+#include "vmctl/core/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace vmctl::ops {
+
+std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains,
+                                       const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,
+                                       double seconds, const std::vector<DhcpLease>& leases) {
+    std::map<std::string, const DomainStats*> then, now;
+    for (const auto& s : before)
+        then[s.name] = &s;
+    for (const auto& s : after)
+        now[s.name] = &s;
+    std::map<std::string, std::string> ip_by_mac;
+    for (const auto& lease : leases)
+        ip_by_mac[lease.mac] = lease.ip;
+    std::vector<DashboardVm> vms;
+    for (const auto& d : domains) {
+        DashboardVm vm;
+        vm.name = d.name;
+        vm.state = d.state;
+        vm.vcpus = d.vcpus;
+        vm.memory_bytes = d.memory_bytes;
+        vm.labels = d.metadata.labels;
+        if (const auto it = ip_by_mac.find(d.metadata.mac); !d.metadata.mac.empty() && it != ip_by_mac.end())
+            vm.ip = it->second;
+        if (const auto n = now.find(d.name); n != now.end()) {
+            const DomainStats& s = *n->second;
+            vm.state = s.state;  // the newer of the two: the statistics come after the list
+            if (s.state == DomainState::Running) {
+                if (s.vcpus > 0)
+                    vm.vcpus = s.vcpus;
+                if (s.balloon_bytes > 0)
+                    vm.memory_bytes = s.balloon_bytes;
+                vm.used_bytes = s.guest_used_bytes;
+                const auto t = then.find(d.name);
+                if (t != then.end() && seconds > 0 && s.cpu_time_ns >= t->second->cpu_time_ns)
+                    vm.cpu_percent =
+                        static_cast<double>(s.cpu_time_ns - t->second->cpu_time_ns) / 1e9 / seconds * 100.0;
+            }
+        }
+        vms.push_back(std::move(vm));
+    }
+    std::sort(vms.begin(), vms.end(), [](const DashboardVm& a, const DashboardVm& b) { return a.name < b.name; });
+    return vms;
+}
+
+std::string dashboard_host_json(const DashboardHost& host) {
+    nlohmann::json vms = nlohmann::json::array();
+    unsigned running = 0, vcpus = 0;
+    std::uint64_t memory = 0, used = 0;
+    for (const auto& vm : host.vms) {
+        nlohmann::json v = {{"name", vm.name},
+                            {"state", state_name(vm.state)},
+                            {"vcpus", vm.vcpus},
+                            {"memory_bytes", vm.memory_bytes},
+                            {"used_bytes", nullptr},
+                            // One decimal: a figure that only jitters does not make a new event.
+                            {"cpu_percent", static_cast<double>(static_cast<long>(vm.cpu_percent * 10 + 0.5)) / 10},
+                            {"ip", vm.ip},
+                            {"labels", vm.labels}};
+        if (vm.used_bytes)
+            v["used_bytes"] = *vm.used_bytes;
+        v["job"] = nullptr;
+        if (const auto& j = vm.job)
+            v["job"] = {{"pass", j->iteration},
+                        {"elapsed_ms", j->elapsed_ms},
+                        {"data_total", j->data_total},
+                        {"data_processed", j->data_processed},
+                        {"data_remaining", j->data_remaining},
+                        {"bytes_per_s", j->memory_bps},
+                        {"dirty_bytes_per_s", j->dirty_pages_per_s * j->page_size}};
+        v["downtime_ms"] = nullptr;
+        if (vm.downtime_ms)
+            v["downtime_ms"] = *vm.downtime_ms;
+        if (vm.state == DomainState::Running || vm.state == DomainState::Paused) {
+            ++running;
+            vcpus += vm.vcpus;
+            memory += vm.memory_bytes;
+            used += vm.used_bytes.value_or(0);
+        }
+        vms.push_back(std::move(v));
+    }
+    const nlohmann::json out = {{"name", host.name},
+                                {"uri", host.uri},
+                                {"reachable", host.reachable},
+                                {"error", host.error},
+                                {"vms", vms},
+                                {"totals",
+                                 {{"vms", host.vms.size()},
+                                  {"running", running},
+                                  {"vcpus", vcpus},
+                                  {"memory_bytes", memory},
+                                  {"used_bytes", used}}}};
+    // Invalid UTF-8 from a definition is replaced, never a reason to stop.
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+HostWatcher::HostWatcher(std::string name, std::string uri, DashboardConnector connect, DashboardPublisher publish,
+                         std::chrono::milliseconds refresh)
+    : m_name(std::move(name)), m_uri(std::move(uri)), m_connect(std::move(connect)), m_publish(std::move(publish)),
+      m_refresh(refresh), m_thread([this](std::stop_token stop) { run(stop); }) {}
+
+HostWatcher::~HostWatcher() {
+    m_thread.request_stop();
+    m_wake.notify_all();
+}
+
+void HostWatcher::poke() {
+    {
+        const std::lock_guard lock(m_mutex);
+        m_poked = true;
+    }
+    m_wake.notify_all();
+}
+
+bool HostWatcher::wait(std::stop_token& stop, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    m_wake.wait_for(lock, stop, timeout, [this] { return m_poked; });
+    m_poked = false;
+    return !stop.stop_requested();
+}
+
+void HostWatcher::run(std::stop_token stop) {
+    std::unique_ptr<Hypervisor> hv;
+    std::vector<DomainStats> before;
+    auto sampled = std::chrono::steady_clock::now();
+    std::string last;
+    std::set<std::string> known;                      // the VMs of the previous refresh
+    std::map<std::string, std::uint64_t> downtimes;   // VMs that arrived by migration
+    const auto publish = [&](const DashboardHost& host) {
+        std::string json = dashboard_host_json(host);
+        if (json != last) {
+            last = json;
+            m_publish(m_name, last);
+        }
+    };
+    while (!stop.stop_requested()) {
+        try {
+            if (!hv) {
+                hv = m_connect(m_uri);
+                before.clear();
+                hv->subscribe_events([this] { poke(); });
+            }
+            DashboardHost host{m_name, m_uri, true, {}, {}};
+            const auto domains = hv->list_domains();
+            auto stats = hv->all_domain_stats();
+            const auto now = std::chrono::steady_clock::now();
+            std::vector<DhcpLease> leases;
+            std::set<std::string> networks;
+            for (const auto& d : domains)
+                if (!d.metadata.network.empty())
+                    networks.insert(d.metadata.network);
+            for (const auto& network : networks) {
+                try {
+                    const auto more = hv->dhcp_leases(network);
+                    leases.insert(leases.end(), more.begin(), more.end());
+                } catch (const Error&) {
+                    // A lab host's VMs take their leases on this machine's network: no address shown.
+                }
+            }
+            host.vms = dashboard_vms(domains, before, stats, std::chrono::duration<double>(now - sampled).count(),
+                                     leases);
+            bool busy = false;
+            std::set<std::string> names;
+            for (auto& vm : host.vms) {
+                names.insert(vm.name);
+                if (vm.state != DomainState::Running && vm.state != DomainState::Paused)
+                    continue;
+                try {
+                    vm.job = hv->active_job(vm.name);
+                    busy = busy || vm.job.has_value();
+                    // A VM new here since the last refresh may have come by migration:
+                    // libvirt keeps the incoming job's report, with its downtime.
+                    if (!known.empty() && !known.count(vm.name))
+                        if (const auto done = hv->completed_job(vm.name); done && done->downtime_ms)
+                            downtimes[vm.name] = *done->downtime_ms;
+                } catch (const Error&) {
+                    // Gone between the list and this call: the next refresh shows it.
+                }
+                if (const auto d = downtimes.find(vm.name); d != downtimes.end())
+                    vm.downtime_ms = d->second;
+            }
+            std::erase_if(downtimes, [&](const auto& d) { return !names.count(d.first); });
+            known = names.empty() ? std::set<std::string>{""} : names;  // non-empty once refreshed
+            before = std::move(stats);
+            sampled = now;
+            publish(host);
+            // A migration's passes go by in seconds: follow them closer.
+            if (busy) {
+                if (!wait(stop, std::min(m_refresh, std::chrono::milliseconds(500))))
+                    return;
+                continue;
+            }
+        } catch (const Error& e) {
+            hv.reset();
+            publish(DashboardHost{m_name, m_uri, false, e.line(), {}});
+            if (!wait(stop, std::chrono::seconds(3)))
+                return;
+            continue;
+        }
+        if (!wait(stop, m_refresh))
+            return;
+    }
+}
+
+}  // namespace vmctl::ops

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "vmctl/core/hypervisor.h"
+#include "vmctl/core/names.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace vmctl::ops {
+
+// One VM as `vmctl dashboard` draws it.
+struct DashboardVm {
+    std::string name;
+    DomainState state = DomainState::Other;
+    unsigned vcpus = 0;
+    std::uint64_t memory_bytes = 0;             // given: the balloon now, else its definition's
+    std::optional<std::uint64_t> used_bytes;    // what the guest reports using, when it does
+    double cpu_percent = 0;                     // of one host CPU, since the previous sample
+    std::string ip;                             // empty: not known
+    Labels labels;
+    std::optional<MigrationJob> job;            // a job in progress (a migration leaving)
+    std::optional<std::uint64_t> downtime_ms;   // how long it was paused when it arrived by migration
+};
+
+// One host's picture: its VMs, or why it cannot be reached.
+struct DashboardHost {
+    std::string name;
+    std::string uri;
+    bool reachable = false;
+    std::string error;  // unreachable: why
+    std::vector<DashboardVm> vms;
+};
+
+// The VMs of a host from what one refresh asks of it: the domain list, two
+// bulk statistics samples `seconds` apart, and the network's leases. Sorted
+// by name. Pure: tested with plain values.
+std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains,
+                                       const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,
+                                       double seconds, const std::vector<DhcpLease>& leases);
+
+// The host as the page reads it: a JSON object with its VMs and totals
+// (VMs, running, vCPUs and memory given to running VMs). Text is never
+// interpreted by the page, so names need no escaping beyond JSON's.
+std::string dashboard_host_json(const DashboardHost& host);
+
+// Connects to a host by URI (the libvirt adapter, or a fake in tests).
+using DashboardConnector = std::function<std::unique_ptr<Hypervisor>(const std::string& uri)>;
+// Receives a host's JSON each time it changes (never twice the same text).
+using DashboardPublisher = std::function<void(const std::string& host, const std::string& json)>;
+
+// Watches one host on a thread of its own, so a host that is slow or gone
+// never holds up the others: it refreshes the host's picture at once on any
+// libvirt domain event, and every `refresh` for CPU and memory figures (one
+// bulk statistics call). A host that cannot be reached is published as such
+// and tried again every few seconds. Stops and joins when destroyed.
+class HostWatcher {
+public:
+    HostWatcher(std::string name, std::string uri, DashboardConnector connect, DashboardPublisher publish,
+                std::chrono::milliseconds refresh);
+    ~HostWatcher();
+    HostWatcher(const HostWatcher&) = delete;
+    HostWatcher& operator=(const HostWatcher&) = delete;
+
+    // Wakes the watcher for a refresh now (what a libvirt event does).
+    void poke();
+
+private:
+    void run(std::stop_token stop);
+    // Waits until poked, stopped or `timeout`; returns false when stopped.
+    bool wait(std::stop_token& stop, std::chrono::milliseconds timeout);
+
+    std::string m_name;
+    std::string m_uri;
+    DashboardConnector m_connect;
+    DashboardPublisher m_publish;
+    std::chrono::milliseconds m_refresh;
+    std::mutex m_mutex;
+    std::condition_variable_any m_wake;
+    bool m_poked = false;
+    std::jthread m_thread;  // last: starts after everything above is set
+};
+
+}  // namespace vmctl::ops
