@@ -1,6 +1,7 @@
 #include "vmctl/ops/dashboard.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/ops/top.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,10 +41,8 @@ std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains
                 if (s.balloon_bytes > 0)
                     vm.memory_bytes = s.balloon_bytes;
                 vm.used_bytes = s.guest_used_bytes;
-                const auto t = then.find(d.name);
-                if (t != then.end() && seconds > 0 && s.cpu_time_ns >= t->second->cpu_time_ns)
-                    vm.cpu_percent =
-                        static_cast<double>(s.cpu_time_ns - t->second->cpu_time_ns) / 1e9 / seconds * 100.0;
+                if (const auto t = then.find(d.name); t != then.end())
+                    vm.cpu_percent = cpu_percent(*t->second, s, seconds);
             }
         }
         vms.push_back(std::move(vm));

@@ -8,6 +8,12 @@
 
 namespace vmctl::ops {
 
+double cpu_percent(const DomainStats& then, const DomainStats& now, double seconds) {
+    if (seconds <= 0 || now.cpu_time_ns < then.cpu_time_ns)  // a restart in between resets the counter
+        return 0;
+    return static_cast<double>(now.cpu_time_ns - then.cpu_time_ns) / 1e9 / seconds * 100.0;
+}
+
 std::vector<TopRow> top_rows(const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,
                              double seconds) {
     std::map<std::string, const DomainStats*> earlier;
@@ -25,8 +31,7 @@ std::vector<TopRow> top_rows(const std::vector<DomainStats>& before, const std::
         const auto it = earlier.find(now.name);
         if (it != earlier.end() && seconds > 0 && now.state == DomainState::Running) {
             const DomainStats& then = *it->second;
-            if (now.cpu_time_ns >= then.cpu_time_ns)
-                row.cpu_percent = static_cast<double>(now.cpu_time_ns - then.cpu_time_ns) / 1e9 / seconds * 100.0;
+            row.cpu_percent = cpu_percent(then, now, seconds);
             if (now.disk_read_bytes >= then.disk_read_bytes)
                 row.disk_read_per_s = static_cast<double>(now.disk_read_bytes - then.disk_read_bytes) / seconds;
             if (now.disk_write_bytes >= then.disk_write_bytes)

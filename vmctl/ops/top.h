@@ -24,6 +24,10 @@ struct TopRow {
     std::optional<long> uptime_seconds;
 };
 
+// The CPU a VM used between two samples `seconds` apart, in % of one core
+// (0 when its counter went back: it restarted in between).
+double cpu_percent(const DomainStats& then, const DomainStats& now, double seconds);
+
 // Rows from two bulk samples taken `seconds` apart: CPU % and disk rates are
 // differences. Pure.
 std::vector<TopRow> top_rows(const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,

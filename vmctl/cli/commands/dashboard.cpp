@@ -1,6 +1,7 @@
 #include "vmctl/cli/command_line.h"
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/files.h"
 #include "vmctl/host/spawn.h"
 #include "vmctl/ops/dashboard.h"
 #include "vmctl/ops/hosts.h"
@@ -29,6 +30,10 @@ int dashboard(Context& context, const Args& args) {
     cli.examples("  vmctl dashboard --open\n  vmctl dashboard --listen 0.0.0.0 --port 8080\n");
     if (!cli.parse(args, context.out()))
         return 0;
+    // Under sudo it would show every student's VMs (and, with --listen, to the
+    // room): the class's whole picture is for instructors, as `lab collect` is.
+    host::require_instructor("the dashboard of every VM on this machine",
+                             "without sudo, 'vmctl dashboard' shows your own VMs");
     const unsigned port = cli.get<unsigned>("port");
     if (port == 0 || port > 65535)
         throw Error(ErrorKind::InvalidArgument, fmt::format("--port {} is not a TCP port", port),
