@@ -140,6 +140,7 @@ const ops::Environment& Context::env() {
 }
 
 std::vector<DhcpLease> Context::segment_leases(const std::string& network) {
+    const std::lock_guard lock(m_segment_mutex);
     try {
         if (!m_segment)
             m_segment = m_factory(kSegmentUri);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace vmctl::cli {
@@ -75,6 +76,7 @@ private:
     std::unique_ptr<Hypervisor> m_hypervisor;
     std::vector<std::unique_ptr<Hypervisor>> m_others;  // other_hosts() and use_elsewhere()'s connections
     std::unique_ptr<Hypervisor> m_segment;  // this machine's daemon, for the leases lab hosts' VMs take here
+    std::mutex m_segment_mutex;             // the dashboard's host watchers ask from their threads
     std::unique_ptr<ops::Environment> m_env;
 };
 

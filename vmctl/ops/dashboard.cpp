@@ -1,6 +1,7 @@
 #include "vmctl/ops/dashboard.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/ops/network.h"
 #include "vmctl/ops/top.h"
 
 #include <nlohmann/json.hpp>
@@ -13,15 +14,12 @@ namespace vmctl::ops {
 
 std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains,
                                        const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,
-                                       double seconds, const std::vector<DhcpLease>& leases) {
+                                       double seconds, const std::map<std::string, std::string>& addresses) {
     std::map<std::string, const DomainStats*> then, now;
     for (const auto& s : before)
         then[s.name] = &s;
     for (const auto& s : after)
         now[s.name] = &s;
-    std::map<std::string, std::string> ip_by_mac;
-    for (const auto& lease : leases)
-        ip_by_mac[lease.mac] = lease.ip;
     std::vector<DashboardVm> vms;
     for (const auto& d : domains) {
         DashboardVm vm;
@@ -30,7 +28,7 @@ std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains
         vm.vcpus = d.vcpus;
         vm.memory_bytes = d.memory_bytes;
         vm.labels = d.metadata.labels;
-        if (const auto it = ip_by_mac.find(d.metadata.mac); !d.metadata.mac.empty() && it != ip_by_mac.end())
+        if (const auto it = addresses.find(d.name); it != addresses.end())
             vm.ip = it->second;
         if (const auto n = now.find(d.name); n != now.end()) {
             const DomainStats& s = *n->second;
@@ -103,9 +101,9 @@ std::string dashboard_host_json(const DashboardHost& host) {
 }
 
 HostWatcher::HostWatcher(std::string name, std::string uri, DashboardConnector connect, DashboardPublisher publish,
-                         std::chrono::milliseconds refresh)
+                         std::chrono::milliseconds refresh, Environment env)
     : m_name(std::move(name)), m_uri(std::move(uri)), m_connect(std::move(connect)), m_publish(std::move(publish)),
-      m_refresh(refresh), m_thread([this](std::stop_token stop) { run(stop); }) {}
+      m_refresh(refresh), m_env(std::move(env)), m_thread([this](std::stop_token stop) { run(stop); }) {}
 
 HostWatcher::~HostWatcher() {
     m_thread.request_stop();
@@ -133,6 +131,7 @@ void HostWatcher::run(std::stop_token stop) {
     auto sampled = std::chrono::steady_clock::now();
     std::string last;
     std::set<std::string> known;                      // the VMs of the previous refresh
+    bool refreshed = false;                           // there was one: a VM not known is new here
     std::map<std::string, std::uint64_t> downtimes;   // VMs that arrived by migration
     const auto publish = [&](const DashboardHost& host) {
         std::string json = dashboard_host_json(host);
@@ -152,21 +151,8 @@ void HostWatcher::run(std::stop_token stop) {
             const auto domains = hv->list_domains();
             auto stats = hv->all_domain_stats();
             const auto now = std::chrono::steady_clock::now();
-            std::vector<DhcpLease> leases;
-            std::set<std::string> networks;
-            for (const auto& d : domains)
-                if (!d.metadata.network.empty())
-                    networks.insert(d.metadata.network);
-            for (const auto& network : networks) {
-                try {
-                    const auto more = hv->dhcp_leases(network);
-                    leases.insert(leases.end(), more.begin(), more.end());
-                } catch (const Error&) {
-                    // A lab host's VMs take their leases on this machine's network: no address shown.
-                }
-            }
             host.vms = dashboard_vms(domains, before, stats, std::chrono::duration<double>(now - sampled).count(),
-                                     leases);
+                                     running_addresses(*hv, m_env, domains));
             bool busy = false;
             std::set<std::string> names;
             for (auto& vm : host.vms) {
@@ -178,7 +164,7 @@ void HostWatcher::run(std::stop_token stop) {
                     busy = busy || vm.job.has_value();
                     // A VM new here since the last refresh may have come by migration:
                     // libvirt keeps the incoming job's report, with its downtime.
-                    if (!known.empty() && !known.count(vm.name))
+                    if (refreshed && !known.count(vm.name))
                         if (const auto done = hv->completed_job(vm.name); done && done->downtime_ms)
                             downtimes[vm.name] = *done->downtime_ms;
                 } catch (const Error&) {
@@ -188,7 +174,8 @@ void HostWatcher::run(std::stop_token stop) {
                     vm.downtime_ms = d->second;
             }
             std::erase_if(downtimes, [&](const auto& d) { return !names.count(d.first); });
-            known = names.empty() ? std::set<std::string>{""} : names;  // non-empty once refreshed
+            known = std::move(names);
+            refreshed = true;
             before = std::move(stats);
             sampled = now;
             publish(host);

@@ -2,11 +2,13 @@
 
 #include "vmctl/core/hypervisor.h"
 #include "vmctl/core/names.h"
+#include "vmctl/ops/environment.h"
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,11 +42,12 @@ struct DashboardHost {
 };
 
 // The VMs of a host from what one refresh asks of it: the domain list, two
-// bulk statistics samples `seconds` apart, and the network's leases. Sorted
-// by name. Pure: tested with plain values.
+// bulk statistics samples `seconds` apart, and the running VMs' addresses by
+// name (running_addresses, as `vmctl list` finds them). Sorted by name.
+// Pure: tested with plain values.
 std::vector<DashboardVm> dashboard_vms(const std::vector<DomainSummary>& domains,
                                        const std::vector<DomainStats>& before, const std::vector<DomainStats>& after,
-                                       double seconds, const std::vector<DhcpLease>& leases);
+                                       double seconds, const std::map<std::string, std::string>& addresses);
 
 // The host as the page reads it: a JSON object with its VMs and totals
 // (VMs, running, vCPUs and memory given to running VMs). Text is never
@@ -60,11 +63,13 @@ using DashboardPublisher = std::function<void(const std::string& host, const std
 // never holds up the others: it refreshes the host's picture at once on any
 // libvirt domain event, and every `refresh` for CPU and memory figures (one
 // bulk statistics call). A host that cannot be reached is published as such
-// and tried again every few seconds. Stops and joins when destroyed.
+// and tried again every few seconds. `env` finds the VMs' addresses (with
+// its segment_leases, those of lab hosts' VMs); its functions must be safe
+// to call from the watcher's thread. Stops and joins when destroyed.
 class HostWatcher {
 public:
     HostWatcher(std::string name, std::string uri, DashboardConnector connect, DashboardPublisher publish,
-                std::chrono::milliseconds refresh);
+                std::chrono::milliseconds refresh, Environment env = {});
     ~HostWatcher();
     HostWatcher(const HostWatcher&) = delete;
     HostWatcher& operator=(const HostWatcher&) = delete;
@@ -82,6 +87,7 @@ private:
     DashboardConnector m_connect;
     DashboardPublisher m_publish;
     std::chrono::milliseconds m_refresh;
+    Environment m_env;
     std::mutex m_mutex;
     std::condition_variable_any m_wake;
     bool m_poked = false;

@@ -54,7 +54,7 @@ int dashboard(Context& context, const Args& args) {
         return std::make_unique<ops::HostWatcher>(
             name, uri, [&context](const std::string& u) { return context.connect(u); },
             [&hub](const std::string& host, const std::string& json) { hub.publish(host, json); },
-            std::chrono::milliseconds(1500));
+            std::chrono::milliseconds(1500), context.env());
     };
     const auto registered = [&context] {
         std::map<std::string, std::string> uris;  // name -> URI
