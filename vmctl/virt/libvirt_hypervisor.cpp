@@ -1015,7 +1015,7 @@ private:
     std::string m_uri;
     ConnectHandle m_event_conn;  // opened by the first wait_for_event
     std::vector<int> m_event_callbacks;
-    bool m_event_seen = false;
+    std::atomic<bool> m_event_seen = false;  // set on the event thread when subscribe_events runs one
     std::function<void()> m_on_event;  // subscribe_events' callback, called on the event thread
     bool m_event_timer_fired = false;
 };
