@@ -115,6 +115,13 @@ if [ "$rc" = 10 ] && grep -q "is not in the group vmctl-instructors" <<<"$out"; 
 else
   fail "alice under sudo was not refused the class's progress (exit $rc): $out"
 fi
+# So is the dashboard of every VM on the machine (refused before it serves anything).
+out=$(with_sudo vmctl-e2e-alice dashboard --port 1 2>&1); rc=$?
+if [ "$rc" = 10 ] && grep -q "dashboard of every VM.*is not in the group vmctl-instructors" <<<"$out"; then
+  ok "a student under sudo does not get the dashboard of every VM"
+else
+  fail "alice under sudo was not refused the dashboard (exit $rc): $out"
+fi
 out=$(env VMCTL_LABS="$work/labs" "$work/vmctl" lab collect 2>&1)
 grep -q vmctl-e2e-alice <<<"$out" && grep -q vmctl-e2e-bob <<<"$out" && ok "root collects both students" ||
   fail "root's 'lab collect' does not show both students: $out"
