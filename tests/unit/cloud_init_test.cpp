@@ -214,6 +214,8 @@ TEST_F(RealImageTest, AnImportedImageIsAReadOnlyCopyThatListsAndDeletes) {
     EXPECT_TRUE(golden.golden);
     EXPECT_TRUE(golden.imported) << "no vmctl ready line: create must not wait for one";
     EXPECT_TRUE(golden.kernel.empty());
+    EXPECT_EQ(failure_kind([&] { ops::delete_image(hv, env, "mycloud"); }), ErrorKind::InvalidState)
+        << "the golden image made from it needs it";
     ops::delete_vm(hv, env, "base", true);
     ops::delete_image(hv, env, "mycloud-class");
 

@@ -307,6 +307,15 @@ void delete_image(Hypervisor& hv, const Environment& env, const std::string& ima
         throw Error(ErrorKind::InvalidState,
                     fmt::format("image '{}' is used by {} VM(s): {}", image, users.size(), fmt::join(users, ", ")),
                     "their disks are linked to it; delete those VMs first");
+    // A golden image made from a VM of an imported image boots the way that
+    // image says (its own loader, cloud-init or not): it needs it kept.
+    if (files.imported)
+        for (const auto& other : host::list_images(env.paths.image_dirs))
+            if (other.golden && other.base_image == image)
+                throw Error(ErrorKind::InvalidState,
+                            fmt::format("golden image '{}' was made from a VM of image '{}' and boots like it",
+                                        other.name, image),
+                            fmt::format("delete '{}' first ('vmctl image delete {}')", other.name, other.name));
     if (!elsewhere.unreachable.empty())
         throw Error(ErrorKind::InvalidState,
                     fmt::format("host(s) {} do not answer: VMs there may use image '{}'",
