@@ -511,7 +511,11 @@ public:
         virDomainStatsRecordPtr* raw = nullptr;
         const unsigned stats = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_BALLOON |
                                VIR_DOMAIN_STATS_VCPU | VIR_DOMAIN_STATS_BLOCK;
-        const int count = virConnectGetAllDomainStats(m_conn.get(), stats, &raw, 0);
+        // NOWAIT: a VM busy with a job (one arriving by migration, whose
+        // destination holds it for the whole copy) gives what libvirt knows
+        // without waiting for it, instead of holding up every VM's figures.
+        const int count =
+            virConnectGetAllDomainStats(m_conn.get(), stats, &raw, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
         const StatsRecords owned(raw);
         virDomainStatsRecordPtr* records = raw;
         if (count < 0)
