@@ -39,7 +39,10 @@ bool MigrationView::progress(const MigrationJob& job) {
     }
     if (!m_draw || job.data_total == 0)
         return true;
-    const double done = static_cast<double>(job.data_processed) / static_cast<double>(job.data_total);
+    // What is no longer left to send: bytes sent undercount it, since pages
+    // of zeros are skipped, and an idle guest's memory is mostly zeros.
+    const double left = static_cast<double>(std::min(job.data_remaining, job.data_total));
+    const double done = 1.0 - left / static_cast<double>(job.data_total);
     const int width = 24;
     const int filled = std::min(width, static_cast<int>(done * width));
     m_err << fmt::format("\r[{}{}] pass {} | sent {} | left {} | {}/s | dirty {}/s   ", std::string(filled, '#'),
