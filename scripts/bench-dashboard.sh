@@ -21,17 +21,20 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-for i in $(seq "$vms"); do
-  "$vmctl" create "dash-bench-$i" >/dev/null || { echo "vmctl create dash-bench-$i failed"; exit 1; }
-done
+# A herd: dash-bench-1..N, booted in parallel.
+if [ "$vms" -gt 0 ]; then
+  "$vmctl" create dash-bench --count "$vms" >/dev/null || { echo "vmctl create dash-bench --count $vms failed"; exit 1; }
+fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$vmctl" dashboard --port "$port" >"$work/dashboard.log" 2>&1 &
 dashboard=$!
 pids+=("$dashboard")
 sleep 2
 kill -0 "$dashboard" 2>/dev/null || { echo "the dashboard did not start:"; cat "$work/dashboard.log"; exit 1; }
+token=$(sed -n 's/^vmctl dashboard: .*?token=\([0-9a-f]*\) .*/\1/p' "$work/dashboard.log")
+[ -n "$token" ] || { echo "the dashboard printed no URL with its token:"; cat "$work/dashboard.log"; exit 1; }
 for i in $(seq "$clients"); do
-  curl -sN "http://127.0.0.1:$port/events" >"$work/client-$i.txt" 2>/dev/null &
+  curl -sN "http://127.0.0.1:$port/events?token=$token" >"$work/client-$i.txt" 2>/dev/null &
   pids+=("$!")
 done
 sleep 3  # the streams' first picture is not what we measure

@@ -121,6 +121,27 @@ TEST(DashboardModel, AMigrationInFlightShowsItsPassDataLeftAndDirtyRate) {
     EXPECT_EQ(json["vms"][1]["downtime_ms"], 42);
 }
 
+// A host a drain empties says into which host; a VM that arrived carries
+// what pinging it saw.
+TEST(DashboardModel, ArrivingDrainingAndProbesAreInTheJson) {
+    ops::DashboardHost host{"host-b", "qemu:///b", true, {}, {}, "host-c"};
+    ops::DashboardVm arriving{"web", DomainState::Paused, 1, 256ULL << 20, std::nullopt, 0, "", {}};
+    ops::DashboardVm arrived{"db", DomainState::Running, 1, 128ULL << 20, std::nullopt, 0, "", {}};
+    arrived.downtime_ms = 30;
+    arrived.probes_sent = 20;
+    arrived.probes_lost = 1;
+    host.vms = {arrived, arriving};
+    const auto json = nlohmann::json::parse(ops::dashboard_host_json(host));
+    EXPECT_EQ(json["draining"], "host-c");
+    EXPECT_EQ(json["vms"][0]["probes_sent"], 20);
+    EXPECT_EQ(json["vms"][0]["probes_lost"], 1);
+    EXPECT_TRUE(json["vms"][0]["job"].is_null());
+    EXPECT_TRUE(json["vms"][1]["job"].is_null());
+    EXPECT_TRUE(json["vms"][1]["probes_sent"].is_null());
+    host.draining_to.clear();
+    EXPECT_TRUE(nlohmann::json::parse(ops::dashboard_host_json(host))["draining"].is_null());
+}
+
 TEST(DashboardModel, UnreachableHostSaysWhy) {
     const auto json =
         nlohmann::json::parse(ops::dashboard_host_json({"host-a", "qemu+unix:///x", false, "no answer", {}}));
@@ -154,6 +175,25 @@ TEST(DashboardRouting, WithATokenEveryRequestMustCarryIt) {
     EXPECT_EQ(web::route_request("POST", "/", token), Route::Forbidden);  // nothing is told without the token
     EXPECT_EQ(web::random_token().size(), 32u);
     EXPECT_NE(web::random_token(), web::random_token());
+}
+
+// The class page has a token of its own: the dashboard's, which a room may
+// see projected, does not open it, and its token opens nothing else.
+TEST(DashboardRouting, TheClassPageHasItsOwnToken) {
+    using web::Route;
+    const std::string token = "0123456789abcdef", class_token = "fedcba9876543210";
+    EXPECT_EQ(web::route_request("GET", "/class?token=fedcba9876543210", token, class_token), Route::ClassPage);
+    EXPECT_EQ(web::route_request("GET", "/class/events?token=fedcba9876543210", token, class_token),
+              Route::ClassEvents);
+    EXPECT_EQ(web::route_request("GET", "/class?token=0123456789abcdef", token, class_token), Route::Forbidden);
+    EXPECT_EQ(web::route_request("GET", "/class", token, class_token), Route::Forbidden);
+    EXPECT_EQ(web::route_request("GET", "/?token=fedcba9876543210", token, class_token), Route::Forbidden);
+    EXPECT_EQ(web::route_request("GET", "/events?token=fedcba9876543210", token, class_token), Route::Forbidden);
+    EXPECT_EQ(web::route_request("POST", "/class?token=fedcba9876543210", token, class_token),
+              Route::MethodNotAllowed);
+    EXPECT_EQ(web::route_request("GET", "/class/x?token=fedcba9876543210", token, class_token), Route::Forbidden);
+    // Without a class page its paths do not exist.
+    EXPECT_EQ(web::route_request("GET", "/class?token=0123456789abcdef", token), Route::NotFound);
 }
 
 TEST(DashboardHub, AStreamGetsEachHostOnceThenWaits) {
@@ -220,11 +260,13 @@ std::string get(unsigned short port, const std::string& target, const std::strin
 
 class DashboardServerTest : public ::testing::Test {
 protected:
-    void start(const std::string& token) {
+    void start(const std::string& token, const std::string& class_token = "") {
         web::ServerOptions options;
         options.port = 0;
         options.token = token;
-        server = std::make_unique<web::DashboardServer>(options, hub, "<html>the page</html>");
+        options.class_token = class_token;
+        server = std::make_unique<web::DashboardServer>(options, hub, "<html>the page</html>",
+                                                        web::ClassPage{&class_hub, "<html>the class</html>"});
         thread = std::thread([this] { server->run(); });
     }
     void TearDown() override {
@@ -235,6 +277,7 @@ protected:
         server.reset();
     }
     web::DashboardHub hub;
+    web::DashboardHub class_hub;
     std::unique_ptr<web::DashboardServer> server;
     std::thread thread;
 };
@@ -260,6 +303,17 @@ TEST_F(DashboardServerTest, WithATokenRefusesRequestsWithoutIt) {
     EXPECT_NE(get(server->port(), "/").find("HTTP/1.1 403"), std::string::npos);
     EXPECT_NE(get(server->port(), "/events").find("HTTP/1.1 403"), std::string::npos);
     EXPECT_NE(get(server->port(), "/?token=secret").find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST_F(DashboardServerTest, TheClassPageAndItsStreamNeedTheirOwnToken) {
+    start("secret", "classy");
+    class_hub.publish("class", R"({"students":[]})");
+    const auto port = server->port();
+    EXPECT_NE(get(port, "/class?token=classy").find("<html>the class</html>"), std::string::npos);
+    EXPECT_NE(get(port, "/class?token=secret").find("HTTP/1.1 403"), std::string::npos);
+    EXPECT_NE(get(port, "/?token=classy").find("HTTP/1.1 403"), std::string::npos);
+    const auto events = get(port, "/class/events?token=classy", "\n\n" R"(event: class)" "\n" R"(data: {"students":[]})" "\n\n");
+    EXPECT_NE(events.find("event: class\ndata: {\"students\":[]}\n\n"), std::string::npos) << events;
 }
 
 TEST_F(DashboardServerTest, APortInUseIsItsOwnErrorKind) {

@@ -250,6 +250,32 @@ TEST(StateFiles, FiftyHostsAddedAtOnceAreAllKeptAndRemoveForgetsOne) {
     EXPECT_EQ(host::load_hosts(env.paths.data_dir).size(), 50u);
 }
 
+// A drain marks its host with the destination and its own process; the mark
+// counts only while that process lives, so a killed drain leaves none that
+// the dashboard would show for ever.
+TEST(Hosts, ADrainMarkCountsOnlyWhileItsProcessLives) {
+    TempHome home;
+    const ops::Environment env = home.env();
+    host::HostEntry a{"host-a", "qemu+unix:///system?socket=/a", true, 1, "10.213.0.11"};
+    a.draining_to = "host-b";
+    a.draining_pid = static_cast<int>(::getpid());
+    host::save_hosts(env.paths.data_dir, {a, host::HostEntry{"host-b", "qemu+unix:///system?socket=/b", true, 2, {}}});
+    const auto hosts = host::load_hosts(env.paths.data_dir);
+    ASSERT_EQ(hosts.size(), 2u);
+    EXPECT_EQ(hosts[0].draining_to, "host-b");
+    EXPECT_TRUE(host::draining(hosts[0]));
+    EXPECT_FALSE(host::draining(hosts[1]));
+
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    ASSERT_GT(child, 0);
+    ::waitpid(child, nullptr, 0);  // a process that was, and is no more
+    host::HostEntry stale = hosts[0];
+    stale.draining_pid = static_cast<int>(child);
+    EXPECT_FALSE(host::draining(stale));
+}
+
 // A failed host and one with local disks stay so in the registry, and only
 // files inside a host's own disks folder count as its disks.
 TEST(Hosts, TheRegistryKeepsAFailedHostAndLocalDisks) {

@@ -139,6 +139,12 @@ const ops::Environment& Context::env() {
     return *m_env;
 }
 
+ops::Environment Context::other_host_env() {
+    ops::Environment copy = env();
+    copy.segment_leases = [this](const std::string& network) { return segment_leases(network); };
+    return copy;
+}
+
 std::vector<DhcpLease> Context::segment_leases(const std::string& network) {
     const std::lock_guard lock(m_segment_mutex);
     try {

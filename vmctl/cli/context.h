@@ -38,6 +38,12 @@ public:
 
     const ops::Environment& env();
 
+    // env() for a registered host's VMs, whose addresses this machine's DHCP
+    // server knows when they are on a lab host: its segment_leases is set even
+    // when no lab host was up as this run began (the dashboard runs for hours
+    // while hosts come and go). Safe to use from other threads.
+    ops::Environment other_host_env();
+
     // The host name in use (--host), or "local" for the default connection.
     const std::string& host_name() const { return m_host; }
 

@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <csignal>
+
 #include <filesystem>
 #include <fstream>
 
@@ -46,7 +49,8 @@ std::vector<HostEntry> load_hosts(const std::string& data_dir) {
     std::vector<HostEntry> hosts;
     for (const auto& h : doc["hosts"])
         hosts.push_back({h.value("name", ""), h.value("uri", ""), h.value("simulated", false), h.value("index", 0),
-                         h.value("address", ""), h.value("failed", false), h.value("local_disks", false)});
+                         h.value("address", ""), h.value("failed", false), h.value("local_disks", false),
+                         h.value("draining_to", ""), h.value("draining_pid", 0)});
     return hosts;
 }
 
@@ -60,6 +64,11 @@ void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts
                                 {"address", h.address},
                                 {"failed", h.failed},
                                 {"local_disks", h.local_disks}});
+    for (std::size_t i = 0; i < hosts.size(); ++i)
+        if (!hosts[i].draining_to.empty()) {
+            doc["hosts"][i]["draining_to"] = hosts[i].draining_to;
+            doc["hosts"][i]["draining_pid"] = hosts[i].draining_pid;
+        }
     write_file_atomically(registry_path(data_dir), doc.dump(2) + '\n');
 }
 
@@ -69,6 +78,12 @@ void update_hosts(const std::string& data_dir, const std::function<void(std::vec
     std::vector<HostEntry> hosts = load_hosts(data_dir);
     change(hosts);
     save_hosts(data_dir, hosts);
+}
+
+bool draining(const HostEntry& host) {
+    // Signal 0 asks only whether the process exists (EPERM: it does, as another user's).
+    return !host.draining_to.empty() && host.draining_pid > 0 &&
+           (::kill(host.draining_pid, 0) == 0 || errno == EPERM);
 }
 
 HostEntry find_host(const std::string& data_dir, const std::string& name) {

@@ -17,7 +17,12 @@ struct HostEntry {
     std::string address;      // simulated: its address on the lab bridge
     bool failed = false;      // simulated: its plug was pulled (`vmctl hosts fail`)
     bool local_disks = false; // simulated: its VMs' disks are its own, not on the shared storage
+    std::string draining_to;  // a `vmctl drain` is emptying it into this host...
+    int draining_pid = 0;     // ...in this process (a drain killed leaves a marker that is ignored)
 };
+
+// Whether a drain is emptying the host now: marked, and its process alive.
+bool draining(const HostEntry& host);
 
 // Where a simulated host keeps its state (its daemon's files): <data_dir>/hosts/NAME.
 std::string host_state_dir(const std::string& data_dir, const std::string& name);

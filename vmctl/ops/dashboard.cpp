@@ -1,12 +1,16 @@
 #include "vmctl/ops/dashboard.h"
 
 #include "vmctl/core/error.h"
+#include "vmctl/core/snapshot.h"
+#include "vmctl/host/migration_journal.h"
 #include "vmctl/ops/network.h"
 #include "vmctl/ops/top.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <ctime>
+#include <exception>
 #include <map>
 #include <set>
 
@@ -77,6 +81,8 @@ std::string dashboard_host_json(const DashboardHost& host) {
         v["downtime_ms"] = nullptr;
         if (vm.downtime_ms)
             v["downtime_ms"] = *vm.downtime_ms;
+        v["probes_sent"] = vm.probes_sent ? nlohmann::json(*vm.probes_sent) : nlohmann::json();
+        v["probes_lost"] = vm.probes_lost ? nlohmann::json(*vm.probes_lost) : nlohmann::json();
         if (vm.state == DomainState::Running || vm.state == DomainState::Paused) {
             ++running;
             vcpus += vm.vcpus;
@@ -89,6 +95,7 @@ std::string dashboard_host_json(const DashboardHost& host) {
                                 {"uri", host.uri},
                                 {"reachable", host.reachable},
                                 {"error", host.error},
+                                {"draining", host.draining_to.empty() ? nlohmann::json() : nlohmann::json(host.draining_to)},
                                 {"vms", vms},
                                 {"totals",
                                  {{"vms", host.vms.size()},
@@ -110,6 +117,17 @@ HostWatcher::~HostWatcher() {
     m_wake.notify_all();
 }
 
+void HostWatcher::set_draining(const std::string& to) {
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_draining_to == to)
+            return;
+        m_draining_to = to;
+        m_poked = true;
+    }
+    m_wake.notify_all();
+}
+
 void HostWatcher::poke() {
     {
         const std::lock_guard lock(m_mutex);
@@ -125,14 +143,59 @@ bool HostWatcher::wait(std::stop_token& stop, std::chrono::milliseconds timeout)
     return !stop.stop_requested();
 }
 
+namespace {
+
+// A VM that arrived on the host by migration, and what its journal says.
+struct Arrival {
+    std::uint64_t downtime_ms = 0;
+    std::string since;  // ISO 8601 UTC, a minute before it was seen: a record older is another move's
+    std::chrono::steady_clock::time_point seen;
+    bool probed = false;  // its journal record was found (or it was looked for long enough)
+    std::optional<unsigned> probes_sent, probes_lost;
+};
+
+// Looks up, in the migration journal `vmctl migrate` writes, what pinging the
+// VMs that arrived saw; the record comes just after the VM does, so it is
+// looked for over the next 30 s, not longer.
+void read_probes(const std::string& data_dir, const std::string& host, std::map<std::string, Arrival>& arrivals) {
+    const auto now = std::chrono::steady_clock::now();
+    bool wanted = false;
+    for (auto& [name, a] : arrivals) {
+        if (!a.probed && now - a.seen > std::chrono::seconds(30))
+            a.probed = true;
+        wanted = wanted || !a.probed;
+    }
+    if (!wanted || data_dir.empty())
+        return;
+    std::vector<host::MigrationRecord> records;
+    try {
+        records = host::load_migration_records(data_dir);
+    } catch (const std::exception&) {
+        return;  // a journal being written: next refresh
+    }
+    for (auto it = records.rbegin(); it != records.rend(); ++it) {
+        const auto a = arrivals.find(it->vm);
+        if (a == arrivals.end() || a->second.probed || it->to != host || it->at < a->second.since)
+            continue;
+        a->second.probed = true;
+        a->second.probes_sent = it->probes_sent;
+        a->second.probes_lost = it->probes_lost;
+    }
+}
+
+}  // namespace
+
 void HostWatcher::run(std::stop_token stop) {
     std::unique_ptr<Hypervisor> hv;
     std::vector<DomainStats> before;
     auto sampled = std::chrono::steady_clock::now();
     std::string last;
-    std::set<std::string> known;                      // the VMs of the previous refresh
-    bool refreshed = false;                           // there was one: a VM not known is new here
-    std::map<std::string, std::uint64_t> downtimes;   // VMs that arrived by migration
+    std::set<std::string> known;              // the VMs of the previous refresh
+    bool refreshed = false;                   // there was one: a VM not known is new here
+    // VMs new here, maybe arriving by migration, and since when they run (a
+    // destination resumes the VM a moment before libvirt has its report).
+    std::map<std::string, std::optional<std::chrono::steady_clock::time_point>> pending;
+    std::map<std::string, Arrival> arrivals;  // VMs that arrived by migration
     const auto publish = [&](const DashboardHost& host) {
         std::string json = dashboard_host_json(host);
         if (json != last) {
@@ -147,7 +210,11 @@ void HostWatcher::run(std::stop_token stop) {
                 before.clear();
                 hv->subscribe_events([this] { poke(); });
             }
-            DashboardHost host{m_name, m_uri, true, {}, {}};
+            DashboardHost host{m_name, m_uri, true, {}, {}, {}};
+            {
+                const std::lock_guard lock(m_mutex);
+                host.draining_to = m_draining_to;
+            }
             const auto domains = hv->list_domains();
             auto stats = hv->all_domain_stats();
             const auto now = std::chrono::steady_clock::now();
@@ -157,37 +224,61 @@ void HostWatcher::run(std::stop_token stop) {
             std::set<std::string> names;
             for (auto& vm : host.vms) {
                 names.insert(vm.name);
+                if (refreshed && !known.count(vm.name))
+                    pending[vm.name];
                 if (vm.state != DomainState::Running && vm.state != DomainState::Paused)
                     continue;
                 try {
                     vm.job = hv->active_job(vm.name);
                     busy = busy || vm.job.has_value();
-                    // A VM new here since the last refresh may have come by migration:
+                    // A VM new here, once it runs, may have come by migration:
                     // libvirt keeps the incoming job's report, with its downtime.
-                    if (refreshed && !known.count(vm.name))
-                        if (const auto done = hv->completed_job(vm.name); done && done->downtime_ms)
-                            downtimes[vm.name] = *done->downtime_ms;
+                    // Asked for 10 s: a VM created here never gets one.
+                    const auto p = pending.find(vm.name);
+                    if (p != pending.end() && vm.state == DomainState::Running) {
+                        if (!p->second)
+                            p->second = now;
+                        if (const auto done = hv->completed_job(vm.name); done && done->downtime_ms) {
+                            arrivals[vm.name] = {*done->downtime_ms,
+                                                 format_utc(std::time(nullptr) - 60, "%Y-%m-%dT%H:%M:%SZ"), now};
+                            pending.erase(p);
+                        } else if (now - *p->second > std::chrono::seconds(10)) {
+                            pending.erase(p);
+                        }
+                    }
                 } catch (const Error&) {
                     // Gone between the list and this call: the next refresh shows it.
                 }
-                if (const auto d = downtimes.find(vm.name); d != downtimes.end())
-                    vm.downtime_ms = d->second;
             }
-            std::erase_if(downtimes, [&](const auto& d) { return !names.count(d.first); });
+            std::erase_if(arrivals, [&](const auto& a) { return !names.count(a.first); });
+            std::erase_if(pending, [&](const auto& p) { return !names.count(p.first); });
+            read_probes(m_env.paths.data_dir, m_name, arrivals);
+            for (auto& vm : host.vms)
+                if (const auto a = arrivals.find(vm.name); a != arrivals.end()) {
+                    vm.downtime_ms = a->second.downtime_ms;
+                    vm.probes_sent = a->second.probes_sent;
+                    vm.probes_lost = a->second.probes_lost;
+                }
             known = std::move(names);
             refreshed = true;
             before = std::move(stats);
             sampled = now;
             publish(host);
-            // A migration's passes go by in seconds: follow them closer.
-            if (busy) {
+            // A migration's passes go by in seconds: follow them closer; and
+            // look for an arrival's report and journal record sooner than
+            // every refresh.
+            const bool probing =
+                std::any_of(arrivals.begin(), arrivals.end(), [](const auto& a) { return !a.second.probed; }) ||
+                std::any_of(pending.begin(), pending.end(), [](const auto& p) { return p.second.has_value(); });
+            if (busy || probing) {
                 if (!wait(stop, std::min(m_refresh, std::chrono::milliseconds(500))))
                     return;
                 continue;
             }
         } catch (const Error& e) {
             hv.reset();
-            publish(DashboardHost{m_name, m_uri, false, e.line(), {}});
+            DashboardHost host{m_name, m_uri, false, e.line(), {}, {}};
+            publish(host);
             if (!wait(stop, std::chrono::seconds(3)))
                 return;
             continue;

@@ -28,8 +28,10 @@ struct DashboardVm {
     double cpu_percent = 0;                     // of one host CPU, since the previous sample
     std::string ip;                             // empty: not known
     Labels labels;
-    std::optional<MigrationJob> job;            // a job in progress (a migration leaving)
+    std::optional<MigrationJob> job;            // a migration in progress, leaving (libvirt reports it on the source only)
     std::optional<std::uint64_t> downtime_ms;   // how long it was paused when it arrived by migration
+    std::optional<unsigned> probes_sent;        // what `vmctl migrate` pinging it saw then (its journal)
+    std::optional<unsigned> probes_lost;
 };
 
 // One host's picture: its VMs, or why it cannot be reached.
@@ -39,6 +41,7 @@ struct DashboardHost {
     bool reachable = false;
     std::string error;  // unreachable: why
     std::vector<DashboardVm> vms;
+    std::string draining_to;  // a drain is emptying it into this host
 };
 
 // The VMs of a host from what one refresh asks of it: the domain list, two
@@ -77,6 +80,10 @@ public:
     // Wakes the watcher for a refresh now (what a libvirt event does).
     void poke();
 
+    // Whether a drain is emptying the host, and into which host ("": none);
+    // the page shows it from the next refresh, which this starts.
+    void set_draining(const std::string& to);
+
 private:
     void run(std::stop_token stop);
     // Waits until poked, stopped or `timeout`; returns false when stopped.
@@ -91,6 +98,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable_any m_wake;
     bool m_poked = false;
+    std::string m_draining_to;  // guarded by m_mutex
     std::jthread m_thread;  // last: starts after everything above is set
 };
 

@@ -233,6 +233,24 @@ std::vector<std::string> local_progress_files(const LocalSources& sources) {
     return files;
 }
 
+std::vector<LabColumns> lab_columns(const std::vector<Lab>& labs) {
+    std::vector<LabColumns> columns;
+    for (const auto& l : labs) {
+        LabColumns lab{l.id, l.title, {}};
+        for (const auto& step : l.steps)
+            lab.steps.push_back(step.title);
+        columns.push_back(std::move(lab));
+    }
+    return columns;
+}
+
+Collection collect_this_machine(std::vector<LabColumns> labs, const std::string& own_state) {
+    std::vector<ProgressFile> files;
+    for (const auto& path : local_progress_files(this_machine(own_state)))
+        files.push_back(read_progress_file(path, FileOrigin::ThisMachine));
+    return collect_progress(std::move(labs), std::move(files));
+}
+
 Collection collect_progress(std::vector<LabColumns> labs, std::vector<ProgressFile> files) {
     Collection c;
     std::map<std::string, StudentRow> rows;

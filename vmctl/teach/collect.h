@@ -1,5 +1,6 @@
 #pragma once
 
+#include "vmctl/teach/lab.h"
 #include "vmctl/teach/lab_state.h"
 #include "vmctl/teach/progress_signature.h"
 
@@ -85,6 +86,13 @@ struct Collection {
 // Merges the files into one row per student.
 Collection collect_progress(std::vector<LabColumns> labs, std::vector<ProgressFile> files);
 
+// Every lab as a column group, in the order given (`lab list`'s).
+std::vector<LabColumns> lab_columns(const std::vector<Lab>& labs);
+
+// This machine's progress files (local_progress_files of this_machine),
+// read and merged: what `lab collect` without FILE shows.
+Collection collect_this_machine(std::vector<LabColumns> labs, const std::string& own_state);
+
 // One step of one student.
 struct StepCell {
     enum class State { NotStarted, InProgress, Done, SolvedBySolution };
@@ -115,6 +123,8 @@ std::vector<FailureRow> failures(const Collection& collection);
 // (inline CSS, nothing loaded from elsewhere), everything from files escaped.
 void write_collection_text(std::ostream& out, const Collection& collection);
 void write_collection_json(std::ostream& out, const Collection& collection);
+// The same document on one line (the class page's event stream).
+std::string collection_json_line(const Collection& collection);
 void write_collection_csv(std::ostream& out, const Collection& collection);
 void write_collection_html(std::ostream& out, const Collection& collection, const std::string& generated_at);
 

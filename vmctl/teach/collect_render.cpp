@@ -131,7 +131,9 @@ void write_collection_text(std::ostream& out, const Collection& collection) {
                            f.state ? signature_check_text(f.signature) : f.problem);
 }
 
-void write_collection_json(std::ostream& out, const Collection& collection) {
+namespace {
+
+nlohmann::json to_json(const Collection& collection) {
     nlohmann::json labs = nlohmann::json::array();
     for (const auto& l : collection.labs)
         labs.push_back({{"id", l.id}, {"title", l.title}, {"steps", l.steps}});
@@ -173,9 +175,17 @@ void write_collection_json(std::ostream& out, const Collection& collection) {
                          {"read", f.state.has_value()},
                          {"problem", f.problem},
                          {"signature", f.state ? nlohmann::json(signature_check_name(f.signature)) : nlohmann::json()}});
-    out << nlohmann::json{{"labs", labs}, {"students", students}, {"failures", failed}, {"files", files}}.dump(
-               2, ' ', false, nlohmann::json::error_handler_t::replace)
-        << '\n';
+    return {{"labs", labs}, {"students", students}, {"failures", failed}, {"files", files}};
+}
+
+}  // namespace
+
+void write_collection_json(std::ostream& out, const Collection& collection) {
+    out << to_json(collection).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+std::string collection_json_line(const Collection& collection) {
+    return to_json(collection).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string csv_field(const std::string& text) {

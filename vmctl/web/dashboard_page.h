@@ -4,8 +4,9 @@
 
 namespace vmctl::web {
 
-// share/dashboard/index.html, built into the binary (CMake embeds it), so
-// the page needs no installed file and no network.
+// share/dashboard/index.html and class.html, built into the binary (CMake
+// embeds them), so the pages need no installed file and no network.
 std::string_view dashboard_page();
+std::string_view class_page();
 
 }  // namespace vmctl::web

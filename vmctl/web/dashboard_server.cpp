@@ -49,17 +49,22 @@ bool same_token(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-Route route_request(std::string_view method, std::string_view target, std::string_view token) {
+Route route_request(std::string_view method, std::string_view target, std::string_view token,
+                    std::string_view class_token) {
     const auto question = target.find('?');
     const std::string_view path = target.substr(0, question);
     const std::string_view query = question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
-    if (!token.empty()) {
+    const bool class_path = !class_token.empty() && (path == "/class" || path == "/class/events");
+    const std::string_view needed = class_path ? class_token : token;
+    if (!needed.empty()) {
         const auto given = query_value(query, "token");
-        if (!given || !same_token(*given, token))
+        if (!given || !same_token(*given, needed))
             return Route::Forbidden;
     }
     if (method != "GET")
         return Route::MethodNotAllowed;
+    if (class_path)
+        return path == "/class" ? Route::ClassPage : Route::ClassEvents;
     if (path == "/")
         return Route::Page;
     if (path == "/events")
@@ -82,8 +87,11 @@ struct DashboardServer::Impl {
     tcp::acceptor acceptor{io};
 };
 
-DashboardServer::DashboardServer(ServerOptions options, DashboardHub& hub, std::string page)
-    : m_options(std::move(options)), m_hub(hub), m_page(std::move(page)), m_impl(std::make_unique<Impl>()) {
+DashboardServer::DashboardServer(ServerOptions options, DashboardHub& hub, std::string page, ClassPage class_page)
+    : m_options(std::move(options)), m_hub(hub), m_page(std::move(page)), m_class(std::move(class_page)),
+      m_impl(std::make_unique<Impl>()) {
+    if (!m_class.hub)
+        m_options.class_token.clear();  // no class page: its paths do not exist
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(m_options.address, ec);
     if (ec)
@@ -121,6 +129,8 @@ void DashboardServer::stop() {
     if (m_stopping.exchange(true))
         return;
     m_hub.close();
+    if (m_class.hub)
+        m_class.hub->close();
     // shutdown() wakes a thread blocked in accept(); close() alone does not.
     ::shutdown(m_impl->acceptor.native_handle(), SHUT_RDWR);
 }
@@ -175,32 +185,37 @@ void DashboardServer::serve(int fd) {
         respond(http::status::service_unavailable, "text/plain", "too many open pages\n");
     } else if (!ec) {
         switch (route_request(std::string_view(req.method_string().data(), req.method_string().size()),
-                              std::string_view(req.target().data(), req.target().size()), m_options.token)) {
+                              std::string_view(req.target().data(), req.target().size()), m_options.token,
+                              m_options.class_token)) {
         case Route::Forbidden: respond(http::status::forbidden, "text/plain", "the URL needs its token\n"); break;
         case Route::MethodNotAllowed: respond(http::status::method_not_allowed, "text/plain", "read-only\n"); break;
         case Route::NotFound: respond(http::status::not_found, "text/plain", "not found\n"); break;
         case Route::Page: respond(http::status::ok, "text/html; charset=utf-8", m_page); break;
         case Route::State: respond(http::status::ok, "application/json", m_hub.state_json()); break;
-        case Route::Events: {
-            const std::string head =
-                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-                "Connection: keep-alive\r\n\r\nretry: 2000\n\n";
-            asio::write(socket, asio::buffer(head), ec);
-            DashboardHub::Seen seen;
-            while (!ec && !m_stopping) {
-                const auto changes = m_hub.wait_for_changes(seen, std::chrono::seconds(15));
-                std::string text;
-                for (const auto& json : changes)
-                    text += "event: host\ndata: " + json + "\n\n";
-                if (changes.empty())
-                    text = ": still here\n\n";  // finds a closed page within 15 s
-                asio::write(socket, asio::buffer(text), ec);
-            }
-            break;
-        }
+        case Route::Events: stream(socket, m_hub, "host"); break;
+        case Route::ClassPage: respond(http::status::ok, "text/html; charset=utf-8", m_class.page); break;
+        case Route::ClassEvents: stream(socket, *m_class.hub, "class"); break;
         }
     }
     socket.shutdown(tcp::socket::shutdown_both, ec);
+}
+
+void DashboardServer::stream(tcp::socket& socket, DashboardHub& hub, const char* event) {
+    boost::system::error_code ec;
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+        "Connection: keep-alive\r\n\r\nretry: 2000\n\n";
+    asio::write(socket, asio::buffer(head), ec);
+    DashboardHub::Seen seen;
+    while (!ec && !m_stopping) {
+        const auto changes = hub.wait_for_changes(seen, std::chrono::seconds(15));
+        std::string text;
+        for (const auto& json : changes)
+            text += fmt::format("event: {}\ndata: {}\n\n", event, json);
+        if (changes.empty())
+            text = ": still here\n\n";  // finds a closed page within 15 s
+        asio::write(socket, asio::buffer(text), ec);
+    }
 }
 
 }  // namespace vmctl::web

@@ -10,10 +10,49 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <exception>
 #include <optional>
 
 namespace vmctl::cli::commands {
+namespace {
+
+// Marks a host in the registry as being drained (into `to`, by this process)
+// for as long as it lives, so that `vmctl dashboard` shows the host emptying.
+// Best effort: a registry that cannot be written costs the picture, never
+// the drain; a drain killed before it clears the mark leaves one that names a
+// process gone, which counts as none (host::draining).
+class DrainMark {
+public:
+    DrainMark(std::string data_dir, std::string host, const std::string& to)
+        : m_data_dir(std::move(data_dir)), m_host(std::move(host)) {
+        mark(to, ::getpid());
+    }
+    ~DrainMark() { mark("", 0); }
+    DrainMark(const DrainMark&) = delete;
+    DrainMark& operator=(const DrainMark&) = delete;
+
+private:
+    void mark(const std::string& to, int pid) noexcept {
+        try {
+            host::update_hosts(m_data_dir, [&](std::vector<host::HostEntry>& hosts) {
+                for (auto& h : hosts)
+                    if (h.name == m_host && (pid != 0 || h.draining_pid == ::getpid())) {
+                        h.draining_to = to;
+                        h.draining_pid = pid;
+                    }
+            });
+        } catch (const std::exception&) {
+        }
+    }
+
+    std::string m_data_dir;
+    std::string m_host;
+};
+
+}  // namespace
 
 int drain(Context& context, const Args& args) {
     CommandLine cli("drain HOST [--to HOST] [--label KEY=VALUE]...",
@@ -72,7 +111,10 @@ int drain(Context& context, const Args& args) {
                          net ? fmt::format("{:.0f} ms", net->probes.longest_gap_ms) : "-",
                          !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
     };
-    const auto moves = ops::drain_host(*source, *dest, env, from, to, only, observer);
+    const auto moves = [&] {
+        const DrainMark mark(env.paths.data_dir, from.name, to.name);
+        return ops::drain_host(*source, *dest, env, from, to, only, observer);
+    }();
     const auto failures = std::count_if(moves.begin(), moves.end(), [](const ops::DrainMove& m) { return m.error.has_value(); });
     context.out() << '\n';
     summary.print(context.out());

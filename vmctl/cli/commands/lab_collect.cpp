@@ -64,25 +64,19 @@ int lab_collect(Context& context, const Args& args) {
         check_html_target(*html);
 
     LabSession session(context);
-    std::vector<teach::LabColumns> labs;
-    for (const auto& l : session.labs()) {
-        teach::LabColumns columns{l.id, l.title, {}};
-        for (const auto& step : l.steps)
-            columns.steps.push_back(step.title);
-        labs.push_back(columns);
-    }
-    std::vector<teach::ProgressFile> files;
+    auto labs = teach::lab_columns(session.labs());
     const auto handed_in = cli.get_optional<std::vector<std::string>>("FILE");
+    teach::Collection collection;
     if (handed_in && !handed_in->empty()) {
+        std::vector<teach::ProgressFile> files;
         for (const auto& arg : *handed_in)
             for (const auto& path : teach::progress_files_under(arg))
                 files.push_back(teach::read_progress_file(path, teach::FileOrigin::HandedIn));
+        collection = teach::collect_progress(std::move(labs), std::move(files));
     } else {
         require_instructor();
-        for (const auto& path : teach::local_progress_files(teach::this_machine(session.world().state_path)))
-            files.push_back(teach::read_progress_file(path, teach::FileOrigin::ThisMachine));
+        collection = teach::collect_this_machine(std::move(labs), session.world().state_path);
     }
-    const teach::Collection collection = teach::collect_progress(std::move(labs), std::move(files));
 
     auto& out = context.out();
     if (collection.files.empty()) {
