@@ -21,6 +21,7 @@
 #include <thread>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -797,7 +798,7 @@ public:
             m_event_conn = open_event_connection(m_uri);
             register_event_callbacks();
         }
-        m_event_seen = false;
+        m_events->seen = false;
         m_event_timer_fired = false;
         const int timer = virEventAddTimeout(
             static_cast<int>(std::max<long long>(timeout.count(), 1)),
@@ -805,17 +806,20 @@ public:
             nullptr);
         if (timer < 0)
             throw last_error("wait for libvirt events");
-        while (!m_event_seen && !m_event_timer_fired)
+        while (!m_events->seen && !m_event_timer_fired)
             if (virEventRunDefaultImpl() < 0)
                 break;
         virEventRemoveTimeout(timer);
-        return m_event_seen;
+        return m_events->seen;
     }
 
     bool subscribe_events(std::function<void()> on_change) override {
         m_event_conn = open_event_connection(m_uri);  // registers the default event loop first
         start_event_thread();
-        m_on_event = std::move(on_change);
+        {
+            const std::lock_guard lock(m_events->mutex);
+            m_events->on_event = std::move(on_change);
+        }
         register_event_callbacks();
         return true;
     }
@@ -823,16 +827,33 @@ public:
     ~LibvirtHypervisor() override {
         for (int id : m_event_callbacks)
             virConnectDomainEventDeregisterAny(m_event_conn.get(), id);
+        m_events->drop();
     }
 
 private:
-    static LibvirtHypervisor* self(void* opaque) { return static_cast<LibvirtHypervisor*>(opaque); }
-
-    void note_event() {
-        m_event_seen = true;
-        if (m_on_event)
-            m_on_event();
-    }
+    // What the event callbacks touch. Each callback holds a share of it, which
+    // libvirt lets go (its free callback) only once the callback is
+    // deregistered and no longer running: an event being delivered on the
+    // event thread while this connection is destroyed finds it still there.
+    // subscribe_events' callback is dropped when the connection goes (under
+    // the lock, so after any call of it in flight): whoever gave it may go too.
+    struct EventSink {
+        std::atomic<bool> seen = false;  // set on the event thread when subscribe_events runs one
+        std::mutex mutex;
+        std::function<void()> on_event;  // subscribe_events' callback, called on the event thread
+        void note() {
+            seen = true;
+            const std::lock_guard lock(mutex);
+            if (on_event)
+                on_event();
+        }
+        void drop() {
+            const std::lock_guard lock(mutex);
+            on_event = nullptr;
+        }
+    };
+    using EventShare = std::shared_ptr<EventSink>;
+    static void note_event(void* opaque) { (*static_cast<EventShare*>(opaque))->note(); }
 
     // subscribe_events' callers get their events from one thread per process
     // that runs libvirt's default event loop for every connection.
@@ -851,32 +872,36 @@ private:
     // something happened, and the caller looks again.
     void register_event_callbacks() {
         const auto add = [this](int id, virConnectDomainEventGenericCallback callback) {
-            const int handle = virConnectDomainEventRegisterAny(m_event_conn.get(), nullptr, id, callback, this, nullptr);
-            if (handle < 0)
+            auto* share = new EventShare(m_events);
+            const int handle = virConnectDomainEventRegisterAny(m_event_conn.get(), nullptr, id, callback, share,
+                                                                [](void* p) { delete static_cast<EventShare*>(p); });
+            if (handle < 0) {
+                delete share;
                 throw last_error("subscribe to libvirt's domain events");
+            }
             m_event_callbacks.push_back(handle);
         };
         add(VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int, int, void* o) { self(o)->note_event(); }));
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int, int, void* o) { note_event(o); }));
         add(VIR_DOMAIN_EVENT_ID_REBOOT,
-            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void* o) { self(o)->note_event(); }));
+            VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, void* o) { note_event(o); }));
         add(VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                                unsigned long long, void* o) {
-                self(o)->note_event();
+                note_event(o);
             }));
         add(VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, int,
                                                                                 const char*, void* o) {
-                self(o)->note_event();
+                note_event(o);
             }));
         add(VIR_DOMAIN_EVENT_ID_TUNABLE, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                         virTypedParameterPtr, int, void* o) {
-                self(o)->note_event();
+                note_event(o);
             }));
         add(VIR_DOMAIN_EVENT_ID_DEVICE_ADDED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr, const char*,
-                                                                             void* o) { self(o)->note_event(); }));
+                                                                             void* o) { note_event(o); }));
         add(VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED, VIR_DOMAIN_EVENT_CALLBACK(+[](virConnectPtr, virDomainPtr,
                                                                                const char*, void* o) {
-                self(o)->note_event();
+                note_event(o);
             }));
     }
 
@@ -1019,8 +1044,7 @@ private:
     std::string m_uri;
     ConnectHandle m_event_conn;  // opened by the first wait_for_event
     std::vector<int> m_event_callbacks;
-    std::atomic<bool> m_event_seen = false;  // set on the event thread when subscribe_events runs one
-    std::function<void()> m_on_event;  // subscribe_events' callback, called on the event thread
+    EventShare m_events = std::make_shared<EventSink>();
     bool m_event_timer_fired = false;
 };
 
