@@ -9,6 +9,7 @@ class page follows a student's lab progress as they answer.
 
 Usage: dashboard_browser.py VMCTL URL CLASS_URL VM_NAME SCREENSHOT LAB_STATE
 """
+import contextlib
 import os
 import subprocess
 import sys
@@ -62,6 +63,26 @@ def until(what, timeout, step=0.02):
 def wait_for(driver, want, timeout):
     """Seconds until card_state() == want, or None after timeout."""
     return until(lambda: card_state(driver) == want, timeout)
+
+
+@contextlib.contextmanager
+def background(*args):
+    """vmctl ARGS running while the block runs; killed if it is not done by its end."""
+    proc = subprocess.Popen([vmctl, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def finished(proc, what):
+    """Waits for a background vmctl and checks that it succeeded."""
+    out, _ = proc.communicate(timeout=300)
+    check(what, proc.returncode == 0)
+    if proc.returncode != 0:
+        print(out)
 
 
 def vmctl_run(*args, env=None):
@@ -153,9 +174,7 @@ try:
           until(lambda: card_state(driver, moving, "host-a") == "running" and
                 card_state(driver, staying, "host-a") == "running", 5) is not None)
     # Capped at 8 MiB/s, the copy of the guest's memory takes seconds: long enough to watch.
-    migration = subprocess.Popen([vmctl, "--host", "host-a", "migrate", moving, "--to", "host-b", "--precopy",
-                                  "--bandwidth", "8"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
+    with background("--host", "host-a", "migrate", moving, "--to", "host-b", "--precopy", "--bandwidth", "8") as migration:
         seen = until(lambda: card_data(driver, moving, "host-a", "migrating") == "1", 20)
         check("the leaving VM's card in host-a shows its migration (pass, data left)", seen is not None)
         check("the arriving VM shows in host-b's box while it comes",
@@ -185,15 +204,8 @@ try:
         later = ghost_left()
         check(f"the ghost moves toward host-b as memory is copied ({first} px, then {later} px)",
               first is not None and later is not None and later > first)
-        out, _ = migration.communicate(timeout=300)
+        finished(migration, "vmctl migrate finished")
         returned = time.monotonic()
-        check("vmctl migrate finished", migration.returncode == 0)
-        if migration.returncode != 0:
-            print(out)
-    finally:
-        if migration.poll() is None:
-            migration.kill()
-            migration.wait()
     arrived = until(lambda: card_state(driver, moving, "host-b") == "running" and
                     card_state(driver, moving, "host-a") is None and
                     card_data(driver, moving, "host-b", "arrived") is not None, 5)
@@ -221,24 +233,14 @@ try:
         print(f"  {pings()}")
 
     # A drain: host-a's box says it is draining, and ends empty.
-    drain = subprocess.Popen([vmctl, "drain", "host-a", "--to", "host-b"], stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True)
-
     def host_text(host):
         return driver.execute_script(
             "for (const b of document.querySelectorAll('section.host')) if (b.dataset.host === arguments[0])"
             "  return b.textContent; return '';", host)
-    try:
+    with background("drain", "host-a", "--to", "host-b") as drain:
         check("host-a's box says it is draining to host-b",
               until(lambda: "draining to host-b" in host_text("host-a"), 20, 0.05) is not None)
-        out, _ = drain.communicate(timeout=300)
-        check("vmctl drain host-a finished", drain.returncode == 0)
-        if drain.returncode != 0:
-            print(out)
-    finally:
-        if drain.poll() is None:
-            drain.kill()
-            drain.wait()
+        finished(drain, "vmctl drain host-a finished")
     check(f"{staying} is in host-b's box after the drain",
           until(lambda: card_state(driver, staying, "host-b") == "running" and
                 card_state(driver, staying, "host-a") is None, 5) is not None)
