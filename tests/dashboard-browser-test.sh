@@ -45,7 +45,8 @@ class_url=$(sed -n "s|^class progress.*: \(http://127.0.0.1:$port/class?token=[0
 echo "✓ vmctl dashboard serves $url and the class page"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
 [ "$code" = 403 ] && echo "✓ without its token the page is refused (403)" || { echo "✗ without its token: HTTP $code"; exit 1; }
-/usr/bin/python3 "$here/dashboard_browser.py" "$vmctl" "$url" "$class_url" "$name" "$screenshot" "$work/lab/state.json"
+# TMPDIR: the folders Chromium makes for itself go with $work, not into /tmp.
+TMPDIR=$work /usr/bin/python3 "$here/dashboard_browser.py" "$vmctl" "$url" "$class_url" "$name" "$screenshot" "$work/lab/state.json"
 status=$?
 kill -0 "$dashboard_pid" 2>/dev/null && echo "✓ the dashboard still runs" || { echo "✗ the dashboard died:"; cat "$work/dashboard.log"; status=1; }
 exit $status

@@ -13,5 +13,8 @@ for seed in "$@"; do
 done
 mkdir -p "$artifacts"
 # -seed fixed: the same inputs on every run, so a failure can be repeated.
-exec "$binary" -seed=1 -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-  -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus"
+# Not exec: the trap above removes the corpus folder when the fuzzer is done.
+status=0
+"$binary" -seed=1 -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+  -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" || status=$?
+exit "$status"
