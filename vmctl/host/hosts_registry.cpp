@@ -56,19 +56,16 @@ std::vector<HostEntry> load_hosts(const std::string& data_dir) {
 
 void save_hosts(const std::string& data_dir, const std::vector<HostEntry>& hosts) {
     nlohmann::json doc = {{"hosts", nlohmann::json::array()}};
-    for (const auto& h : hosts)
-        doc["hosts"].push_back({{"name", h.name},
-                                {"uri", h.uri},
-                                {"simulated", h.simulated},
-                                {"index", h.index},
-                                {"address", h.address},
-                                {"failed", h.failed},
-                                {"local_disks", h.local_disks}});
-    for (std::size_t i = 0; i < hosts.size(); ++i)
-        if (!hosts[i].draining_to.empty()) {
-            doc["hosts"][i]["draining_to"] = hosts[i].draining_to;
-            doc["hosts"][i]["draining_pid"] = hosts[i].draining_pid;
+    for (const auto& h : hosts) {
+        nlohmann::json entry = {{"name", h.name},   {"uri", h.uri},       {"simulated", h.simulated},
+                                {"index", h.index}, {"address", h.address}, {"failed", h.failed},
+                                {"local_disks", h.local_disks}};
+        if (!h.draining_to.empty()) {  // only while a drain runs
+            entry["draining_to"] = h.draining_to;
+            entry["draining_pid"] = h.draining_pid;
         }
+        doc["hosts"].push_back(std::move(entry));
+    }
     write_file_atomically(registry_path(data_dir), doc.dump(2) + '\n');
 }
 

@@ -47,6 +47,26 @@ bool same_token(std::string_view a, std::string_view b) {
     return diff == 0;
 }
 
+// Sends `hub`'s changes as server-sent events named `event` until the
+// client goes or `stopping`.
+void stream(tcp::socket& socket, DashboardHub& hub, const char* event, const std::atomic<bool>& stopping) {
+    boost::system::error_code ec;
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+        "Connection: keep-alive\r\n\r\nretry: 2000\n\n";
+    asio::write(socket, asio::buffer(head), ec);
+    DashboardHub::Seen seen;
+    while (!ec && !stopping) {
+        const auto changes = hub.wait_for_changes(seen, std::chrono::seconds(15));
+        std::string text;
+        for (const auto& json : changes)
+            text += fmt::format("event: {}\ndata: {}\n\n", event, json);
+        if (changes.empty())
+            text = ": still here\n\n";  // finds a closed page within 15 s
+        asio::write(socket, asio::buffer(text), ec);
+    }
+}
+
 }  // namespace
 
 Route route_request(std::string_view method, std::string_view target, std::string_view token,
@@ -192,30 +212,12 @@ void DashboardServer::serve(int fd) {
         case Route::NotFound: respond(http::status::not_found, "text/plain", "not found\n"); break;
         case Route::Page: respond(http::status::ok, "text/html; charset=utf-8", m_page); break;
         case Route::State: respond(http::status::ok, "application/json", m_hub.state_json()); break;
-        case Route::Events: stream(socket, m_hub, "host"); break;
+        case Route::Events: stream(socket, m_hub, "host", m_stopping); break;
         case Route::ClassPage: respond(http::status::ok, "text/html; charset=utf-8", m_class.page); break;
-        case Route::ClassEvents: stream(socket, *m_class.hub, "class"); break;
+        case Route::ClassEvents: stream(socket, *m_class.hub, "class", m_stopping); break;
         }
     }
     socket.shutdown(tcp::socket::shutdown_both, ec);
-}
-
-void DashboardServer::stream(tcp::socket& socket, DashboardHub& hub, const char* event) {
-    boost::system::error_code ec;
-    const std::string head =
-        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-        "Connection: keep-alive\r\n\r\nretry: 2000\n\n";
-    asio::write(socket, asio::buffer(head), ec);
-    DashboardHub::Seen seen;
-    while (!ec && !m_stopping) {
-        const auto changes = hub.wait_for_changes(seen, std::chrono::seconds(15));
-        std::string text;
-        for (const auto& json : changes)
-            text += fmt::format("event: {}\ndata: {}\n\n", event, json);
-        if (changes.empty())
-            text = ": still here\n\n";  // finds a closed page within 15 s
-        asio::write(socket, asio::buffer(text), ec);
-    }
 }
 
 }  // namespace vmctl::web

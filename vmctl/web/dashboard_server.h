@@ -2,8 +2,6 @@
 
 #include "vmctl/web/dashboard_hub.h"
 
-#include <boost/asio/ip/tcp.hpp>
-
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -67,9 +65,6 @@ public:
 private:
     struct Impl;
     void serve(int fd);
-    // Sends `hub`'s changes as server-sent events named `event` until the
-    // client goes or the server stops.
-    void stream(boost::asio::ip::tcp::socket& socket, DashboardHub& hub, const char* event);
 
     ServerOptions m_options;
     DashboardHub& m_hub;
