@@ -112,7 +112,11 @@ int drain(Context& context, const Args& args) {
                          !net || !net->tcp_kept ? "-" : *net->tcp_kept ? "kept" : "LOST"});
     };
     const auto moves = [&] {
-        const DrainMark mark(env.paths.data_dir, from.name, to.name);
+        // Only a drain of the whole host empties it: a student's --label
+        // drain on a host a class shares must not show it emptying.
+        std::optional<DrainMark> mark;
+        if (only.empty())
+            mark.emplace(env.paths.data_dir, from.name, to.name);
         return ops::drain_host(*source, *dest, env, from, to, only, observer);
     }();
     const auto failures = std::count_if(moves.begin(), moves.end(), [](const ops::DrainMove& m) { return m.error.has_value(); });
