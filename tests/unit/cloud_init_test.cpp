@@ -11,6 +11,7 @@
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
 #include "vmctl/ops/image.h"
+#include "vmctl/ops/wait.h"
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -113,6 +114,17 @@ protected:
                std::filesystem::exists(env.paths.golden_dir + "/" + image + ".qcow2.part", ec) ||
                std::filesystem::exists(env.paths.image_dirs.front() + "/" + image, ec);
     }
+    // A 32 MiB raw disk with a boot sector's signature, as an MBR has.
+    static void write_boot_disk(const std::string& path) {
+        {
+            std::ofstream raw(path, std::ios::binary);
+            std::string sector(512, '\0');
+            sector[510] = static_cast<char>(0x55);
+            sector[511] = static_cast<char>(0xAA);
+            raw << sector;
+        }
+        std::filesystem::resize_file(path, 32ULL << 20);
+    }
     void qemu_img(const std::string& arguments) const {
         ASSERT_EQ(std::system(("qemu-img " + arguments + " >/dev/null 2>&1").c_str()), 0) << arguments;
     }
@@ -178,15 +190,7 @@ TEST_F(RealImageTest, WhatIsNotABootableImageIsRefusedAndNothingIsLeft) {
 }
 
 TEST_F(RealImageTest, AnImportedImageIsAReadOnlyCopyThatListsAndDeletes) {
-    {
-        // A raw disk with a boot sector's signature, as an MBR has.
-        std::ofstream raw(file("cloud.raw"), std::ios::binary);
-        std::string sector(512, '\0');
-        sector[510] = static_cast<char>(0x55);
-        sector[511] = static_cast<char>(0xAA);
-        raw << sector;
-    }
-    std::filesystem::resize_file(file("cloud.raw"), 32ULL << 20);
+    write_boot_disk(file("cloud.raw"));
     const auto image = ops::import_image(hv, env, "mycloud", file("cloud.raw"), false);
     EXPECT_TRUE(image.imported);
     EXPECT_EQ(image.base_disk, env.paths.golden_dir + "/mycloud.qcow2");
@@ -229,6 +233,29 @@ TEST_F(RealImageTest, AnImportedImageIsAReadOnlyCopyThatListsAndDeletes) {
 
     ops::delete_image(hv, env, "mycloud");
     EXPECT_FALSE(left_behind("mycloud"));
+}
+
+// start and reboot wait for a VM as create did: minutes for cloud-init, and
+// for an imported image its final message instead of a ready line.
+TEST_F(RealImageTest, AnExistingVmIsWaitedForAsItWasWhenCreated) {
+    write_boot_disk(file("cloud.raw"));
+    ops::import_image(hv, env, "mycloud", file("cloud.raw"), true);
+    DomainFacts vm;
+    vm.metadata.image = "mycloud";
+    vm.disks = {DiskFacts{"vda", "/pool/web-disk0.qcow2", "qcow2", "disk"}};
+    EXPECT_FALSE(ops::ready_signal_of(env, vm).cloud_init) << "no seed disk: nothing for cloud-init to do";
+    vm.disks.push_back(DiskFacts{"vdb", "/pool/web-seed.qcow2", "qcow2", "disk"});
+    EXPECT_TRUE(ops::ready_signal_of(env, vm).cloud_init);
+    EXPECT_TRUE(ops::ready_signal_of(env, vm).imported_image);
+    vm.metadata.image = "debian-12";
+    EXPECT_TRUE(ops::ready_signal_of(env, vm).cloud_init);
+    EXPECT_FALSE(ops::ready_signal_of(env, vm).imported_image) << "a recipe image prints vmctl's ready line";
+    ops::delete_image(hv, env, "mycloud");
+
+    using std::chrono::seconds;
+    EXPECT_EQ(ops::ready_timeout(false, seconds(180)), seconds(180));
+    EXPECT_EQ(ops::ready_timeout(true, seconds(180)), ops::kCloudInitReadyTimeout);
+    EXPECT_EQ(ops::ready_timeout(true, seconds(2000)), seconds(2000)) << "asking for longer is honoured";
 }
 
 }  // namespace

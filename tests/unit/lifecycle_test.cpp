@@ -43,7 +43,7 @@ TEST_F(LifecycleTest, GuestIgnoringThePowerButtonTimesOutWithAFix) {
 }
 
 TEST_F(LifecycleTest, RebootWaitsForANewBoot) {
-    const auto result = ops::reboot_vm(hv, "web", true, timeout);
+    const auto result = ops::reboot_vm(hv, env, "web", true, timeout);
     ASSERT_TRUE(result.ready);
     EXPECT_EQ(result.ready->parsed->boot_id, "web-boot-2");
 }
@@ -51,7 +51,7 @@ TEST_F(LifecycleTest, RebootWaitsForANewBoot) {
 TEST_F(LifecycleTest, RebootOfAStoppedVmIsAnInvalidState) {
     ops::destroy_vm(hv, env, "web");
     try {
-        ops::reboot_vm(hv, "web", true, timeout);
+        ops::reboot_vm(hv, env, "web", true, timeout);
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::InvalidState);

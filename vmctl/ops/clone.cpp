@@ -86,7 +86,8 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     });
     // Set up by cloud-init: the clone gets a seed of its own, so that its
     // cloud-init runs again (its hostname, new SSH host keys, the startup script).
-    const bool cloud_init = std::any_of(source.disks.begin(), source.disks.end(), is_seed_disk);
+    const ReadySignal ready_signal = ready_signal_of(env, source);
+    const bool cloud_init = ready_signal.cloud_init;
     if (disk == source.disks.end())
         throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' has no disk to clone", options.source), {});
 
@@ -146,14 +147,10 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     if (options.start) {
         hv.start_domain(options.target);
         rollback.add("stop the clone", [&hv, name = options.target] { hv.destroy_domain(name); });
-        const auto timeout =
-            cloud_init ? std::max(options.ready_timeout, kCloudInitReadyTimeout) : options.ready_timeout;
-        // An imported image prints no vmctl ready line: cloud-init's final message says it is up.
-        const auto images = host::list_images(env.paths.image_dirs);
-        const bool imported = std::any_of(images.begin(), images.end(), [&](const host::ImageFiles& image) {
-            return image.imported && image.name == source.metadata.image;
-        });
-        result.ready = wait_for_ready(hv, options.target, files.serial_log, timeout, {}, cloud_init && imported);
+        // The clone says it is up as its source does.
+        result.ready = wait_for_ready(hv, options.target, files.serial_log,
+                                      ready_timeout(cloud_init, options.ready_timeout), {},
+                                      ready_signal.imported_image);
     }
     rollback.commit();
     record_usage(hv, env, options.target, "create");

@@ -144,6 +144,18 @@ bool is_seed_disk(const DiskFacts& disk) {
     return disk.path.size() > suffix.size() && disk.path.ends_with(suffix);
 }
 
+ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm) {
+    ReadySignal signal;
+    signal.cloud_init = std::any_of(vm.disks.begin(), vm.disks.end(), is_seed_disk);
+    if (signal.cloud_init && !vm.metadata.image.empty()) {
+        const auto images = host::list_images(env.paths.image_dirs);
+        signal.imported_image = std::any_of(images.begin(), images.end(), [&](const host::ImageFiles& image) {
+            return image.imported && image.name == vm.metadata.image;
+        });
+    }
+    return signal;
+}
+
 std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
 
 ResolvedSpec resolve_spec(const CreateOptions& options, const HostCpuFacts& cpu, const std::string& now_iso) {
@@ -298,8 +310,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
         started_at = Clock::now();
         ReadyWait ready;
         try {
-            const auto timeout = image.cloud_init ? std::max(options.ready_timeout, kCloudInitReadyTimeout)
-                                                  : options.ready_timeout;
+            const auto timeout = ready_timeout(image.cloud_init, options.ready_timeout);
             // debian-12 prints the ready line once cloud-init is done; an
             // imported image only cloud-init's final message.
             ready = wait_for_ready(hv, spec.name, files.serial_log, timeout, {}, image.imported);

@@ -46,9 +46,6 @@ inline constexpr std::uint64_t kMaxMemoryBytes = 64ULL << 30;
 inline constexpr std::uint64_t kMinDiskBytes = 16ULL << 20;
 inline constexpr std::uint64_t kMaxDiskBytes = 2ULL << 40;
 inline constexpr std::size_t kMaxStartupScriptBytes = 32 * 1024;
-// A real OS under emulation boots in about two minutes, and a startup script
-// may install packages: cloud-init images get at least this long.
-inline constexpr std::chrono::seconds kCloudInitReadyTimeout{900};
 
 struct ResolvedSpec {
     VmSpec spec;
@@ -100,6 +97,15 @@ std::string make_seed_disk(Hypervisor& hv, const Environment& env, const SeedDis
 
 // True for a disk make_seed_disk made ("NAME-seed.qcow2").
 bool is_seed_disk(const DiskFacts& disk);
+
+// How an existing VM says that it is up (see wait_for_ready): one set up by
+// cloud-init has a seed disk and may take minutes; one made from an imported
+// image prints no vmctl ready line, only cloud-init's final message.
+struct ReadySignal {
+    bool cloud_init = false;
+    bool imported_image = false;
+};
+ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm);
 
 // Throws Error(StartupFailed), saying where to look, when the startup script
 // or cloud-init of VM `name` failed; the VM stays.

@@ -126,9 +126,8 @@ void create_all(Hypervisor& hv, const Environment& env, const std::vector<const 
     std::vector<std::future<ReadyWait>> waits;
     for (const auto& vm : started)
         waits.push_back(std::async(std::launch::async, [&hv, vm, timeout] {
-            // A real OS with cloud-init boots in minutes under emulation.
-            const auto wait = vm.made.cloud_init ? std::max(timeout, kCloudInitReadyTimeout) : timeout;
-            return wait_for_ready(hv, vm.name, vm.log, wait, {}, vm.made.imported_image);
+            return wait_for_ready(hv, vm.name, vm.log, ready_timeout(vm.made.cloud_init, timeout), {},
+                                  vm.made.imported_image);
         }));
     for (std::size_t i = 0; i < waits.size(); ++i) {
         auto outcome = std::find_if(report.outcomes.begin(), report.outcomes.end(),

@@ -58,9 +58,8 @@ HerdResult create_herd(Hypervisor& hv, const Environment& env, const CreateOptio
     for (const auto& member : result.members) {
         const std::string log = parse_domain_xml(hv.domain_xml(member.name)).serial_log;
         waits.push_back(std::async(std::launch::async, [&hv, member, log, &options] {
-            const auto timeout =
-                member.cloud_init ? std::max(options.ready_timeout, kCloudInitReadyTimeout) : options.ready_timeout;
-            return wait_for_ready(hv, member.name, log, timeout, {}, member.imported_image);
+            return wait_for_ready(hv, member.name, log, ready_timeout(member.cloud_init, options.ready_timeout), {},
+                                  member.imported_image);
         }));
     }
     std::exception_ptr failure;

@@ -2,6 +2,7 @@
 
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
+#include "vmctl/ops/create.h"
 #include "vmctl/ops/usage.h"
 
 #include <fmt/format.h>
@@ -15,10 +16,6 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-std::string serial_log_of(Hypervisor& hv, const std::string& name) {
-    return parse_domain_xml(hv.domain_xml(name)).serial_log;
-}
-
 }  // namespace
 
 StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
@@ -28,12 +25,16 @@ StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& 
         result.already_running = true;
         return result;
     }
-    const std::string log = serial_log_of(hv, name);
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
     const auto started = Clock::now();
     hv.start_domain(name);
     record_usage(hv, env, name, "start");
-    if (wait && !log.empty()) {
-        result.ready = wait_for_ready(hv, name, log, timeout);
+    if (wait && !facts.serial_log.empty()) {
+        // The log starts empty with each start, so cloud-init's final message
+        // can stand for the ready line of an imported image.
+        const ReadySignal signal = ready_signal_of(env, facts);
+        result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), {},
+                                      signal.imported_image);
         result.boot_seconds = seconds_since(started);
     }
     return result;
@@ -70,19 +71,21 @@ StopResult destroy_vm(Hypervisor& hv, const Environment& env, const std::string&
     return result;
 }
 
-StartResult reboot_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout) {
+StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
+                      std::chrono::seconds timeout) {
     if (hv.domain_state(name) != DomainState::Running)
         throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is not running, so it cannot reboot", name),
                     fmt::format("start it with 'vmctl start {}'", name));
-    const std::string log = serial_log_of(hv, name);
-    const std::string old_boot = last_boot_id(log);
+    const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    const std::string old_boot = last_boot_id(facts.serial_log);
     const auto started = Clock::now();
     hv.reboot_domain(name);
     StartResult result;
-    if (wait && !log.empty()) {
+    if (wait && !facts.serial_log.empty()) {
         // A reboot keeps the same QEMU process, so the log still holds the old
         // boot's ready line: wait for one with a new boot id.
-        result.ready = wait_for_ready(hv, name, log, timeout, old_boot);
+        result.ready = wait_for_ready(hv, name, facts.serial_log,
+                                      ready_timeout(ready_signal_of(env, facts).cloud_init, timeout), old_boot);
         result.boot_seconds = seconds_since(started);
     }
     return result;

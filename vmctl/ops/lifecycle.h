@@ -18,7 +18,8 @@ struct StartResult {
 
 // Each of these records what it changed in the usage journal (`vmctl cost`).
 
-// Starts a stopped VM and, if `wait`, waits for its ready line.
+// Starts a stopped VM and, if `wait`, waits for its ready line (at least
+// kCloudInitReadyTimeout for a VM that cloud-init sets up).
 StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
                      std::chrono::seconds timeout);
 
@@ -35,6 +36,7 @@ StopResult stop_vm(Hypervisor& hv, const Environment& env, const std::string& na
 StopResult destroy_vm(Hypervisor& hv, const Environment& env, const std::string& name);
 
 // Asks the guest to reboot (ACPI), then waits for the new boot's ready line if `wait`.
-StartResult reboot_vm(Hypervisor& hv, const std::string& name, bool wait, std::chrono::seconds timeout);
+StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
+                      std::chrono::seconds timeout);
 
 }  // namespace vmctl::ops

@@ -5,6 +5,7 @@
 #include "vmctl/host/files.h"
 #include "vmctl/host/serial_log.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -12,6 +13,10 @@
 #include <thread>
 
 namespace vmctl::ops {
+
+std::chrono::seconds ready_timeout(bool cloud_init, std::chrono::seconds requested) {
+    return cloud_init ? std::max(requested, kCloudInitReadyTimeout) : requested;
+}
 
 ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
                          std::chrono::seconds timeout, const std::string& not_boot_id,

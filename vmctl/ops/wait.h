@@ -9,6 +9,15 @@
 
 namespace vmctl::ops {
 
+// A real OS under emulation boots in about two minutes, and a startup script
+// may install packages: a VM that cloud-init sets up gets at least this long,
+// whether it is being created, cloned or started again.
+inline constexpr std::chrono::seconds kCloudInitReadyTimeout{900};
+
+// How long to wait for a VM's ready line: `requested`, and at least
+// kCloudInitReadyTimeout for a VM set up by cloud-init.
+std::chrono::seconds ready_timeout(bool cloud_init, std::chrono::seconds requested);
+
 struct ReadyWait {
     std::string line;
     std::optional<ReadyLine> parsed;

@@ -11,12 +11,12 @@ int reboot(Context& context, const Args& args) {
                     "Asks the guest to reboot and waits for the new boot's ready line (a new boot id).");
     cli.positional("NAME", 1, "the VM");
     cli.add()("no-wait", "return once the reboot is requested")(
-        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line");
+        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line (at least 900 for a VM set up by cloud-init)");
     cli.examples("  vmctl reboot hello\n");
     if (!cli.parse(args, context.out()))
         return 0;
     const std::string name = cli.required("NAME");
-    const auto result = ops::reboot_vm(context.hypervisor(), name, !cli.has("no-wait"),
+    const auto result = ops::reboot_vm(context.hypervisor(), context.env(), name, !cli.has("no-wait"),
                                        std::chrono::seconds(cli.get<unsigned>("timeout")));
     if (result.ready)
         context.out() << result.ready->line << '\n'

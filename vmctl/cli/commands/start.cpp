@@ -10,7 +10,7 @@ int start(Context& context, const Args& args) {
     CommandLine cli("start NAME [--no-wait]", "Starts a stopped VM and waits until the guest is ready.");
     cli.positional("NAME", 1, "the VM");
     cli.add()("no-wait", "return once the VM is started")(
-        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line");
+        "timeout", po::value<unsigned>()->default_value(180), "seconds to wait for the ready line (at least 900 for a VM set up by cloud-init)");
     cli.examples("  vmctl start hello\n");
     if (!cli.parse(args, context.out()))
         return 0;
