@@ -84,8 +84,9 @@ for run in $(seq 1 "$RUNS"); do
     "vmctl $(tail -1 "$work/vmctl.times") s"
 done
 
-n=$(median < "$work/naive.times"); v=$(median < "$work/vmctl.times"); t=$(median < "$work/vmctl-total.times")
-b=$(median < "$work/before.times")
+two() { awk '{ printf "%.2f", $1 }'; }
+n=$(median < "$work/naive.times" | two); v=$(median < "$work/vmctl.times" | two)
+t=$(median < "$work/vmctl-total.times" | two); b=$(median < "$work/before.times" | two)
 krel() { sed -n 's/^kernel_release=//p' "$images/$1/manifest"; }
 kdir=$(images/tiny/kernel/build.sh --check)
 echo
@@ -95,8 +96,10 @@ echo "| naive: Debian's bzImage via virsh, pc board | ${n} s |"
 echo "| before: vmctl create, Debian's kernel $(krel tiny-debian-kernel) by PVH, pc board | ${b} s |"
 echo "| vmctl create: vmctl kernel $(krel tiny) by PVH, q35 board, qboot | ${v} s |"
 echo "| vmctl create, whole command (define + start + boot) | ${t} s |"
-echo "| ratio vmctl / naive | $(echo "scale=2; $v / $n" | bc) (target at most 0.25) |"
-echo "| ratio vmctl / before | $(echo "scale=2; $v / $b" | bc) (target at most 0.5) |"
+# Three decimals, rounded (bc's scale truncates: 0.2545 would read "0.25").
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+echo "| ratio vmctl / naive | $(ratio "$v" "$n") (target at most 0.25) |"
+echo "| ratio vmctl / before | $(ratio "$v" "$b") (target at most 0.5) |"
 echo
 mib() { echo "$(( ($(stat -c %s "$1") + 524288) / 1048576 )) MiB"; }
 echo "| image files | tiny (vmctl kernel) | tiny-debian-kernel |"
