@@ -1,11 +1,14 @@
 #include "cli_fixture.h"
 #include "vmctl/cli/command.h"
 #include "vmctl/core/error.h"
+#include "vmctl/host/hosts_registry.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <sstream>
+
+#include <unistd.h>
 
 namespace vmctl {
 namespace {
@@ -150,6 +153,29 @@ TEST_F(CliTest, NetworkMistakesHaveTheirExitCodes) {
     EXPECT_EQ(run({"ssh", "quiet", "--", "true"}), 15);
     EXPECT_NE(err.str().find("VM 'quiet' has no network interface"), std::string::npos) << err.str();
     EXPECT_EQ(run({"ssh", "ghost"}), 4);
+}
+
+// A drain in progress shows in `hosts list`, not only on the dashboard; a
+// mark left by a drain that was killed does not.
+TEST_F(CliTest, HostsListShowsADrainInProgress) {
+    host::HostEntry a{"host-a", "fake:///a", true, 1, "10.213.0.11"};
+    a.draining_to = "host-b";
+    a.draining_pid = static_cast<int>(::getpid());
+    host::HostEntry b{"host-b", "fake:///b", true, 2, "10.213.0.12"};
+    host::save_hosts(home.env().paths.data_dir, {a, b});
+    ASSERT_EQ(run({"hosts", "list"}), 0) << err.str();
+    EXPECT_NE(out.str().find("up, draining to host-b"), std::string::npos) << out.str();
+    ASSERT_EQ(run({"hosts", "list", "--json"}), 0) << err.str();
+    for (const auto& row : nlohmann::json::parse(out.str()))
+        if (row["name"] == "host-a")
+            EXPECT_EQ(row["draining_to"], "host-b");
+        else
+            EXPECT_TRUE(row["draining_to"].is_null()) << row.dump();
+
+    a.draining_pid = 0;  // what host::draining reads as no drain (a dead pid is unit-tested with the registry)
+    host::save_hosts(home.env().paths.data_dir, {a, b});
+    ASSERT_EQ(run({"hosts", "list"}), 0) << err.str();
+    EXPECT_EQ(out.str().find("draining"), std::string::npos) << out.str();
 }
 
 }  // namespace

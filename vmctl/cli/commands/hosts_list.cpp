@@ -2,6 +2,7 @@
 #include "vmctl/cli/commands/commands.h"
 #include "vmctl/cli/table.h"
 #include "vmctl/core/size.h"
+#include "vmctl/host/hosts_registry.h"
 #include "vmctl/ops/hosts.h"
 
 #include <fmt/format.h>
@@ -10,7 +11,9 @@
 namespace vmctl::cli::commands {
 
 int hosts_list(Context& context, const Args& args) {
-    CommandLine cli("hosts list [--json]", "Lists the known hosts: URI, VMs, vCPUs and memory in use, free memory.");
+    CommandLine cli("hosts list [--json]",
+                    "Lists the known hosts: URI, state (a drain in progress too), VMs, vCPUs and memory in use,\n"
+                    "free memory.");
     cli.add()("json", "print JSON for scripts");
     cli.examples("  vmctl hosts list\n");
     if (!cli.parse(args, context.out()))
@@ -24,6 +27,8 @@ int hosts_list(Context& context, const Args& args) {
                             {"simulated", h.entry.simulated},
                             {"reachable", h.reachable},
                             {"failed", h.entry.failed},
+                            {"draining_to", host::draining(h.entry) ? nlohmann::json(h.entry.draining_to)
+                                                                    : nlohmann::json()},
                             {"local_disks", h.entry.local_disks},
                             {"vms", h.vms},
                             {"running", h.running},
@@ -38,10 +43,14 @@ int hosts_list(Context& context, const Args& args) {
         return 0;
     }
     Table table({"HOST", "URI", "STATE", "VMS", "VCPUS USED", "MEMORY USED", "FREE MEMORY"});
-    for (const auto& h : hosts)
-        table.add_row({h.entry.name, h.entry.uri, h.entry.failed ? "failed" : h.reachable ? "up" : "unreachable",
-                       fmt::format("{} ({} running)", h.vms, h.running), std::to_string(h.vcpus_in_use),
-                       format_size(h.memory_in_use), h.reachable ? format_size(h.node.free_memory_bytes) : "-"});
+    for (const auto& h : hosts) {
+        std::string state = h.entry.failed ? "failed" : h.reachable ? "up" : "unreachable";
+        if (host::draining(h.entry))
+            state += ", draining to " + h.entry.draining_to;
+        table.add_row({h.entry.name, h.entry.uri, state, fmt::format("{} ({} running)", h.vms, h.running),
+                       std::to_string(h.vcpus_in_use), format_size(h.memory_in_use),
+                       h.reachable ? format_size(h.node.free_memory_bytes) : "-"});
+    }
     table.print(context.out());
     return 0;
 }
