@@ -1,4 +1,5 @@
 #include "web_vm_fixture.h"
+#include "vmctl/core/domain_xml.h"
 #include "vmctl/core/error.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
@@ -28,6 +29,24 @@ TEST_F(LifecycleTest, StopAndStartAgain) {
     ASSERT_TRUE(started.ready);
     EXPECT_EQ(started.ready->parsed->boot_id, "web-boot-2");
     EXPECT_TRUE(ops::start_vm(hv, env, "web", true, timeout).already_running);
+}
+
+// A VM that cloud-init sets up (it has a seed disk) may take minutes to
+// start: the command says so, and where to watch it, before it waits.
+TEST_F(LifecycleTest, StartingACloudInitVmSaysItMayTakeMinutes) {
+    std::string said;
+    const auto progress = [&](std::string_view line) { said += std::string(line) + "\n"; };
+    ops::stop_vm(hv, env, "web", timeout);
+    ASSERT_TRUE(ops::start_vm(hv, env, "web", true, timeout, progress).ready);
+    EXPECT_EQ(said, "") << "a tiny VM is up in seconds";
+    ops::stop_vm(hv, env, "web", timeout);
+    hv.attach_device("web", build_disk_device_xml(env.paths.pool_dir + "/web-seed.qcow2", "vdb"), false);
+    ASSERT_TRUE(ops::start_vm(hv, env, "web", true, timeout, progress).ready);
+    EXPECT_NE(said.find("cloud-init to finish"), std::string::npos) << said;
+    EXPECT_NE(said.find("'vmctl logs web -f'"), std::string::npos) << said;
+    said.clear();
+    ASSERT_TRUE(ops::reboot_vm(hv, env, "web", true, timeout, progress).ready);
+    EXPECT_NE(said.find("cloud-init to finish"), std::string::npos) << said;
 }
 
 TEST_F(LifecycleTest, GuestIgnoringThePowerButtonTimesOutWithAFix) {

@@ -60,7 +60,7 @@ VmSpec clone_spec(const DomainFacts& source, const std::string& target) {
     spec.max_vcpus = source.max_vcpus;
     spec.memory_bytes = source.memory_bytes;
     spec.max_memory_bytes = source.max_memory_bytes;
-    spec.accel = source.type == "kvm" ? Accel::Kvm : Accel::Tcg;
+    spec.accel = accel_of(source);
     spec.chipset = chipset_of_machine(source.machine) == "pc" ? Chipset::Pc : Chipset::Q35;
     spec.startup_script = source.startup_script;
     spec.metadata = source.metadata;
@@ -148,6 +148,8 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
         hv.start_domain(options.target);
         rollback.add("stop the clone", [&hv, name = options.target] { hv.destroy_domain(name); });
         // The clone says it is up as its source does.
+        if (cloud_init)
+            progress(cloud_init_wait_message(options.target, spec.accel));
         result.ready = wait_for_ready(hv, options.target, files.serial_log,
                                       ready_timeout(cloud_init, options.ready_timeout), {},
                                       ready_signal.imported_image);

@@ -144,6 +144,14 @@ bool is_seed_disk(const DiskFacts& disk) {
     return disk.path.size() > suffix.size() && disk.path.ends_with(suffix);
 }
 
+Accel accel_of(const DomainFacts& vm) { return vm.type == "kvm" ? Accel::Kvm : Accel::Tcg; }
+
+std::string cloud_init_wait_message(const std::string& name, Accel accel) {
+    return fmt::format("waiting for '{}' to boot and for cloud-init to finish (a whole OS under {}: a minute or more; "
+                       "'vmctl logs {} -f' shows it)...",
+                       name, accel_name(accel), name);
+}
+
 ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm) {
     ReadySignal signal;
     signal.cloud_init = std::any_of(vm.disks.begin(), vm.disks.end(), is_seed_disk);
@@ -302,9 +310,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
                              image.name, spec.name, spec.name));
     if (options.wait && can_wait) {
         progress(image.cloud_init
-                     ? fmt::format("waiting for '{}' to boot and for cloud-init to finish (a whole OS under {}: a "
-                                   "minute or more; 'vmctl logs {} -f' shows it)...",
-                                   spec.name, accel_name(resolved.accel.accel), spec.name)
+                     ? cloud_init_wait_message(spec.name, resolved.accel.accel)
                      : fmt::format("waiting for '{}' to boot ({} guests take a few seconds)...", spec.name,
                                    accel_name(resolved.accel.accel)));
         started_at = Clock::now();

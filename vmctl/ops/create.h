@@ -107,6 +107,12 @@ struct ReadySignal {
 };
 ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm);
 
+// The accelerator an existing VM runs under.
+Accel accel_of(const DomainFacts& vm);
+
+// What a command says while it waits for a VM that cloud-init sets up.
+std::string cloud_init_wait_message(const std::string& name, Accel accel);
+
 // Throws Error(StartupFailed), saying where to look, when the startup script
 // or cloud-init of VM `name` failed; the VM stays.
 void check_cloud_init_result(const std::string& name, const CloudInitReport& report);

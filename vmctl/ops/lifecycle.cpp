@@ -19,7 +19,7 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
-                     std::chrono::seconds timeout) {
+                     std::chrono::seconds timeout, const Progress& progress) {
     StartResult result;
     if (hv.domain_state(name) != DomainState::ShutOff) {
         result.already_running = true;
@@ -33,6 +33,8 @@ StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& 
         // The log starts empty with each start, so cloud-init's final message
         // can stand for the ready line of an imported image.
         const ReadySignal signal = ready_signal_of(env, facts);
+        if (signal.cloud_init && progress)
+            progress(cloud_init_wait_message(name, accel_of(facts)));
         result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), {},
                                       signal.imported_image);
         result.boot_seconds = seconds_since(started);
@@ -72,7 +74,7 @@ StopResult destroy_vm(Hypervisor& hv, const Environment& env, const std::string&
 }
 
 StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
-                      std::chrono::seconds timeout) {
+                      std::chrono::seconds timeout, const Progress& progress) {
     if (hv.domain_state(name) != DomainState::Running)
         throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is not running, so it cannot reboot", name),
                     fmt::format("start it with 'vmctl start {}'", name));
@@ -84,8 +86,10 @@ StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string&
     if (wait && !facts.serial_log.empty()) {
         // A reboot keeps the same QEMU process, so the log still holds the old
         // boot's ready line: wait for one with a new boot id.
-        result.ready = wait_for_ready(hv, name, facts.serial_log,
-                                      ready_timeout(ready_signal_of(env, facts).cloud_init, timeout), old_boot);
+        const bool cloud_init = ready_signal_of(env, facts).cloud_init;
+        if (cloud_init && progress)
+            progress(cloud_init_wait_message(name, accel_of(facts)));
+        result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(cloud_init, timeout), old_boot);
         result.boot_seconds = seconds_since(started);
     }
     return result;

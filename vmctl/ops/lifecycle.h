@@ -21,7 +21,7 @@ struct StartResult {
 // Starts a stopped VM and, if `wait`, waits for its ready line (at least
 // kCloudInitReadyTimeout for a VM that cloud-init sets up).
 StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
-                     std::chrono::seconds timeout);
+                     std::chrono::seconds timeout, const Progress& progress = {});
 
 struct StopResult {
     bool already_stopped = false;
@@ -37,6 +37,6 @@ StopResult destroy_vm(Hypervisor& hv, const Environment& env, const std::string&
 
 // Asks the guest to reboot (ACPI), then waits for the new boot's ready line if `wait`.
 StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string& name, bool wait,
-                      std::chrono::seconds timeout);
+                      std::chrono::seconds timeout, const Progress& progress = {});
 
 }  // namespace vmctl::ops

@@ -17,7 +17,7 @@ int reboot(Context& context, const Args& args) {
         return 0;
     const std::string name = cli.required("NAME");
     const auto result = ops::reboot_vm(context.hypervisor(), context.env(), name, !cli.has("no-wait"),
-                                       std::chrono::seconds(cli.get<unsigned>("timeout")));
+                                       std::chrono::seconds(cli.get<unsigned>("timeout")), context.progress());
     if (result.ready)
         context.out() << result.ready->line << '\n'
                       << fmt::format("VM '{}' rebooted (ready after {:.2f} s)\n", name, result.boot_seconds);

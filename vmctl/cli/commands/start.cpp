@@ -16,7 +16,7 @@ int start(Context& context, const Args& args) {
         return 0;
     const std::string name = cli.required("NAME");
     const auto result = ops::start_vm(context.hypervisor(), context.env(), name, !cli.has("no-wait"),
-                                      std::chrono::seconds(cli.get<unsigned>("timeout")));
+                                      std::chrono::seconds(cli.get<unsigned>("timeout")), context.progress());
     if (result.already_running) {
         context.out() << fmt::format("VM '{}' is already running\n", name);
         return 0;
