@@ -44,6 +44,7 @@ public:
     std::string fail_message;         // what it says (default: "injected failure in METHOD")
     bool guest_ignores_acpi = false;  // shutdown_domain does nothing
     bool guest_boots = true;          // start writes the ready line
+    bool vmctl_ready_line = true;     // false: an imported image's boot, cloud-init's final message only
     bool dhcp_answers = true;         // a guest with a NIC gets an address as it boots
 
     HypervisorVersions versions() override {
@@ -599,6 +600,10 @@ private:
         if (!guest_boots)
             return;  // and never gets further
         ++d.boots;
+        if (!vmctl_ready_line) {
+            log << "[  9.5] cloud-init[412]: Cloud-init v. 22.4.2 finished at boot " << d.boots << "\n";
+            return;
+        }
         log << "vmctl-guest: ready boot=" << name << "-boot-" << d.boots << " kernel=6.1.0-fake cpus=" << facts.vcpus
             << " mem_kb=" << facts.memory_bytes / 1024 << "\n"
             << "HB boot=" << name << "-boot-" << d.boots << " seq=0\n";

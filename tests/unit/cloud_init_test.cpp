@@ -10,7 +10,9 @@
 #include "vmctl/host/images.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
+#include "vmctl/ops/clone.h"
 #include "vmctl/ops/image.h"
+#include "vmctl/ops/lifecycle.h"
 #include "vmctl/ops/wait.h"
 
 #include <gtest/gtest.h>
@@ -259,4 +261,52 @@ TEST_F(RealImageTest, AnExistingVmIsWaitedForAsItWasWhenCreated) {
 }
 
 }  // namespace
+// A VM of an image imported without cloud-init says nothing when it is up:
+// start, reboot and clone say so and return, as create does, instead of
+// waiting out their timeout for a ready line that never comes. With
+// cloud-init, a reboot is over at the new boot's final message, not at the
+// earlier boot's that is still in the log.
+TEST_F(RealImageTest, AnImportedImageIsWaitedForByWhatItSays) {
+    write_boot_disk(file("cloud.raw"));
+    const auto image = ops::import_image(hv, env, "silent", file("cloud.raw"), false);
+    hv.volumes[image.base_disk] = {"silent.qcow2", image.base_disk, 32ULL << 20, 0};
+    hv.vmctl_ready_line = false;
+    std::string said;
+    const auto progress = [&](std::string_view line) { said += std::string(line) + "\n"; };
+    const std::chrono::seconds timeout{1};
+    ops::CreateOptions options;
+    options.name = "quiet";
+    options.image = "silent";
+    ops::create_vm(hv, env, options, progress);
+    ops::destroy_vm(hv, env, "quiet");
+
+    said.clear();
+    EXPECT_FALSE(ops::start_vm(hv, env, "quiet", true, timeout, progress).ready);
+    EXPECT_EQ(hv.domain_state("quiet"), DomainState::Running);
+    EXPECT_NE(said.find("no cloud-init: not waiting for 'quiet'"), std::string::npos) << said;
+    said.clear();
+    EXPECT_FALSE(ops::reboot_vm(hv, env, "quiet", true, timeout, progress).ready);
+    EXPECT_NE(said.find("not waiting"), std::string::npos) << said;
+    ops::destroy_vm(hv, env, "quiet");
+    said.clear();
+    ops::CloneOptions clone;
+    clone.source = "quiet";
+    clone.target = "quiet-copy";
+    clone.ready_timeout = timeout;
+    EXPECT_FALSE(ops::clone_vm(hv, env, clone, progress).ready);
+    EXPECT_EQ(hv.domain_state("quiet-copy"), DomainState::Running) << "started, and kept";
+    EXPECT_NE(said.find("not waiting for 'quiet-copy'"), std::string::npos) << said;
+
+    // Set up by cloud-init (a seed disk): up at the new boot's final message.
+    hv.attach_device("quiet", build_disk_device_xml(env.paths.pool_dir + "/quiet-seed.qcow2", "vdb"), false);
+    const auto started = ops::start_vm(hv, env, "quiet", true, timeout, progress);
+    ASSERT_TRUE(started.ready);
+    EXPECT_NE(started.ready->line.find("finished at boot"), std::string::npos) << started.ready->line;
+    const auto rebooted = ops::reboot_vm(hv, env, "quiet", true, timeout, progress);
+    ASSERT_TRUE(rebooted.ready);
+    EXPECT_NE(rebooted.ready->line, started.ready->line) << "the earlier boot's final message does not count";
+    ops::delete_vm(hv, env, "quiet-copy", true);
+    ops::delete_vm(hv, env, "quiet", true);
+}
+
 }  // namespace vmctl

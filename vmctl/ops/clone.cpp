@@ -147,12 +147,15 @@ CloneResult clone_vm(Hypervisor& hv, const Environment& env, const CloneOptions&
     if (options.start) {
         hv.start_domain(options.target);
         rollback.add("stop the clone", [&hv, name = options.target] { hv.destroy_domain(name); });
-        // The clone says it is up as its source does.
+        // The clone says it is up as its source does, if it says so at all.
         if (cloud_init)
             progress(cloud_init_wait_message(options.target, spec.accel));
-        result.ready = wait_for_ready(hv, options.target, files.serial_log,
-                                      ready_timeout(cloud_init, options.ready_timeout), {},
-                                      ready_signal.imported_image);
+        if (ready_signal.says_when_up())
+            result.ready = wait_for_ready(hv, options.target, files.serial_log,
+                                          ready_timeout(cloud_init, options.ready_timeout), {},
+                                          ready_signal.imported_image);
+        else
+            progress(no_ready_signal_message(source.metadata.image, options.target));
     }
     rollback.commit();
     record_usage(hv, env, options.target, "create");

@@ -155,13 +155,19 @@ std::string cloud_init_wait_message(const std::string& name, Accel accel) {
 ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm) {
     ReadySignal signal;
     signal.cloud_init = std::any_of(vm.disks.begin(), vm.disks.end(), is_seed_disk);
-    if (signal.cloud_init && !vm.metadata.image.empty()) {
+    if (!vm.metadata.image.empty()) {
         const auto images = host::list_images(env.paths.image_dirs);
         signal.imported_image = std::any_of(images.begin(), images.end(), [&](const host::ImageFiles& image) {
             return image.imported && image.name == vm.metadata.image;
         });
     }
     return signal;
+}
+
+std::string no_ready_signal_message(const std::string& image, const std::string& name) {
+    return fmt::format("the image '{}' has no cloud-init: not waiting for '{}' to boot; no SSH key or startup script "
+                       "is applied (see 'vmctl console {}')",
+                       image, name, name);
 }
 
 std::string now_iso8601() { return format_utc(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
@@ -305,9 +311,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
 
     const bool can_wait = !image.imported || image.cloud_init;
     if (options.wait && !can_wait)
-        progress(fmt::format("the image '{}' has no cloud-init: not waiting for '{}' to boot; no SSH key or "
-                             "startup script is applied (see 'vmctl console {}')",
-                             image.name, spec.name, spec.name));
+        progress(no_ready_signal_message(image.name, spec.name));
     if (options.wait && can_wait) {
         progress(image.cloud_init
                      ? cloud_init_wait_message(spec.name, resolved.accel.accel)

@@ -100,12 +100,19 @@ bool is_seed_disk(const DiskFacts& disk);
 
 // How an existing VM says that it is up (see wait_for_ready): one set up by
 // cloud-init has a seed disk and may take minutes; one made from an imported
-// image prints no vmctl ready line, only cloud-init's final message.
+// image prints no vmctl ready line, only cloud-init's final message, and
+// nothing at all when it was imported without cloud-init.
 struct ReadySignal {
     bool cloud_init = false;
     bool imported_image = false;
+    // False when the VM says nothing vmctl can wait for.
+    bool says_when_up() const { return cloud_init || !imported_image; }
 };
 ReadySignal ready_signal_of(const Environment& env, const DomainFacts& vm);
+
+// What a command says instead of waiting for a VM whose image (imported
+// without cloud-init) says nothing when it is up.
+std::string no_ready_signal_message(const std::string& image, const std::string& name);
 
 // The accelerator an existing VM runs under.
 Accel accel_of(const DomainFacts& vm);

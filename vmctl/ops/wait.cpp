@@ -20,14 +20,15 @@ std::chrono::seconds ready_timeout(bool cloud_init, std::chrono::seconds request
 
 ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
                          std::chrono::seconds timeout, const std::string& not_boot_id,
-                         bool cloud_init_done_counts) {
+                         bool cloud_init_done_counts, int earlier_done) {
     if (serial_log.empty())
         throw Error(ErrorKind::Unsupported,
                     fmt::format("VM '{}' has no serial console log, so vmctl cannot see it boot", name),
                     "create VMs with 'vmctl create', or use --no-wait");
     bool stopped = false;
+    int done_seen = 0;
     const auto is_new_ready = [&](const std::string& text) {
-        if (cloud_init_done_counts && is_cloud_init_finished(text))
+        if (cloud_init_done_counts && is_cloud_init_finished(text) && ++done_seen > earlier_done)
             return true;
         const auto ready = parse_ready_line(text);
         return ready && (not_boot_id.empty() || ready->boot_id != not_boot_id);
@@ -53,6 +54,14 @@ std::string last_boot_id(const std::string& serial_log) {
         if (auto ready = parse_ready_line(line))
             boot_id = ready->boot_id;
     return boot_id;
+}
+
+int cloud_init_done_count(const std::string& serial_log) {
+    std::istringstream log(host::read_file_or(serial_log, ""));
+    int count = 0;
+    for (std::string line; std::getline(log, line);)
+        count += is_cloud_init_finished(line) ? 1 : 0;
+    return count;
 }
 
 bool wait_for_shutoff(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout) {

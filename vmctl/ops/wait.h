@@ -29,13 +29,17 @@ struct ReadyWait {
 // A ready line whose boot id is `not_boot_id` (an earlier boot, still in the
 // log after a reboot) does not count. With `cloud_init_done_counts`,
 // cloud-init's final message counts too (an imported image prints no vmctl
-// line); only for a fresh log, since that message carries no boot id.
+// line). That message carries no boot id, so the first `earlier_done` of them
+// (earlier boots', still in the log after a reboot) do not count.
 ReadyWait wait_for_ready(Hypervisor& hv, const std::string& name, const std::string& serial_log,
                          std::chrono::seconds timeout, const std::string& not_boot_id = {},
-                         bool cloud_init_done_counts = false);
+                         bool cloud_init_done_counts = false, int earlier_done = 0);
 
 // The boot id of the last ready line in the log, or "".
 std::string last_boot_id(const std::string& serial_log);
+
+// How many of cloud-init's final messages the log holds (one per boot).
+int cloud_init_done_count(const std::string& serial_log);
 
 // Waits until the VM is shut off; false after `timeout`.
 bool wait_for_shutoff(Hypervisor& hv, const std::string& name, std::chrono::seconds timeout);
