@@ -10,6 +10,11 @@ function el(tag, cls, text) {
   return e;
 }
 
+// "1 VM", "2 VMs": a count and its noun, singular for one.
+function count(n, noun) {
+  return n + " " + noun + (n === 1 ? "" : "s");
+}
+
 // Follows the server-sent events `event` of `path` (the page's token goes
 // with the request), calls onData with each one's JSON, and says in #status
 // whether the stream is live.
