@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the vmctl guest kernel: Linux from Debian's linux-source-6.1 package,
 # configured by `make tinyconfig` plus vmctl.config (next to this script),
-# everything built in, booted by QEMU as an uncompressed ELF (PVH).
+# with lapic-timer-period.c added to the APIC code, everything built in,
+# booted by QEMU as an uncompressed ELF (PVH).
 #
 #   build.sh [--check] [--quiet]
 #
@@ -13,10 +14,11 @@
 # --check: print the directory and exit 0 if it is already built, else exit 1
 # without building anything.
 #
-# Cached by its inputs (the linux-source package version, vmctl.config, this
-# script, the compiler's version) in $cache/kernel/<hash>, so a second run
-# costs nothing; a change to any input builds a new one next to it (the
-# previous one is removed once the new one is in place).  The cache dir is
+# Cached by its inputs (the linux-source package version, vmctl.config,
+# lapic-timer-period.c, this script, the compiler's version) in
+# $cache/kernel/<hash>, so a second run costs nothing; a change to any input
+# builds a new one next to it (the previous one is removed once the new one is
+# in place).  The cache dir is
 # $VMCTL_CACHE, else $VMCTL_HOME/cache, /var/cache/vmctl (root) or
 # ${XDG_CACHE_HOME:-~/.cache}/vmctl.  Nothing is downloaded from anywhere
 # but the Debian mirror apt already uses.
@@ -75,7 +77,7 @@ gcc_ver=$(gcc -dumpfullversion 2>/dev/null || echo none)
 inputs=$(
 	echo "source=$src_pkg $src_ver"
 	echo "gcc=$gcc_ver"
-	cd "$here" && sha256sum build.sh vmctl.config
+	cd "$here" && sha256sum build.sh vmctl.config lapic-timer-period.c
 )
 hash=$(echo "$inputs" | sha256sum | cut -c1-16)
 out=$kcache/$hash
@@ -118,6 +120,13 @@ mkdir -p "$work/src"
 dpkg-deb --fsys-tarfile "$cache/$deb" | tar -xO "./usr/src/$src_pkg.tar.xz" | xz -dc -T0 | tar -x -C "$work/src"
 tree=$work/src/$src_pkg
 [ -f "$tree/Makefile" ] || die "$deb has no $src_pkg source tree"
+# vmctl's one change to the source: the APIC timer's period from the command
+# line, so a VM skips 100 ms of calibration (see the file).  Appended, not
+# patched, so that a newer 6.1 source takes it as well.
+apic_c=$tree/arch/x86/kernel/apic/apic.c
+grep -q '^unsigned int lapic_timer_period' "$apic_c" ||
+	die "$apic_c has no lapic_timer_period to set (lapic-timer-period.c needs a look for this source)"
+cat "$here/lapic-timer-period.c" >> "$apic_c"
 
 # --- configuration ------------------------------------------------------------------------
 # tinyconfig, then vmctl's options on top, then every other option at its
