@@ -8,9 +8,9 @@
 #include "vmctl/core/cloud_init.h"
 #include "vmctl/core/domain_xml.h"
 #include "vmctl/host/images.h"
+#include "vmctl/ops/clone.h"
 #include "vmctl/ops/create.h"
 #include "vmctl/ops/delete.h"
-#include "vmctl/ops/clone.h"
 #include "vmctl/ops/image.h"
 #include "vmctl/ops/lifecycle.h"
 #include "vmctl/ops/wait.h"
@@ -260,7 +260,6 @@ TEST_F(RealImageTest, AnExistingVmIsWaitedForAsItWasWhenCreated) {
     EXPECT_EQ(ops::ready_timeout(true, seconds(2000)), seconds(2000)) << "asking for longer is honoured";
 }
 
-}  // namespace
 // A VM of an image imported without cloud-init says nothing when it is up:
 // start, reboot and clone say so and return, as create does, instead of
 // waiting out their timeout for a ready line that never comes. With
@@ -309,4 +308,5 @@ TEST_F(RealImageTest, AnImportedImageIsWaitedForByWhatItSays) {
     ops::delete_vm(hv, env, "quiet", true);
 }
 
+}  // namespace
 }  // namespace vmctl

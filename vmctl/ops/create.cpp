@@ -309,7 +309,7 @@ CreateResult create_vm(Hypervisor& hv, const Environment& env, const CreateOptio
     });
     result.start_seconds = seconds_since(started_at);
 
-    const bool can_wait = !image.imported || image.cloud_init;
+    const bool can_wait = ReadySignal{image.cloud_init, image.imported}.says_when_up();
     if (options.wait && !can_wait)
         progress(no_ready_signal_message(image.name, spec.name));
     if (options.wait && can_wait) {

@@ -29,18 +29,21 @@ StartResult start_vm(Hypervisor& hv, const Environment& env, const std::string& 
     const auto started = Clock::now();
     hv.start_domain(name);
     record_usage(hv, env, name, "start");
+    if (!wait || facts.serial_log.empty())
+        return result;
     const ReadySignal signal = ready_signal_of(env, facts);
-    if (wait && !signal.says_when_up() && progress)
-        progress(no_ready_signal_message(facts.metadata.image, name));
-    if (wait && signal.says_when_up() && !facts.serial_log.empty()) {
-        // The log starts empty with each start, so cloud-init's final message
-        // can stand for the ready line of an imported image.
-        if (signal.cloud_init && progress)
-            progress(cloud_init_wait_message(name, accel_of(facts)));
-        result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), {},
-                                      signal.imported_image);
-        result.boot_seconds = seconds_since(started);
+    if (!signal.says_when_up()) {
+        if (progress)
+            progress(no_ready_signal_message(facts.metadata.image, name));
+        return result;
     }
+    // The log starts empty with each start, so cloud-init's final message
+    // can stand for the ready line of an imported image.
+    if (signal.cloud_init && progress)
+        progress(cloud_init_wait_message(name, accel_of(facts)));
+    result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), {},
+                                  signal.imported_image);
+    result.boot_seconds = seconds_since(started);
     return result;
 }
 
@@ -81,24 +84,29 @@ StartResult reboot_vm(Hypervisor& hv, const Environment& env, const std::string&
         throw Error(ErrorKind::InvalidState, fmt::format("VM '{}' is not running, so it cannot reboot", name),
                     fmt::format("start it with 'vmctl start {}'", name));
     const DomainFacts facts = parse_domain_xml(hv.domain_xml(name));
+    StartResult result;
+    if (!wait || facts.serial_log.empty()) {
+        hv.reboot_domain(name);
+        return result;
+    }
+    const ReadySignal signal = ready_signal_of(env, facts);
+    // A reboot keeps the same QEMU process, so the log still holds the old
+    // boot's ready line (or, from an imported image, cloud-init's final
+    // message, which has no boot id): wait for a new one.
     const std::string old_boot = last_boot_id(facts.serial_log);
-    const int old_done = cloud_init_done_count(facts.serial_log);
+    const int old_done = signal.imported_image ? cloud_init_done_count(facts.serial_log) : 0;
     const auto started = Clock::now();
     hv.reboot_domain(name);
-    StartResult result;
-    const ReadySignal signal = ready_signal_of(env, facts);
-    if (wait && !signal.says_when_up() && progress)
-        progress(no_ready_signal_message(facts.metadata.image, name));
-    if (wait && signal.says_when_up() && !facts.serial_log.empty()) {
-        // A reboot keeps the same QEMU process, so the log still holds the old
-        // boot's ready line (or, from an imported image, cloud-init's final
-        // message): wait for a new one.
-        if (signal.cloud_init && progress)
-            progress(cloud_init_wait_message(name, accel_of(facts)));
-        result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), old_boot,
-                                      signal.imported_image, old_done);
-        result.boot_seconds = seconds_since(started);
+    if (!signal.says_when_up()) {
+        if (progress)
+            progress(no_ready_signal_message(facts.metadata.image, name));
+        return result;
     }
+    if (signal.cloud_init && progress)
+        progress(cloud_init_wait_message(name, accel_of(facts)));
+    result.ready = wait_for_ready(hv, name, facts.serial_log, ready_timeout(signal.cloud_init, timeout), old_boot,
+                                  signal.imported_image, old_done);
+    result.boot_seconds = seconds_since(started);
     return result;
 }
 
